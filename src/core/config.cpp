@@ -1,0 +1,91 @@
+#include "core/config.hpp"
+
+#include <string>
+
+namespace unrolled {
+
+int gate_count(CellKind cell) {
+  switch (cell) {
+    case CellKind::rnn: return 1;
+    case CellKind::lstm: return 4;
+    case CellKind::gru: return 3;
+  }
+  return 1;
+}
+
+const char* cell_name(CellKind cell) {
+  switch (cell) {
+    case CellKind::rnn: return "rnn";
+    case CellKind::lstm: return "lstm";
+    case CellKind::gru: return "gru";
+  }
+  return "?";
+}
+
+const char* nonlinearity_name(Nonlinearity nl) { return nl == Nonlinearity::relu ? "relu" : "tanh"; }
+const char* loss_mode_name(LossMode mode) { return mode == LossMode::all ? "all" : "last"; }
+
+bool parse_cell(std::string_view text, CellKind& out) {
+  if (text == "rnn") out = CellKind::rnn;
+  else if (text == "lstm") out = CellKind::lstm;
+  else if (text == "gru") out = CellKind::gru;
+  else return false;
+  return true;
+}
+
+bool parse_nonlinearity(std::string_view text, Nonlinearity& out) {
+  if (text == "tanh") out = Nonlinearity::tanh;
+  else if (text == "relu") out = Nonlinearity::relu;
+  else return false;
+  return true;
+}
+
+bool parse_loss_mode(std::string_view text, LossMode& out) {
+  if (text == "last") out = LossMode::last;
+  else if (text == "all") out = LossMode::all;
+  else return false;
+  return true;
+}
+
+const char* gate_name(CellKind cell, int gate) {
+  static const char* const lstm[] = {"i", "f", "g", "o"};
+  static const char* const gru[] = {"r", "z", "n"};
+  if (cell == CellKind::lstm && gate >= 0 && gate < 4) return lstm[gate];
+  if (cell == CellKind::gru && gate >= 0 && gate < 3) return gru[gate];
+  return "";
+}
+
+long long parameter_count(const ModelConfig& c) {
+  const long long G = gate_count(c.cell), H = c.hidden_size;
+  long long n = 0;
+  for (int k = 0; k < c.num_layers; ++k) {
+    const long long in = k == 0 ? c.input_size : H;
+    n += G * H * in + G * H * H + 2 * G * H;
+  }
+  return n + static_cast<long long>(c.output_size) * H + c.output_size;
+}
+
+static std::string range_error(const char* field, long long value, long long hi) {
+  return std::string(field) + " must be between 1 and " + std::to_string(hi) + ", got " +
+         std::to_string(value);
+}
+
+std::string validate_config(const ModelConfig& c) {
+  if (c.input_size < 1 || c.input_size > max_input_size)
+    return range_error("input_size", c.input_size, max_input_size);
+  if (c.hidden_size < 1 || c.hidden_size > max_hidden_size)
+    return range_error("hidden_size", c.hidden_size, max_hidden_size);
+  if (c.num_layers < 1 || c.num_layers > max_layers)
+    return range_error("num_layers", c.num_layers, max_layers);
+  if (c.output_size < 1 || c.output_size > max_output_size)
+    return range_error("output_size", c.output_size, max_output_size);
+  if (c.cell != CellKind::rnn && c.nonlinearity != Nonlinearity::tanh)
+    return "nonlinearity applies to the rnn cell only";
+  const long long n = parameter_count(c);
+  if (n > max_parameter_count)
+    return "model has " + std::to_string(n) + " parameters, more than the limit of " +
+           std::to_string(max_parameter_count);
+  return {};
+}
+
+}  // namespace unrolled

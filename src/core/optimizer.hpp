@@ -1,0 +1,51 @@
+// Optimizers over the flat parameter buffer, with torch.optim's exact update rules, and global-norm
+// clipping as torch.nn.utils.clip_grad_norm_. One loop over all parameters each.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace unrolled {
+
+enum class OptimizerKind { sgd, adam };
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::adam;
+  double lr = 1e-2;
+  double weight_decay = 0.0;  // L2 added to the gradient, as torch.optim (not decoupled)
+  // SGD
+  double momentum = 0.0;
+  double dampening = 0.0;
+  bool nesterov = false;
+  // Adam
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+};
+
+const char* optimizer_name(OptimizerKind kind);  // "sgd", "adam"
+bool parse_optimizer(const std::string& text, OptimizerKind& out);
+std::string validate_optimizer(const OptimizerConfig& config);  // empty when usable
+
+template <class T> class Optimizer {
+ public:
+  Optimizer() = default;
+  explicit Optimizer(const OptimizerConfig& config) : config_(config) {}
+  const OptimizerConfig& config() const { return config_; }
+  void set_lr(double lr) { config_.lr = lr; }
+  std::int64_t steps() const { return steps_; }
+  // One update of params from grads (same length). Allocates only on the first call.
+  void step(std::vector<T>& params, const std::vector<T>& grads);
+  void reset();
+
+ private:
+  OptimizerConfig config_;
+  std::int64_t steps_ = 0;
+  std::vector<T> m_;  // SGD momentum buffer, or Adam's first moment
+  std::vector<T> v_;  // Adam's second moment
+};
+
+// ‖g‖₂ over the whole buffer.
+template <class T> T global_norm(const std::vector<T>& grads);
+// clip_grad_norm_: scales grads by max_norm / (‖g‖ + 1e-6) when that is below 1. Returns ‖g‖ before.
+template <class T> T clip_grad_norm(std::vector<T>& grads, T max_norm);
+
+}  // namespace unrolled
