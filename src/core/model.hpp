@@ -17,7 +17,7 @@ namespace unrolled {
 template <class T> struct Model {
   ModelConfig config;
   ParamLayout layout;
-  std::vector<T> params;  // flat, layout order; every tensor row-major
+  Buffer<T> params;  // flat, layout order; every tensor row-major
 
   Model() = default;
   explicit Model(const ModelConfig& c) : config(c), layout(make_layout(c)), params(layout.total, T(0)) {}
@@ -69,7 +69,7 @@ template <class T>
 T mse_loss(const Trace<T>& trace, const Mat<T>& target, LossMode mode, Mat<T>* dy = nullptr);
 
 template <class T> struct Gradients {
-  std::vector<T> params;        // same layout as Model::params
+  Buffer<T> params;             // same layout as Model::params
   std::vector<Mat<T>> grad_h;   // per layer [H × T·B]: total dL/dh_t, t = 1…T (what the decay plots draw)
   Mat<T> grad_input;            // [I × T·B]
   // Scratch, reused between calls.

@@ -32,7 +32,7 @@ template <class T> void Optimizer<T>::reset() {
   v_.clear();
 }
 
-template <class T> void Optimizer<T>::step(std::vector<T>& params, const std::vector<T>& grads) {
+template <class T> void Optimizer<T>::step(Buffer<T>& params, const Buffer<T>& grads) {
   const std::size_t n = params.size();
   const T lr = static_cast<T>(config_.lr), wd = static_cast<T>(config_.weight_decay);
   ++steps_;
@@ -62,7 +62,6 @@ template <class T> void Optimizer<T>::step(std::vector<T>& params, const std::ve
   const double bc2 = 1.0 - std::pow(config_.beta2, static_cast<double>(steps_));
   const T step_size = static_cast<T>(config_.lr / bc1);
   const T bc2_sqrt = static_cast<T>(std::sqrt(bc2));
-  (void)lr;
   for (std::size_t j = 0; j < n; ++j) {
     T g = grads[j];
     if (wd != T(0)) g += wd * params[j];
@@ -73,13 +72,13 @@ template <class T> void Optimizer<T>::step(std::vector<T>& params, const std::ve
   }
 }
 
-template <class T> T global_norm(const std::vector<T>& grads) {
+template <class T> T global_norm(const Buffer<T>& grads) {
   double sum = 0;  // accumulate in double: the norm of 10⁶ floats should not drift
   for (T g : grads) sum += static_cast<double>(g) * static_cast<double>(g);
   return static_cast<T>(std::sqrt(sum));
 }
 
-template <class T> T clip_grad_norm(std::vector<T>& grads, T max_norm) {
+template <class T> T clip_grad_norm(Buffer<T>& grads, T max_norm) {
   const T norm = global_norm(grads);
   const T coef = max_norm / (norm + T(1e-6));
   if (coef < T(1))
@@ -89,9 +88,9 @@ template <class T> T clip_grad_norm(std::vector<T>& grads, T max_norm) {
 
 template class Optimizer<float>;
 template class Optimizer<double>;
-template float global_norm<float>(const std::vector<float>&);
-template double global_norm<double>(const std::vector<double>&);
-template float clip_grad_norm<float>(std::vector<float>&, float);
-template double clip_grad_norm<double>(std::vector<double>&, double);
+template float global_norm<float>(const Buffer<float>&);
+template double global_norm<double>(const Buffer<double>&);
+template float clip_grad_norm<float>(Buffer<float>&, float);
+template double clip_grad_norm<double>(Buffer<double>&, double);
 
 }  // namespace unrolled

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/tensor.hpp"
+
 namespace unrolled {
 
 enum class OptimizerKind { sgd, adam };
@@ -33,19 +35,19 @@ template <class T> class Optimizer {
   void set_lr(double lr) { config_.lr = lr; }
   std::int64_t steps() const { return steps_; }
   // One update of params from grads (same length). Allocates only on the first call.
-  void step(std::vector<T>& params, const std::vector<T>& grads);
+  void step(Buffer<T>& params, const Buffer<T>& grads);
   void reset();
 
  private:
   OptimizerConfig config_;
   std::int64_t steps_ = 0;
-  std::vector<T> m_;  // SGD momentum buffer, or Adam's first moment
-  std::vector<T> v_;  // Adam's second moment
+  Buffer<T> m_;  // SGD momentum buffer, or Adam's first moment
+  Buffer<T> v_;  // Adam's second moment
 };
 
 // ‖g‖₂ over the whole buffer.
-template <class T> T global_norm(const std::vector<T>& grads);
+template <class T> T global_norm(const Buffer<T>& grads);
 // clip_grad_norm_: scales grads by max_norm / (‖g‖ + 1e-6) when that is below 1. Returns ‖g‖ before.
-template <class T> T clip_grad_norm(std::vector<T>& grads, T max_norm);
+template <class T> T clip_grad_norm(Buffer<T>& grads, T max_norm);
 
 }  // namespace unrolled

@@ -15,6 +15,10 @@
 
 namespace unrolled {
 
+// Flat parameter and gradient buffers. 64-byte aligned (Eigen's largest packet) so that which
+// elements take the vectorised (FMA) path never depends on where malloc put the buffer: results are
+// bit-for-bit the same from run to run.
+template <class T> using Buffer = std::vector<T, Eigen::aligned_allocator<T>>;
 template <class T> using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
 template <class T> using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 template <class T> using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

@@ -1,0 +1,276 @@
+#include "core/trainer.hpp"
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace unrolled {
+
+namespace {
+constexpr int eval_chunk = 256;  // windows per evaluation forward pass
+constexpr std::uint64_t shuffle_stream = 0x9E3779B97F4A7C15ULL;  // keeps shuffling apart from init
+
+// Uniform in [0, n) from 53 random bits: the same on every platform, unlike std::uniform_int_distribution.
+int uniform_index(std::mt19937_64& rng, int n) {
+  const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+  const int i = static_cast<int>(u * n);
+  return i < n ? i : n - 1;
+}
+
+std::string format_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+}  // namespace
+
+const char* train_status_name(TrainStatus s) {
+  switch (s) {
+    case TrainStatus::running: return "running";
+    case TrainStatus::finished: return "finished";
+    case TrainStatus::early_stopped: return "early_stopped";
+    case TrainStatus::diverged: return "diverged";
+  }
+  return "?";
+}
+
+std::string validate_trainer(const TrainerConfig& c) {
+  if (c.batch < 1 || c.batch > 65536) return "batch must be between 1 and 65536";
+  if (c.epochs < 1 || c.epochs > 1000000) return "epochs must be between 1 and 1000000";
+  if (!std::isfinite(c.clip) || c.clip < 0) return "clip must be 0 (off) or a positive norm";
+  if (c.early_stop_patience < 0) return "early-stopping patience must be 0 (off) or more";
+  if (c.truncate < 0) return "truncation must be 0 (full BPTT) or more";
+  if (std::string why = validate_optimizer(c.optimizer); !why.empty()) return why;
+  if (std::string why = validate_schedule(c.schedule); !why.empty()) return why;
+  return {};
+}
+
+Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainerConfig& config)
+    : data_(std::move(data)), config_(config) {
+  if (!data_) throw std::invalid_argument("trainer: no data");
+  config_.model.input_size = data_->input_size();
+  config_.model.output_size = data_->output_size();
+  if (std::string why = validate_config(config_.model); !why.empty()) throw std::invalid_argument(why);
+  if (std::string why = validate_trainer(config_); !why.empty()) throw std::invalid_argument(why);
+  const int windows = data_->count(Split::train);
+  if (windows < 1) throw std::invalid_argument("trainer: the data has no training windows");
+
+  model_ = Model<float>(config_.model);
+  init_uniform(model_, config_.seed);
+  optimizer_ = Optimizer<float>(config_.optimizer);
+  schedule_ = LrSchedule(config_.schedule, config_.optimizer.lr);
+  rng_.seed(config_.seed ^ shuffle_stream);
+  batch_ = std::min(config_.batch, windows);
+  steps_per_epoch_ = windows / batch_;
+  best_val_ = std::numeric_limits<double>::infinity();
+
+  const int I = data_->input_size(), O = data_->output_size(), T = data_->steps();
+  const Eigen::Index TB = static_cast<Eigen::Index>(T) * batch_;
+  order_.resize(static_cast<std::size_t>(windows));
+  x_.resize(I, TB);
+  y_.resize(O, data_->loss() == LossMode::last ? batch_ : TB);
+  dy_.resize(O, TB);
+  last_good_ = model_.params;
+  best_params_ = model_.params;
+}
+
+void Trainer::reset() {
+  TrainListener* listener = listener_;
+  *this = Trainer(data_, config_);
+  listener_ = listener;
+}
+
+int Trainer::train_steps(int n) {
+  if (done() || n <= 0) return 0;
+  slice_start_ = std::chrono::steady_clock::now();
+  slice_base_seconds_ = seconds_;
+  int ran = 0;
+  while (ran < n && !done()) {
+    const bool ok = one_step();
+    ++ran;
+    if (!ok) break;
+  }
+  seconds_ = slice_base_seconds_ +
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - slice_start_).count();
+  return ran;
+}
+
+TrainSummary Trainer::run() {
+  while (!done()) train_steps(1 << 20);
+  return summary();
+}
+
+bool Trainer::one_step() {
+  const int B = batch_, T = data_->steps();
+  if (batch_in_epoch_ == 0) {  // a fresh permutation for each epoch (Fisher–Yates)
+    std::iota(order_.begin(), order_.end(), 0);
+    for (int i = static_cast<int>(order_.size()) - 1; i > 0; --i)
+      std::swap(order_[static_cast<std::size_t>(i)], order_[static_cast<std::size_t>(uniform_index(rng_, i + 1))]);
+    epoch_loss_sum_ = 0;
+  }
+  data_->fill(Split::train, order_.data() + static_cast<std::ptrdiff_t>(batch_in_epoch_) * B, B, x_, y_);
+  forward(model_, x_, B, trace_);
+
+  // MSE as mse_loss() computes it, written without temporaries so a step allocates nothing.
+  float loss;
+  if (data_->loss() == LossMode::last) {
+    const float n = static_cast<float>(y_.size());
+    loss = (trace_.output.rightCols(B) - y_).squaredNorm() / n;
+    dy_.setZero();
+    dy_.rightCols(B) = (2.0f / n) * (trace_.output.rightCols(B) - y_);
+  } else {
+    const float n = static_cast<float>(y_.size());
+    dy_ = trace_.output - y_;
+    loss = dy_.squaredNorm() / n;
+    dy_ *= 2.0f / n;
+  }
+  (void)T;
+  const std::int64_t this_step = step_ + 1;
+  if (!std::isfinite(loss)) {
+    diverge("loss", loss);
+    return false;
+  }
+  backward(model_, trace_, dy_, grads_, config_.truncate);
+  const float norm = config_.clip > 0 ? clip_grad_norm(grads_.params, static_cast<float>(config_.clip))
+                                      : global_norm(grads_.params);
+  if (!std::isfinite(norm)) {
+    diverge("gradient norm", norm);
+    return false;
+  }
+  std::copy(model_.params.begin(), model_.params.end(), last_good_.begin());
+  const double lr = schedule_.lr();
+  optimizer_.set_lr(lr);
+  optimizer_.step(model_.params, grads_.params);
+  step_ = this_step;
+  ++batch_in_epoch_;
+  epoch_loss_sum_ += loss;
+
+  seconds_ = slice_base_seconds_ +
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - slice_start_).count();
+  if (listener_) {
+    StepMetrics m;
+    m.step = step_;
+    m.epoch = epoch_ + 1;
+    m.train_loss = loss;
+    m.grad_norm = norm;
+    m.lr = lr;
+    m.seconds = seconds_;
+    listener_->on_step(m);
+  }
+  if (batch_in_epoch_ == steps_per_epoch_) end_epoch();
+  return !done();
+}
+
+EvalResult Trainer::evaluate(Split split) {
+  EvalResult r;
+  const int count = data_->count(split);
+  r.windows = count;
+  if (count == 0) {
+    r.mse = r.mae = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  const int I = data_->input_size(), O = data_->output_size(), T = data_->steps();
+  double sq = 0, ab = 0;
+  for (int first = 0; first < count; first += eval_chunk) {
+    const int B = std::min(eval_chunk, count - first);
+    EvalBuffers& e = B == eval_chunk ? eval_full_ : eval_tail_;
+    const Eigen::Index TB = static_cast<Eigen::Index>(T) * B;
+    if (e.index.size() != static_cast<std::size_t>(B)) e.index.resize(static_cast<std::size_t>(B));
+    if (e.x.rows() != I || e.x.cols() != TB) e.x.resize(I, TB);
+    const Eigen::Index ycols = data_->loss() == LossMode::last ? B : TB;
+    if (e.y.rows() != O || e.y.cols() != ycols) e.y.resize(O, ycols);
+    std::iota(e.index.begin(), e.index.end(), first);
+    data_->fill(split, e.index.data(), B, e.x, e.y);
+    forward(model_, e.x, B, e.trace);
+    const auto diff = (e.trace.output.rightCols(B) - e.y.rightCols(B)).array();
+    sq += static_cast<double>(diff.square().sum());
+    ab += static_cast<double>(diff.abs().sum());
+  }
+  const double n = static_cast<double>(count) * O;
+  r.mse = sq / n;
+  r.mae = ab / n;
+  return r;
+}
+
+void Trainer::end_epoch() {
+  ++epoch_;
+  batch_in_epoch_ = 0;
+  const EvalResult val = evaluate(Split::validation);
+  if (!std::isfinite(val.mse)) {
+    --epoch_;  // the epoch is not counted as completed: its weights are unusable
+    diverge("validation loss", val.mse);
+    return;
+  }
+  EpochMetrics m;
+  m.epoch = epoch_;
+  m.step = step_;
+  m.train_loss = epoch_loss_sum_ / steps_per_epoch_;
+  m.val_mse = val.mse;
+  m.val_mae = val.mae;
+  m.best = val.mse < best_val_;
+  if (m.best) {
+    best_val_ = val.mse;
+    best_epoch_ = epoch_;
+    bad_epochs_ = 0;
+    std::copy(model_.params.begin(), model_.params.end(), best_params_.begin());
+  } else {
+    ++bad_epochs_;
+  }
+  m.lr = schedule_.on_epoch_end(val.mse);
+  m.seconds = seconds_;
+  last_epoch_ = m;
+  if (listener_) listener_->on_epoch(m);
+
+  if (config_.early_stop_patience > 0 && bad_epochs_ >= config_.early_stop_patience) {
+    stop_message_ = "stopped early after epoch " + std::to_string(epoch_) + ": no better validation MSE for " +
+                    std::to_string(bad_epochs_) + " epochs; restored the weights of epoch " +
+                    std::to_string(best_epoch_) + " (val_mse " + format_number(best_val_) + ")";
+    finish(TrainStatus::early_stopped);
+  } else if (epoch_ >= config_.epochs) {
+    finish(TrainStatus::finished);
+  }
+}
+
+void Trainer::diverge(const char* what, double value) {
+  divergence_.step = step_ + 1;
+  divergence_.epoch = epoch_ + 1;
+  divergence_.what = what;
+  divergence_.value = value;
+  model_.params = last_good_;
+  std::string advice = "lower the learning rate (now " + format_number(schedule_.lr()) + ")";
+  if (config_.clip > 0) advice += " or clip harder (now " + format_number(config_.clip) + ")";
+  else advice += " or turn on gradient clipping (e.g. clip 1)";
+  divergence_.message = "training diverged at step " + std::to_string(divergence_.step) + " (epoch " +
+                        std::to_string(divergence_.epoch) + "): the " + what + " is " +
+                        (std::isnan(value) ? "NaN" : "infinite") + "; restored the weights of step " +
+                        std::to_string(step_) + "; " + advice;
+  stop_message_ = divergence_.message;
+  if (listener_) listener_->on_diverged(divergence_);
+  finish(TrainStatus::diverged);
+}
+
+void Trainer::finish(TrainStatus status) {
+  status_ = status;
+  // With early stopping on, the result is the best epoch's weights whether or not it triggered.
+  if (status != TrainStatus::diverged && config_.early_stop_patience > 0 && best_epoch_ > 0)
+    model_.params = best_params_;
+  if (listener_) listener_->on_done(summary());
+}
+
+TrainSummary Trainer::summary() {
+  TrainSummary s;
+  s.status = status_;
+  s.epochs = epoch_;
+  s.steps = step_;
+  s.best_epoch = best_epoch_;
+  s.seconds = seconds_;
+  s.message = stop_message_;
+  s.train_mse = evaluate(Split::train).mse;
+  const EvalResult val = evaluate(Split::validation);
+  s.val_mse = val.mse;
+  s.val_mae = val.mae;
+  return s;
+}
+
+}  // namespace unrolled

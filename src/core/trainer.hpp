@@ -1,0 +1,187 @@
+// The training loop: epochs of seeded, shuffled mini-batches through forward, MSE, BPTT, clipping and
+// the optimizer, with a learning-rate schedule, early stopping and a divergence guard.
+//
+// Size key: I inputs, O outputs, T steps, B batch, P parameters, W training windows, V validation windows.
+// One step = one mini-batch. An epoch is ⌊W / B⌋ steps over a fresh permutation of the windows (the
+// incomplete last batch is left out, so every step has the same shapes and, after the first, allocates
+// nothing). After each epoch the validation set is evaluated, the schedule and early stopping look at
+// its MSE, and listeners hear about it.
+//
+// The trainer is a value: copy it to take a snapshot (the data set is shared, being immutable). It runs
+// in slices (train_steps(n)) so a worker thread can interleave pause, reset and other commands.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/dataset.hpp"
+#include "core/model.hpp"
+#include "core/optimizer.hpp"
+#include "core/schedule.hpp"
+
+namespace unrolled {
+
+struct TrainerConfig {
+  ModelConfig model;             // cell, hidden_size, num_layers, nonlinearity; I and O come from the data
+  OptimizerConfig optimizer;     // kind, lr, momentum, weight decay, Adam betas
+  ScheduleConfig schedule;
+  int batch = 32;                // B (lowered to W when there are fewer windows)
+  int epochs = 40;
+  std::uint64_t seed = 1;        // weights and shuffling
+  double clip = 1.0;             // global-norm clipping threshold; 0 = off
+  int early_stop_patience = 0;   // stop after this many epochs without a better validation MSE; 0 = off
+  int truncate = 0;              // truncated BPTT every k steps; 0 = full
+};
+
+std::string validate_trainer(const TrainerConfig& config);  // empty when usable (model sizes aside)
+
+struct StepMetrics {
+  std::int64_t step = 0;   // 1-based count of optimizer steps so far
+  int epoch = 0;           // 1-based epoch this step belongs to
+  double train_loss = 0;   // MSE of this mini-batch (normalised units)
+  double grad_norm = 0;    // global gradient norm before clipping
+  double lr = 0;           // learning rate used by this step
+  double seconds = 0;      // training time so far (time spent inside train_steps)
+};
+
+struct EpochMetrics {
+  int epoch = 0;             // 1-based
+  std::int64_t step = 0;     // steps so far
+  double train_loss = 0;     // mean mini-batch loss over the epoch
+  double val_mse = 0;        // last-step prediction of every validation window (normalised units)
+  double val_mae = 0;
+  double lr = 0;             // learning rate for the next epoch (after the schedule)
+  double seconds = 0;
+  bool best = false;         // this epoch's validation MSE is the best so far
+};
+
+enum class TrainStatus { running, finished, early_stopped, diverged };
+const char* train_status_name(TrainStatus status);  // "running", "finished", "early_stopped", "diverged"
+
+struct Divergence {
+  std::int64_t step = 0;   // the step whose loss or gradient was not finite (1-based)
+  int epoch = 0;
+  std::string what;        // "loss" or "gradient norm"
+  double value = 0;        // the NaN or Inf
+  std::string message;     // full sentence with advice, for the user
+};
+
+struct TrainSummary {
+  TrainStatus status = TrainStatus::running;
+  int epochs = 0;            // completed
+  std::int64_t steps = 0;
+  double train_mse = 0;      // final weights, last-step MSE over all training windows (normalised)
+  double val_mse = 0;        // final weights, over all validation windows
+  double val_mae = 0;
+  int best_epoch = 0;        // epoch of the best validation MSE (0 = none yet)
+  double seconds = 0;
+  std::string message;       // divergence or early-stop explanation; empty when finished normally
+};
+
+// Receives progress. Called on the thread that runs train_steps(); keep the handlers short.
+class TrainListener {
+ public:
+  virtual ~TrainListener() = default;
+  virtual void on_step(const StepMetrics&) {}
+  virtual void on_epoch(const EpochMetrics&) {}
+  virtual void on_diverged(const Divergence&) {}
+  virtual void on_done(const TrainSummary&) {}
+};
+
+struct EvalResult {
+  double mse = 0, mae = 0;  // normalised units; NaN when the split is empty
+  int windows = 0;
+};
+
+class Trainer {
+ public:
+  Trainer() = default;
+  // Initialises the weights with init_uniform(seed). Throws std::invalid_argument on a bad config.
+  Trainer(std::shared_ptr<const Dataset> data, const TrainerConfig& config);
+
+  void set_listener(TrainListener* listener) { listener_ = listener; }  // not owned; may be null
+
+  // Runs up to n steps (fewer when training ends); returns how many ran. Epoch ends (validation,
+  // schedule, early stopping) happen inside. Returns 0 once done().
+  int train_steps(int n);
+  // Runs to the end: all epochs, early stop or divergence.
+  TrainSummary run();
+  // Back to step 0 with freshly initialised weights (same seed, same run again).
+  void reset();
+
+  bool done() const { return status_ != TrainStatus::running; }
+  TrainStatus status() const { return status_; }
+  std::int64_t step() const { return step_; }           // steps done
+  int epoch() const { return epoch_; }                  // epochs completed
+  int steps_per_epoch() const { return steps_per_epoch_; }
+  int batch() const { return batch_; }                  // B actually used
+  double lr() const { return schedule_.lr(); }
+  double seconds() const { return seconds_; }
+  const TrainerConfig& config() const { return config_; }
+  const Dataset& data() const { return *data_; }
+  std::shared_ptr<const Dataset> data_ptr() const { return data_; }
+  const Model<float>& model() const { return model_; }
+  Model<float>& mutable_model() { return model_; }      // for the app's weight editing; not mid-step
+  const Divergence& divergence() const { return divergence_; }
+  const EpochMetrics& last_epoch() const { return last_epoch_; }
+  double best_val_mse() const { return best_val_; }
+  int best_epoch() const { return best_epoch_; }
+
+  // Last-step MSE and MAE of the current weights over every window of a split.
+  EvalResult evaluate(Split split);
+  // Summary of the run so far, with train and validation MSE of the current weights.
+  TrainSummary summary();
+
+ private:
+  std::shared_ptr<const Dataset> data_;
+  TrainerConfig config_;
+  TrainListener* listener_ = nullptr;
+  Model<float> model_;          // P parameters
+  Optimizer<float> optimizer_;
+  LrSchedule schedule_;
+  std::mt19937_64 rng_;         // shuffling
+  int batch_ = 0;               // B
+  int steps_per_epoch_ = 0;     // ⌊W / B⌋
+  TrainStatus status_ = TrainStatus::running;
+  std::int64_t step_ = 0;
+  int epoch_ = 0;               // completed epochs
+  int batch_in_epoch_ = 0;      // steps done in the current epoch
+  double epoch_loss_sum_ = 0;
+  double seconds_ = 0;
+  double best_val_ = 0;         // +inf until the first epoch ends
+  int best_epoch_ = 0;
+  int bad_epochs_ = 0;          // early stopping: epochs since the best
+  EpochMetrics last_epoch_;
+  Divergence divergence_;
+  std::string stop_message_;
+  std::chrono::steady_clock::time_point slice_start_;
+  double slice_base_seconds_ = 0;
+
+  // Buffers reused every step.
+  std::vector<int> order_;      // [W] this epoch's permutation of training windows
+  Mat<float> x_;                // [I × T·B]
+  Mat<float> y_;                // [O × B] (last) or [O × T·B] (all)
+  Mat<float> dy_;               // [O × T·B]
+  Trace<float> trace_;
+  Gradients<float> grads_;
+  using ParamBuffer = decltype(Model<float>::params);
+  ParamBuffer last_good_;    // [P] weights of the last step whose loss and gradient were finite
+  ParamBuffer best_params_;  // [P] weights at the best validation MSE
+  // Evaluation buffers: full chunks and the final partial chunk keep their own shapes.
+  struct EvalBuffers {
+    std::vector<int> index;
+    Mat<float> x, y;
+    Trace<float> trace;
+  };
+  EvalBuffers eval_full_, eval_tail_;
+
+  bool one_step();  // false when training stopped during it
+  void end_epoch();
+  void finish(TrainStatus status);
+  void diverge(const char* what, double value);
+};
+
+}  // namespace unrolled

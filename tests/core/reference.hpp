@@ -1,0 +1,80 @@
+// Reads the PyTorch reference cases in tests/data/reference (see the README there).
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+
+namespace unrolled::test {
+
+inline nlohmann::json load_json(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path.string());
+  return nlohmann::json::parse(in);
+}
+
+// Every reference case file, sorted by name.
+inline std::vector<std::filesystem::path> reference_cases() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(UNROLLED_TEST_DATA) + "/reference"))
+    if (e.path().extension() == ".json" && e.path().filename() != "optim.json") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Appends the numbers of a (possibly nested) JSON array in row-major order.
+inline void flatten(const nlohmann::json& j, std::vector<double>& out) {
+  if (j.is_array())
+    for (const auto& v : j) flatten(v, out);
+  else
+    out.push_back(j.get<double>());
+}
+
+inline ModelConfig config_from_json(const nlohmann::json& m) {
+  ModelConfig c;
+  if (!parse_cell(m.at("cell").get<std::string>(), c.cell)) throw std::runtime_error("bad cell");
+  if (m.contains("nonlinearity")) parse_nonlinearity(m["nonlinearity"].get<std::string>(), c.nonlinearity);
+  c.input_size = m.at("input_size");
+  c.hidden_size = m.at("hidden_size");
+  c.num_layers = m.at("num_layers");
+  c.output_size = m.at("output_size");
+  return c;
+}
+
+template <class T> Model<T> model_from_json(const nlohmann::json& m) {
+  Model<T> model(config_from_json(m));
+  for (const TensorSpec& s : model.layout.tensors) {
+    std::vector<double> v;
+    flatten(m.at("tensors").at(s.name).at("data"), v);
+    if (v.size() != s.size) throw std::runtime_error("size mismatch in " + s.name);
+    for (std::size_t j = 0; j < s.size; ++j) model.params[s.offset + j] = static_cast<T>(v[j]);
+  }
+  return model;
+}
+
+// [T][B][F] nested arrays → [F × T·B] with column t·B + b.
+template <class T> Mat<T> sequence_from_json(const nlohmann::json& j) {
+  const Eigen::Index steps = static_cast<Eigen::Index>(j.size()), B = static_cast<Eigen::Index>(j[0].size()),
+                     F = static_cast<Eigen::Index>(j[0][0].size());
+  Mat<T> m(F, steps * B);
+  for (Eigen::Index t = 0; t < steps; ++t)
+    for (Eigen::Index b = 0; b < B; ++b)
+      for (Eigen::Index f = 0; f < F; ++f) m(f, t * B + b) = static_cast<T>(j[t][b][f].get<double>());
+  return m;
+}
+
+// [B][F] → [F × B].
+template <class T> Mat<T> batch_from_json(const nlohmann::json& j) {
+  const Eigen::Index B = static_cast<Eigen::Index>(j.size()), F = static_cast<Eigen::Index>(j[0].size());
+  Mat<T> m(F, B);
+  for (Eigen::Index b = 0; b < B; ++b)
+    for (Eigen::Index f = 0; f < F; ++f) m(f, b) = static_cast<T>(j[b][f].get<double>());
+  return m;
+}
+
+}  // namespace unrolled::test

@@ -1,0 +1,39 @@
+// Small deterministic helpers shared by the core test suites.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+
+#include "core/model.hpp"
+
+namespace unrolled::test {
+
+// Standard normal numbers from our own Box–Muller over mt19937_64, identical on every platform.
+class Normal {
+ public:
+  explicit Normal(std::uint64_t seed) : rng_(seed) {}
+  double operator()() {
+    const double u1 = (static_cast<double>(rng_() >> 11) + 0.5) * 0x1.0p-53;
+    const double u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+  template <class T> Mat<T> matrix(Eigen::Index rows, Eigen::Index cols, double scale = 1.0) {
+    Mat<T> m(rows, cols);
+    for (Eigen::Index j = 0; j < cols; ++j)
+      for (Eigen::Index i = 0; i < rows; ++i) m(i, j) = static_cast<T>(scale * (*this)());
+    return m;
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+inline std::string describe(const ModelConfig& c) {
+  std::string s = cell_name(c.cell);
+  if (c.cell == CellKind::rnn) s += std::string("/") + nonlinearity_name(c.nonlinearity);
+  return s + " L=" + std::to_string(c.num_layers) + " I=" + std::to_string(c.input_size) +
+         " H=" + std::to_string(c.hidden_size) + " O=" + std::to_string(c.output_size);
+}
+
+}  // namespace unrolled::test
