@@ -1,0 +1,15 @@
+# Writes every shaders/*.glsl into one header as raw string literals: name "heatmap.frag.glsl" becomes
+# unrolled::app::shaders::heatmap_frag.
+file(GLOB files ${SHADER_DIR}/*.glsl)
+list(SORT files)
+set(text "// Generated from shaders/*.glsl by src/app/embed_shaders.cmake. Do not edit.\n#pragma once\n\nnamespace unrolled::app::shaders {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  string(REGEX REPLACE "\\.glsl$" "" name ${name})
+  string(REPLACE "." "_" name ${name})
+  file(READ ${f} body)
+  string(APPEND text "inline constexpr const char* ${name} = R\"glsl(${body})glsl\";\n")
+endforeach()
+string(APPEND text "}  // namespace unrolled::app::shaders\n")
+file(WRITE ${OUT}.tmp "${text}")
+file(RENAME ${OUT}.tmp ${OUT})

@@ -1,0 +1,71 @@
+// The plotting layer's pure math: axis transforms (linear and log10), nice tick numbers, auto-fit
+// ranges, colormaps and strided access for ring buffers. No GL, no ImGui: unit-tested on its own.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace unrolled::plot {
+
+enum class Scale { linear, log10 };
+
+struct Range {
+  double min = 0.0, max = 1.0;
+  double size() const { return max - min; }
+  bool contains(double v) const { return v >= min && v <= max; }
+};
+
+// Data ↔ pixel along one axis. pix_min is where data_min lands (for y that is the bottom, so
+// pix_min > pix_max there). Log scale needs data_min > 0; values ≤ 0 map to pix_min's side.
+struct AxisTransform {
+  Range data;
+  double pix_min = 0.0, pix_max = 1.0;
+  Scale scale = Scale::linear;
+  double to_pixel(double v) const;
+  double to_data(double pixel) const;
+};
+
+struct Tick {
+  double value = 0.0;
+  bool major = true;   // labelled
+  std::string label;   // empty for minor ticks
+};
+
+// Heckbert's nice numbers: 1, 2, 5 × 10^k.
+double nice_number(double x, bool round);
+// About `target` labelled ticks covering [lo, hi], each on a multiple of a nice step.
+std::vector<Tick> linear_ticks(double lo, double hi, int target);
+// Decades 10^k labelled, 2…9 × 10^k as minor ticks; thins labels when there are too many decades.
+// Spans shorter than a decade fall back to nice linear steps inside the range.
+std::vector<Tick> log_ticks(double lo, double hi, int target);
+std::vector<Tick> make_ticks(Scale scale, double lo, double hi, int target);
+// A label with just enough decimals for the step: 0.25 with step 0.05 → "0.25"; 1e-5 → "1e-05".
+std::string format_tick(double value, double step);
+
+// The range to show for data in [lo, hi]: padded by pad × size on each side, never empty (a flat
+// line gets ±0.5, or ±10% of its value), and for log scale positive (a decade around the data).
+Range fit_range(double lo, double hi, double pad, Scale scale);
+
+// Colormaps. t in [0, 1]; outside is clamped.
+struct Rgb {
+  float r = 0, g = 0, b = 0;
+};
+enum class Colormap { viridis, diverging };
+Rgb viridis(double t);    // perceptually uniform, dark purple → yellow (matplotlib's, polynomial fit)
+Rgb diverging(double t);  // blue (0) → near-white (0.5) → red (1), ColorBrewer RdBu
+Rgb sample(Colormap map, double t);
+// 8-bit RGBA packed as ImGui's IM_COL32 (R in the lowest byte).
+std::uint32_t pack_rgba(Rgb c, float alpha = 1.0f);
+// (v − lo) / (hi − lo) clamped to [0, 1]; NaN stays NaN; an empty range gives 0.5.
+double normalize(double v, double lo, double hi);
+// A symmetric range around 0 that covers ±absmax, for diverging maps.
+Range symmetric_range(double absmax);
+
+// Element i of a strided ring buffer as ImPlot reads it: index (offset + i) mod count, stride in bytes.
+template <class T> T strided_at(const T* data, int count, int offset, int stride, int i) {
+  const int idx = count > 0 ? ((offset + i) % count + count) % count : 0;
+  return *reinterpret_cast<const T*>(reinterpret_cast<const unsigned char*>(data) +
+                                     static_cast<long long>(idx) * stride);
+}
+
+}  // namespace unrolled::plot

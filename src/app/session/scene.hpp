@@ -1,0 +1,31 @@
+// Building a Scene: the input signal, the model (seeded init or a model file), one forward pass and
+// one BPTT through the core, flattened into the grids the panels draw. Pure functions, no threads.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/session/snapshot.hpp"
+#include "core/model.hpp"
+
+namespace unrolled::app {
+
+// Clamps every field into the app's limits. Returns a message naming what was changed, or "".
+std::string clamp_settings(SceneSettings& settings);
+
+// n samples of a synthetic signal (not csv). The sine has a period of 12 steps.
+std::vector<double> make_signal(SignalKind kind, int n, std::uint64_t seed);
+
+// First column of a CSV file (optional header line). Throws std::runtime_error naming the file,
+// line and column of a bad cell.
+std::vector<double> read_csv_column(const std::string& path);
+
+// Weights from a model file. Throws std::runtime_error with the loader's message.
+Model<float> load_model_weights(const std::string& path);
+
+// The whole scene. `model` given: use its weights (settings.model is ignored); else seeded init.
+// Throws std::runtime_error on data errors (bad CSV); the caller keeps the previous scene.
+std::shared_ptr<const Scene> build_scene(const SceneSettings& settings, std::uint64_t id,
+                                         const Model<float>* model = nullptr);
+
+}  // namespace unrolled::app
