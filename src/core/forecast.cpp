@@ -44,14 +44,39 @@ std::vector<float> one_step_forecast(const Model<float>& model, const std::vecto
   return out;
 }
 
+const char* rollout_mode_name(RolloutMode mode) { return mode == RolloutMode::carry ? "carry" : "window"; }
+
+bool parse_rollout_mode(std::string_view text, RolloutMode& out) {
+  if (text == "window") out = RolloutMode::window;
+  else if (text == "carry") out = RolloutMode::carry;
+  else return false;
+  return true;
+}
+
 std::vector<float> rollout(const Model<float>& model, const std::vector<float>& z, int steps, int from,
-                           int horizon) {
+                           int horizon, RolloutMode mode) {
   check_univariate(model, steps);
   const int n = static_cast<int>(z.size());
   if (from < 1 || from > n) throw std::invalid_argument("forecast: rollout start out of bounds");
   if (horizon < 0) throw std::invalid_argument("forecast: negative horizon");
   std::vector<float> out(static_cast<std::size_t>(horizon));
   if (horizon == 0) return out;
+  if (mode == RolloutMode::window) {
+    // history[j] = z[from−T+j] for j < T, then the predictions, all in one buffer.
+    const int warm = std::min(steps, from);
+    std::vector<float> history(static_cast<std::size_t>(warm + horizon));
+    for (int j = 0; j < warm; ++j) history[static_cast<std::size_t>(j)] = z[static_cast<std::size_t>(from - warm + j)];
+    Mat<float> x;
+    Trace<float> trace;
+    for (int k = 0; k < horizon; ++k) {
+      const int len = std::min(steps, warm + k);
+      x.resize(1, len);
+      for (int j = 0; j < len; ++j) x(0, j) = history[static_cast<std::size_t>(warm + k - len + j)];
+      forward(model, x, 1, trace);
+      out[static_cast<std::size_t>(k)] = history[static_cast<std::size_t>(warm + k)] = trace.output(0, len - 1);
+    }
+    return out;
+  }
   const int warm = std::min(steps, from);
   Mat<float> x(1, warm);
   for (int j = 0; j < warm; ++j) x(0, j) = z[static_cast<std::size_t>(from - warm + j)];

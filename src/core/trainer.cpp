@@ -4,6 +4,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string_view>
 
 namespace unrolled {
 
@@ -41,6 +42,7 @@ std::string validate_trainer(const TrainerConfig& c) {
   if (!std::isfinite(c.clip) || c.clip < 0) return "clip must be 0 (off) or a positive norm";
   if (c.early_stop_patience < 0) return "early-stopping patience must be 0 (off) or more";
   if (c.truncate < 0) return "truncation must be 0 (full BPTT) or more";
+  if (!std::isfinite(c.max_loss) || c.max_loss < 0) return "max loss must be 0 (off) or positive";
   if (std::string why = validate_optimizer(c.optimizer); !why.empty()) return why;
   if (std::string why = validate_schedule(c.schedule); !why.empty()) return why;
   return {};
@@ -127,7 +129,7 @@ bool Trainer::one_step() {
   }
   (void)T;
   const std::int64_t this_step = step_ + 1;
-  if (!std::isfinite(loss)) {
+  if (!std::isfinite(loss) || (config_.max_loss > 0 && loss > config_.max_loss)) {
     diverge("loss", loss);
     return false;
   }
@@ -233,7 +235,8 @@ void Trainer::end_epoch() {
 }
 
 void Trainer::diverge(const char* what, double value) {
-  divergence_.step = step_ + 1;
+  const bool at_validation = std::string_view(what) == "validation loss";  // after the step, not during it
+  divergence_.step = at_validation ? step_ : step_ + 1;
   divergence_.epoch = epoch_ + 1;
   divergence_.what = what;
   divergence_.value = value;
@@ -241,10 +244,15 @@ void Trainer::diverge(const char* what, double value) {
   std::string advice = "lower the learning rate (now " + format_number(schedule_.lr()) + ")";
   if (config_.clip > 0) advice += " or clip harder (now " + format_number(config_.clip) + ")";
   else advice += " or turn on gradient clipping (e.g. clip 1)";
+  std::string why = std::isnan(value)    ? "NaN"
+                    : std::isinf(value) ? "infinite"
+                                        : format_number(value) + ", above the limit " + format_number(config_.max_loss);
+  std::string restored = step_ > 0 ? "restored the weights step " + std::to_string(step_) +
+                                         " started from, the last with a finite loss and gradient"
+                                   : "kept the initial weights";
   divergence_.message = "training diverged at step " + std::to_string(divergence_.step) + " (epoch " +
-                        std::to_string(divergence_.epoch) + "): the " + what + " is " +
-                        (std::isnan(value) ? "NaN" : "infinite") + "; restored the weights of step " +
-                        std::to_string(step_) + "; " + advice;
+                        std::to_string(divergence_.epoch) + "): the " + what + " is " + why + "; " + restored +
+                        "; " + advice;
   stop_message_ = divergence_.message;
   if (listener_) listener_->on_diverged(divergence_);
   finish(TrainStatus::diverged);

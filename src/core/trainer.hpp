@@ -34,6 +34,10 @@ struct TrainerConfig {
   double clip = 1.0;             // global-norm clipping threshold; 0 = off
   int early_stop_patience = 0;   // stop after this many epochs without a better validation MSE; 0 = off
   int truncate = 0;              // truncated BPTT every k steps; 0 = full
+  // Divergence guard: a NaN or Inf loss or gradient always stops training; so does a mini-batch loss
+  // above max_loss (the data are normalised to variance 1, so 1e6 means predictions a thousand
+  // standard deviations off: an explosion, not learning). 0 = only NaN and Inf.
+  double max_loss = 1e6;
 };
 
 std::string validate_trainer(const TrainerConfig& config);  // empty when usable (model sizes aside)
@@ -64,8 +68,8 @@ const char* train_status_name(TrainStatus status);  // "running", "finished", "e
 struct Divergence {
   std::int64_t step = 0;   // the step whose loss or gradient was not finite (1-based)
   int epoch = 0;
-  std::string what;        // "loss" or "gradient norm"
-  double value = 0;        // the NaN or Inf
+  std::string what;        // "loss", "gradient norm" or "validation loss"
+  double value = 0;        // the NaN, Inf or exploded loss
   std::string message;     // full sentence with advice, for the user
 };
 
