@@ -1,1 +1,210 @@
-int main() { return 0; }
+// unrolled: the desktop app. A straight skeleton in the manner of Dear ImGui's examples:
+// parse flags → window + GL 3.3 core → ImGui → session (worker thread) → frame loop → clean shutdown.
+#include <epoxy/gl.h>  // before GLFW, so GLFW does not pull in another GL header
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "app/app_args.hpp"
+#include "app/gfx/heatmap_renderer.hpp"
+#include "app/gfx/screenshot.hpp"
+#include "app/layout.hpp"
+#include "app/panels/panels.hpp"
+#include "app/session/session.hpp"
+#include "app/shell.hpp"
+#include "app/ui_state.hpp"
+#include "io/atomic_write.hpp"
+
+using namespace unrolled;
+using namespace unrolled::app;
+
+namespace {
+
+std::string g_glfw_error;
+void on_glfw_error(int code, const char* text) {
+  g_glfw_error = text ? text : "";
+  (void)code;
+}
+
+int no_display(const std::string& why) {
+  std::fprintf(stderr,
+               "unrolled: cannot open a window (%s).\n"
+               "  The desktop app needs a display. Without one, use unrolled-cli (train, trace, bench),\n"
+               "  or run the app under a virtual X server: xvfb-run -a unrolled --frames 60 --screenshot out.png\n",
+               why.c_str());
+  return 1;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const std::size_t i = static_cast<std::size_t>(std::clamp(p * (v.size() - 1) + 0.5, 0.0, double(v.size() - 1)));
+  return v[i];
+}
+
+bool write_stats(const std::string& path, const std::vector<double>& ms, long long train_steps) {
+  double mean = 0, mx = 0;
+  for (double m : ms) {
+    mean += m;
+    mx = std::max(mx, m);
+  }
+  if (!ms.empty()) mean /= static_cast<double>(ms.size());
+  nlohmann::ordered_json j;
+  j["frames"] = ms.size();
+  j["frame_ms"] = {{"mean", mean}, {"p50", percentile(ms, 0.50)}, {"p95", percentile(ms, 0.95)}, {"max", mx}};
+  j["train_steps"] = train_steps;
+  try {
+    io::write_file_atomic(path, j.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "unrolled: %s\n", e.what());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const ParseResult parsed = parse_app_args(std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.error.empty()) {
+    std::fprintf(stderr, "unrolled: %s\n\n%s", parsed.error.c_str(), app_usage());
+    return 2;
+  }
+  const AppArgs& args = parsed.args;
+  if (args.help) {
+    std::fputs(app_usage(), stdout);
+    return 0;
+  }
+
+  // Window and OpenGL 3.3 core.
+  const char* display = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  if ((!display || !*display) && (!wayland || !*wayland)) return no_display("DISPLAY is not set");
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit()) return no_display(g_glfw_error.empty() ? "GLFW could not start" : g_glfw_error);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(args.width, args.height, "unrolled", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    return no_display(g_glfw_error.empty() ? "no OpenGL 3.3 window" : g_glfw_error);
+  }
+  glfwMakeContextCurrent(window);
+  const bool automated = args.frames > 0;
+  glfwSwapInterval(automated ? 0 : 1);  // automated runs measure the frame, not the monitor
+  float content_x = 1, content_y = 1;
+  glfwGetWindowContentScale(window, &content_x, &content_y);
+  const float content_scale = std::max(content_x, content_y) > 0 ? std::max(content_x, content_y) : 1.0f;
+
+  // Dear ImGui.
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  // The layout is computed every frame, so the .ini only keeps small things (table widths); it lives
+  // in the XDG config dir, never the working directory, and automated runs leave no trace.
+  const std::string ini = automated ? std::string() : ini_path();
+  io.IniFilename = ini.empty() ? nullptr : ini.c_str();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  UiState ui;
+  ui.scale = args.scale;
+  load_fonts(content_scale * ui.scale);
+  apply_style(content_scale * ui.scale);
+  gfx::heatmap_init();
+
+  // The session: default scene (LSTM, H = 8, sine, T = 24, untrained, t = 0) on its worker thread.
+  Session session;
+  std::uint64_t last_seq = 0;
+  if (!args.model_path.empty()) {
+    const std::uint64_t seq = session.send(cmd::LoadModel{args.model_path});
+    if (session.wait_applied(seq, std::chrono::seconds(30))) {
+      auto s = session.latest();
+      if (s->message_is_error) std::fprintf(stderr, "unrolled: %s\n", s->message.c_str());
+    }
+  }
+  if (args.speed > 0) last_seq = session.send(cmd::SetSpeed{args.speed});
+  if (args.step >= 0) last_seq = session.send(cmd::Seek{args.step});
+  if (args.play) last_seq = session.send(cmd::Play{});
+  if (last_seq) session.wait_applied(last_seq, std::chrono::seconds(10));
+
+  std::vector<double> frame_ms;
+  int exit_code = 0;
+  using Clock = std::chrono::steady_clock;
+  for (int frame = 0; !glfwWindowShouldClose(window) && !ui.quit; ++frame) {
+    const auto start = Clock::now();
+    glfwPollEvents();
+    if (ui.rebuild_fonts) {
+      load_fonts(content_scale * ui.scale);
+      apply_style(content_scale * ui.scale);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+      ui.rebuild_fonts = false;
+    }
+    gfx::heatmap_begin_frame();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+
+    const std::shared_ptr<const Snapshot> snap = session.latest();  // one snapshot for the whole frame
+    CommandList commands;
+    const float menu_h = MainMenu(*snap, ui, commands);
+    HandleKeys(*snap, ui, commands);
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    PanelVisibility shown{ui.show_controls, ui.show_unrolled, ui.show_inspector,
+                          ui.show_states,   ui.show_gates,    ui.show_traces, unrolled_rows(*snap->scene)};
+    const Layout layout = compute_layout({vp->Pos.x, vp->Pos.y + menu_h, vp->Size.x, vp->Size.y - menu_h}, shown,
+                                         ImGui::GetFontSize());
+    DrawPanels(*snap, ui, commands, layout);
+    Dialogs(*snap, ui, commands);
+    ImGui::Render();
+
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(window_clear_color[0], window_clear_color[1], window_clear_color[2], 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    const bool last_frame = automated && frame + 1 >= args.frames;
+    if (last_frame && !args.screenshot_path.empty()) {
+      const std::string err = gfx::save_screenshot(args.screenshot_path, fb_w, fb_h);
+      if (!err.empty()) {
+        std::fprintf(stderr, "unrolled: %s\n", err.c_str());
+        exit_code = 1;
+      }
+    }
+    if (!ui.pending_screenshot.empty() && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+      const std::string err = gfx::save_screenshot(ui.pending_screenshot, fb_w, fb_h);
+      ui.notice = err.empty() ? "saved " + ui.pending_screenshot : err;
+      ui.notice_is_error = !err.empty();
+      ui.pending_screenshot.clear();
+    }
+    glfwSwapBuffers(window);
+    for (Command& c : commands) session.send(std::move(c));
+    frame_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (last_frame) break;
+  }
+
+  const long long train_steps = session.latest()->train_steps;
+  session.shutdown();
+  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, train_steps)) exit_code = 1;
+
+  gfx::heatmap_shutdown();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return exit_code;
+}

@@ -38,6 +38,12 @@ TEST_CASE("linear ticks land on multiples of a nice step inside the range") {
   CHECK(t24.back().value == doctest::Approx(20));
   CHECK(t24[1].value == doctest::Approx(5));
 
+  // Integer axes (units, steps) never get fractional ticks, even on a tiny range.
+  auto units = linear_ticks(-0.5, 1.5, 6, true);
+  REQUIRE(units.size() == 2);
+  CHECK(units[0].label == "0");
+  CHECK(units[1].label == "1");
+
   auto reversed = linear_ticks(10, 0, 5);
   CHECK(reversed.front().value == doctest::Approx(0));
   auto flat = linear_ticks(3, 3, 5);

@@ -52,7 +52,7 @@ std::string format_tick(double value, double step) {
   return buf;
 }
 
-std::vector<Tick> linear_ticks(double lo, double hi, int target) {
+std::vector<Tick> linear_ticks(double lo, double hi, int target, bool integer) {
   std::vector<Tick> ticks;
   if (!std::isfinite(lo) || !std::isfinite(hi)) return ticks;
   if (hi < lo) std::swap(lo, hi);
@@ -61,7 +61,8 @@ std::vector<Tick> linear_ticks(double lo, double hi, int target) {
     return ticks;
   }
   target = std::max(target, 2);
-  const double step = nice_number((hi - lo) / (target - 1), true);
+  double step = nice_number((hi - lo) / (target - 1), true);
+  if (integer) step = std::max(1.0, std::round(step));
   const double first = std::ceil(lo / step - 1e-9) * step;
   for (int i = 0; i < 1000; ++i) {
     const double v = first + i * step;
@@ -102,8 +103,8 @@ std::vector<Tick> log_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
-std::vector<Tick> make_ticks(Scale scale, double lo, double hi, int target) {
-  return scale == Scale::log10 ? log_ticks(lo, hi, target) : linear_ticks(lo, hi, target);
+std::vector<Tick> make_ticks(Scale scale, double lo, double hi, int target, bool integer) {
+  return scale == Scale::log10 ? log_ticks(lo, hi, target) : linear_ticks(lo, hi, target, integer);
 }
 
 Range fit_range(double lo, double hi, double pad, Scale scale) {

@@ -34,11 +34,11 @@ struct Tick {
 // Heckbert's nice numbers: 1, 2, 5 × 10^k.
 double nice_number(double x, bool round);
 // About `target` labelled ticks covering [lo, hi], each on a multiple of a nice step.
-std::vector<Tick> linear_ticks(double lo, double hi, int target);
+std::vector<Tick> linear_ticks(double lo, double hi, int target, bool integer = false);  // integer: whole steps only
 // Decades 10^k labelled, 2…9 × 10^k as minor ticks; thins labels when there are too many decades.
 // Spans shorter than a decade fall back to nice linear steps inside the range.
 std::vector<Tick> log_ticks(double lo, double hi, int target);
-std::vector<Tick> make_ticks(Scale scale, double lo, double hi, int target);
+std::vector<Tick> make_ticks(Scale scale, double lo, double hi, int target, bool integer = false);
 // A label with just enough decimals for the step: 0.25 with step 0.05 → "0.25"; 1e-5 → "1e-05".
 std::string format_tick(double value, double step);
 

@@ -1,0 +1,36 @@
+// The tiled layout: every panel's rectangle, computed each frame from the window size, so the
+// panels fill the window and re-flow on resize (ImGui 1.86 has no docking). Pure arithmetic.
+//
+//   ┌─────────┬────────────────────────────────────────┐
+//   │         │ Unrolled view                          │
+//   │ Controls├──────────────────┬─────────────────────┤
+//   │         │ Cell inspector   │ State heatmaps      │
+//   │         │                  ├─────────────────────┤
+//   │         │                  │ Gate heatmaps       │
+//   │         │                  ├─────────────────────┤
+//   │         │                  │ Unit traces         │
+//   ├─────────┴──────────────────┴─────────────────────┤
+//   │ transport: play, step, speed, timeline, status   │
+//   └──────────────────────────────────────────────────┘
+#pragma once
+
+namespace unrolled::app {
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+  bool visible() const { return w > 0 && h > 0; }
+};
+
+struct PanelVisibility {
+  bool controls = true, unrolled = true, inspector = true, states = true, gates = true, traces = true;
+  float unrolled_rows = 4.4f;  // how tall the unrolled view wants to be, in rows (grows with layers)
+};
+
+struct Layout {
+  Rect controls, unrolled, inspector, states, gates, traces, transport;
+};
+
+// area: below the main menu bar. font_size: the scaled UI font, so margins grow with --scale.
+Layout compute_layout(Rect area, const PanelVisibility& visible, float font_size);
+
+}  // namespace unrolled::app

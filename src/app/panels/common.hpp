@@ -1,0 +1,54 @@
+// Small drawing helpers and texts shared by the panels: colours for states and gradients, the
+// one-sentence explanations behind every gate and state, and "not computed yet" masking.
+#pragma once
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+#include "app/session/snapshot.hpp"
+
+namespace unrolled::app {
+
+namespace colors {
+inline constexpr ImU32 forward = IM_COL32(90, 180, 255, 255);   // h flowing forward
+inline constexpr ImU32 highway = IM_COL32(240, 190, 70, 255);   // the LSTM cell state c
+inline constexpr ImU32 gradient = IM_COL32(255, 105, 80, 255);  // dL/dh flowing backward
+inline constexpr ImU32 current = IM_COL32(255, 255, 255, 255);  // the current cell
+inline constexpr ImU32 selected = IM_COL32(120, 230, 140, 255); // the inspected cell / unit
+inline constexpr ImU32 dim = IM_COL32(120, 125, 140, 110);      // not computed yet
+inline constexpr ImU32 cursor_line = IM_COL32(255, 255, 255, 200);
+}  // namespace colors
+
+// Blends two colours, t in [0, 1].
+ImU32 LerpColor(ImU32 a, ImU32 b, float t);
+// Colour of a value on the app's maps: viridis over [lo, hi], or diverging around 0 over ±absmax.
+ImU32 ViridisColor(float v, float lo, float hi);
+ImU32 DivergingColor(float v, float absmax);
+// Black or white, whichever reads on top of `background`.
+ImU32 TextOn(ImU32 background);
+
+// One sentence on what a gate or state does. name: "i", "f", "g", "o", "r", "z", "n", "h", "c", "x",
+// "y", "dh", "dc".
+const char* Explain(CellKind cell, const std::string& name);
+// Shows Explain() as a tooltip when the last item is hovered.
+void ExplainTooltip(CellKind cell, const std::string& name);
+
+// True when the gate is a tanh (−1…1) rather than a σ (0…1).
+bool IsTanhGate(CellKind cell, int gate);
+
+// A copy of grid with columns outside [first_col, last_col] set to NaN ("not computed yet").
+std::vector<float> MaskColumns(const Grid& grid, int first_col, int last_col);
+
+// Width of the heatmap colour scale column.
+float ScaleColumnWidth();
+
+// Text centred at a point.
+void CenteredText(ImDrawList* dl, ImVec2 center, ImU32 color, const char* text);
+
+}  // namespace unrolled::app
+
+namespace unrolled::app {
+// A titled separator (ImGui 1.86 has no SeparatorText).
+void SectionHeader(const char* title);
+}  // namespace unrolled::app

@@ -1,0 +1,140 @@
+// Controls: what network, what signal, what weights. Every change is a Configure command; the
+// session clamps out-of-range values and says so, and a bad file keeps the current scene.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <cstdio>
+
+#include "app/panels/common.hpp"
+#include "app/panels/panels.hpp"
+
+namespace unrolled::app {
+
+void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
+  const Scene& sc = *snap.scene;
+  if (ui.edit_scene_id != sc.id) {  // a new scene: edit from what was really applied
+    ui.edit = sc.settings;
+    ui.edit_scene_id = sc.id;
+    if (ui.csv_path_edit.empty()) ui.csv_path_edit = sc.settings.csv_path;
+  }
+  SceneSettings& e = ui.edit;
+  bool changed = false;
+  const float fs = ImGui::GetFontSize();
+  const float label_w = fs * 5.2f;
+  auto label = [&](const char* text) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(text);
+    ImGui::SameLine(label_w);
+    ImGui::SetNextItemWidth(-1);
+  };
+
+  SectionHeader("Network");
+  {
+    label("Cell");
+    int cell = static_cast<int>(e.model.cell);
+    const char* names[] = {"RNN", "LSTM", "GRU"};
+    if (ImGui::Combo("##cell", &cell, names, 3)) {
+      e.model.cell = static_cast<CellKind>(cell);
+      changed = true;
+    }
+    if (e.model.cell == CellKind::rnn) {
+      label("φ");
+      int nl = static_cast<int>(e.model.nonlinearity);
+      const char* nls[] = {"tanh", "relu"};
+      if (ImGui::Combo("##nl", &nl, nls, 2)) {
+        e.model.nonlinearity = static_cast<Nonlinearity>(nl);
+        changed = true;
+      }
+    }
+    label("Hidden H");
+    changed |= ImGui::SliderInt("##hidden", &e.model.hidden_size, min_hidden, max_hidden);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Units per layer (1–64). Ctrl+click to type.");
+    label("Layers");
+    changed |= ImGui::SliderInt("##layers", &e.model.num_layers, min_layers, max_app_layers);
+    label("Steps T");
+    changed |= ImGui::SliderInt("##steps", &e.steps, min_steps, max_steps);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sequence length (2–256)");
+  }
+
+  SectionHeader("Input signal");
+  {
+    label("Signal");
+    int sig = static_cast<int>(e.signal);
+    const char* sigs[] = {"sine", "square", "noise", "step", "CSV file"};
+    if (ImGui::Combo("##signal", &sig, sigs, 5)) {
+      e.signal = static_cast<SignalKind>(sig);
+      if (e.signal != SignalKind::csv) changed = true;
+    }
+    if (e.signal == SignalKind::csv) {
+      ImGui::SetNextItemWidth(-fs * 3.6f);
+      const bool enter = ImGui::InputTextWithHint("##csv", "path/to/signal.csv", &ui.csv_path_edit,
+                                                  ImGuiInputTextFlags_EnterReturnsTrue);
+      ImGui::SameLine();
+      if (ImGui::Button("Load##csv") || enter) {
+        e.csv_path = ui.csv_path_edit;
+        changed = true;
+      }
+      ImGui::TextDisabled("first column, one row per step");
+    }
+    label("Loss");
+    int loss = e.loss == LossMode::all ? 0 : 1;
+    const char* losses[] = {"every step (all)", "last step only"};
+    if (ImGui::Combo("##loss", &loss, losses, 2)) {
+      e.loss = loss == 0 ? LossMode::all : LossMode::last;
+      changed = true;
+    }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Each yₜ predicts the next value xₜ₊₁. 'all' averages the error over every step;\n"
+                        "'last' scores y_T only, so every gradient must travel back through time.");
+  }
+
+  SectionHeader("Weights");
+  {
+    label("Scale");
+    float scale = static_cast<float>(e.weight_scale);
+    if (ImGui::SliderFloat("##wscale", &scale, static_cast<float>(min_weight_scale), static_cast<float>(max_weight_scale),
+                           "%.2f ×", ImGuiSliderFlags_Logarithmic)) {
+      e.weight_scale = scale;
+      e.model_path.clear();
+      changed = true;
+    }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Multiplies PyTorch's default init U(−1/√H, 1/√H).\nSmall: gradients vanish. Large: units saturate.");
+    label("Seed");
+    int seed = static_cast<int>(e.seed);
+    ImGui::SetNextItemWidth(-fs * 5.2f);
+    if (ImGui::InputInt("##seed", &seed, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) && seed >= 0) {
+      e.seed = static_cast<std::uint64_t>(seed);
+      e.model_path.clear();
+      changed = true;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Re-seed")) out.push_back(cmd::Reseed{e.seed + 1});
+  }
+
+  SectionHeader("Model file");
+  {
+    ImGui::SetNextItemWidth(-fs * 3.6f);
+    const bool enter = ImGui::InputTextWithHint("##model", "model.json", &ui.model_path_edit,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if (ImGui::Button("Load##model") || enter) out.push_back(cmd::LoadModel{ui.model_path_edit});
+  }
+
+  if (changed) out.push_back(cmd::Configure{e});
+
+  SectionHeader("This scene");
+  ImGui::TextWrapped("%s, H = %d, %d layer%s, T = %d", cell_name(sc.config.cell), sc.config.hidden_size,
+                     sc.config.num_layers, sc.config.num_layers > 1 ? "s" : "", sc.steps);
+  ImGui::TextWrapped("weights: %s", sc.source.c_str());
+  ImGui::Text("%lld parameters", sc.parameter_count);
+  ImGui::Text("loss (%s) = %.4f", loss_mode_name(sc.settings.loss), sc.loss);
+  if (!snap.message.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(snap.message_is_error ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s",
+                       snap.message.c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+}  // namespace unrolled::app

@@ -1,0 +1,105 @@
+// The transport bar along the bottom: play/pause, step, start/end, which pass, speed, the timeline
+// scrubber over the whole story (forward t = 0…T, then backward t = T…1), and a status line.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/panels/common.hpp"
+#include "app/panels/panels.hpp"
+
+namespace unrolled::app {
+
+void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
+  const Scene& sc = *snap.scene;
+  const int T = sc.steps;
+  const float fs = ImGui::GetFontSize();
+  const ImVec2 button(fs * 2.2f, 0);
+
+  if (ImGui::Button("|◀##start", button)) out.push_back(cmd::GoStart{});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start of this pass (Home)");
+  ImGui::SameLine();
+  if (ImGui::Button("◀##back", button)) out.push_back(cmd::StepBack{});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Previous step (←)");
+  ImGui::SameLine();
+  if (ImGui::Button(snap.playing ? "Pause##play" : "Play##play", ImVec2(fs * 4.0f, 0))) out.push_back(cmd::TogglePlay{});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play / pause (Space)");
+  ImGui::SameLine();
+  if (ImGui::Button("▶##fwd", button)) out.push_back(cmd::StepForward{});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next step (→)");
+  ImGui::SameLine();
+  if (ImGui::Button("▶|##end", button)) out.push_back(cmd::GoEnd{});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("End of this pass (End)");
+
+  ImGui::SameLine(0, fs * 1.2f);
+  const bool fwd = snap.pass == Pass::forward;
+  ImGui::PushStyleColor(ImGuiCol_Button, fwd ? ImVec4(0.18f, 0.40f, 0.65f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
+  if (ImGui::Button("Forward pass")) out.push_back(cmd::SetPass{Pass::forward});
+  ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the cells t = 1…T, computing hₜ (B switches)");
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Button, !fwd ? ImVec4(0.62f, 0.27f, 0.20f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
+  if (ImGui::Button("Backward pass (BPTT)")) out.push_back(cmd::SetPass{Pass::backward});
+  ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Backpropagation through time, t = T…1: dL/dhₜ flows back (B switches)");
+
+  ImGui::SameLine(0, fs * 1.2f);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Speed");
+  ImGui::SameLine();
+  float speed = static_cast<float>(snap.speed);
+  ImGui::SetNextItemWidth(fs * 7.5f);
+  if (ImGui::SliderFloat("##speed", &speed, static_cast<float>(min_speed), static_cast<float>(max_speed), "%.1f steps/s",
+                         ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
+    out.push_back(cmd::SetSpeed{speed});
+
+  ImGui::SameLine(0, fs * 1.2f);
+  int pos = snap.position;
+  char label[64];
+  if (fwd) std::snprintf(label, sizeof label, "forward  t = %d / %d", snap.t, T);
+  else std::snprintf(label, sizeof label, "backward  t = %d / %d", snap.t, T);
+  ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x, fs * 8));
+  if (ImGui::SliderInt("##timeline", &pos, 0, last_position(T), label, ImGuiSliderFlags_AlwaysClamp))
+    out.push_back(cmd::Seek{pos});
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("The whole story: the forward pass t = 0…%d, then the backward pass t = %d…1", T, T);
+
+  // Status line: where we are and what it means, then the message or the hint.
+  char status[256];
+  if (fwd) {
+    double so_far = 0;
+    for (int s = 0; s < snap.t; ++s) so_far += sc.step_loss[static_cast<std::size_t>(s)];
+    if (snap.t == 0)
+      std::snprintf(status, sizeof status, "Forward pass, t = 0: only h₀ = 0 exists. Loss (%s) over the sequence: %.4f",
+                    loss_mode_name(sc.settings.loss), sc.loss);
+    else
+      std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Mean loss so far %.4f",
+                    snap.t, T, sc.input.at(0, snap.t - 1), sc.output.at(0, snap.t - 1), sc.target.at(0, snap.t - 1),
+                    so_far / snap.t);
+  } else {
+    // Split dL/dh_t of the top layer into what y_t adds and what arrives from step t+1.
+    const LayerView& top = sc.layers.back();
+    const int c = snap.t - 1;
+    double local = 0, future = 0;
+    for (int u = 0; u < top.grad_h.rows; ++u) {
+      const double l = top.grad_h_local.at(u, c), f = top.grad_h.at(u, c) - l;
+      local += l * l;
+      future += f * f;
+    }
+    std::snprintf(status, sizeof status, "Backward pass, t = %d: ‖dL/dhₜ‖ = %.3g  (from yₜ %.3g, from t+1 %.3g).  Loss L = %.4f",
+                  snap.t, top.grad_norm[static_cast<std::size_t>(c)], std::sqrt(local), std::sqrt(future), sc.loss);
+  }
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(status);
+  ImGui::SameLine(0, fs * 1.5f);
+  const std::string& msg = !ui.notice.empty() ? ui.notice : snap.message;
+  const bool err = !ui.notice.empty() ? ui.notice_is_error : snap.message_is_error;
+  if (!msg.empty() && (err || snap.t == 0)) {
+    ImGui::TextColored(err ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", msg.c_str());
+  } else {
+    ImGui::TextDisabled("Space play · → ← step · B backward pass · click a cell · F1 keys");
+  }
+}
+
+}  // namespace unrolled::app

@@ -1,0 +1,498 @@
+#include "app/plot/plot.hpp"
+
+#include <imgui_internal.h>  // ImRect
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace unrolled::plot {
+
+namespace {
+
+struct AxisState {
+  int flags = AxisFlags_AutoFit;
+  Scale scale = Scale::linear;
+  bool fixed = false;
+  Range limits{0, 1};
+  int ticks = 0;  // 0: from the size
+  std::string label;
+};
+
+struct Persistent {  // per plot id, across frames: last frame's data extents for auto-fit
+  Range x{0, 1}, y{0, 1};
+  bool have = false;
+};
+
+struct LegendEntry {
+  std::string label;
+  ImU32 color;
+};
+struct HoverEntry {
+  std::string label;
+  ImU32 color;
+  double x, y, dist;
+};
+
+struct Context {
+  ImGuiID id = 0;
+  int flags = 0;
+  ImRect frame, area;
+  std::string title;
+  AxisState x, y;
+  AxisTransform tx, ty;
+  bool ready = false;  // axes laid out, items may draw
+  bool hovered = false;
+  bool legend_outside = false;
+  Point mouse;
+  // this frame's data extents
+  double xmin = 0, xmax = 0, ymin = 0, ymax = 0;
+  bool have_extent = false;
+  int item_count = 0;
+  ImU32 next_color = 0;
+  float next_thickness = -1;
+  std::vector<LegendEntry> legend;
+  std::vector<HoverEntry> hover;
+  bool heat_hovered = false;
+  int heat_row = 0, heat_col = 0;
+  float heat_value = 0;
+  std::string heat_label;
+  bool in_plot = false;
+};
+
+Context g;  // the plot being built (ImGui is single-threaded, as is this)
+std::unordered_map<ImGuiID, Persistent> g_persistent;
+HeatmapRenderer g_renderer = nullptr;
+
+ImU32 text_color(float alpha = 1.0f) {
+  ImVec4 c = ImGui::GetStyleColorVec4(ImGuiCol_Text);
+  c.w *= alpha;
+  return ImGui::GetColorU32(c);
+}
+
+void extend(double x, double y) {
+  if (!std::isfinite(x) || !std::isfinite(y)) return;
+  if (g.x.scale == Scale::log10 && x <= 0) return;
+  if (g.y.scale == Scale::log10 && y <= 0) return;
+  if (!g.have_extent) {
+    g.xmin = g.xmax = x;
+    g.ymin = g.ymax = y;
+    g.have_extent = true;
+    return;
+  }
+  g.xmin = std::min(g.xmin, x);
+  g.xmax = std::max(g.xmax, x);
+  g.ymin = std::min(g.ymin, y);
+  g.ymax = std::max(g.ymax, y);
+}
+
+const char* visible_end(const char* label) {
+  const char* e = std::strstr(label, "##");
+  return e ? e : label + std::strlen(label);
+}
+
+// Lays out the axes once per plot, on the first item (or at EndPlot for an empty plot).
+void Finish() {
+  if (g.ready) return;
+  g.ready = true;
+  const Persistent& p = g_persistent[g.id];
+  auto resolve = [&](AxisState& a, const Range& last) {
+    if (a.fixed) return;
+    if ((a.flags & AxisFlags_AutoFit) && p.have) a.limits = fit_range(last.min, last.max, 0.05, a.scale);
+    else if (a.scale == Scale::log10 && a.limits.min <= 0) a.limits = {1e-3, 1};
+  };
+  resolve(g.x, p.x);
+  resolve(g.y, p.y);
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fs = ImGui::GetFontSize();
+  const float pad = std::round(fs * 0.35f);
+  float top = g.frame.Min.y;
+  const bool title = !(g.flags & PlotFlags_NoTitle) && !g.title.empty();
+  if (title || !g.y.label.empty()) top += fs + pad;
+  float bottom = g.frame.Max.y - pad;
+  if (!(g.x.flags & AxisFlags_NoTickLabels)) bottom -= fs + pad * 0.5f;
+  if (!g.x.label.empty()) bottom -= fs;
+  bottom = std::max(bottom, top + 4);
+
+  const float plot_h = bottom - top;
+  const int y_target = g.y.ticks > 0 ? g.y.ticks : std::clamp(static_cast<int>(plot_h / (fs * 2.2f)), 2, 8);
+  std::vector<Tick> yt = make_ticks(g.y.scale, g.y.limits.min, g.y.limits.max, y_target, g.y.flags & AxisFlags_Integer);
+  float label_w = 0;
+  if (!(g.y.flags & AxisFlags_NoTickLabels))
+    for (const Tick& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
+  const float left = g.frame.Min.x + (label_w > 0 ? label_w + pad * 1.5f : pad);
+  const float right = g.frame.Max.x - pad;
+  g.area = ImRect(ImVec2(std::round(left), std::round(top)), ImVec2(std::round(std::max(right, left + 4)), std::round(bottom)));
+  g.tx = {g.x.limits, g.area.Min.x, g.area.Max.x, g.x.scale};
+  g.ty = {g.y.limits, g.area.Max.y, g.area.Min.y, g.y.scale};
+
+  // Frame, title, y label.
+  // No fill behind the data: the window background shows through (fill rate matters on llvmpipe).
+  if (!g.y.label.empty())
+    dl->AddText(ImVec2(g.frame.Min.x, g.frame.Min.y), text_color(0.65f), g.y.label.c_str());
+  if (title) {
+    const ImVec2 ts = ImGui::CalcTextSize(g.title.c_str());
+    float tx = (g.area.Min.x + g.area.Max.x - ts.x) * 0.5f;
+    if (!g.y.label.empty()) tx = std::max(tx, g.frame.Min.x + ImGui::CalcTextSize(g.y.label.c_str()).x + fs);
+    dl->AddText(ImVec2(tx, g.frame.Min.y), text_color(), g.title.c_str());
+  }
+
+  // Grid and tick labels.
+  const ImU32 grid = text_color(0.10f), grid_minor = text_color(0.05f);
+  for (const Tick& t : yt) {
+    const float py = static_cast<float>(std::round(g.ty.to_pixel(t.value)));
+    if (py < g.area.Min.y - 0.5f || py > g.area.Max.y + 0.5f) continue;
+    if (!(g.y.flags & AxisFlags_NoGrid))
+      dl->AddLine(ImVec2(g.area.Min.x, py), ImVec2(g.area.Max.x, py), t.major ? grid : grid_minor);
+    if (!t.label.empty() && !(g.y.flags & AxisFlags_NoTickLabels)) {
+      const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+      dl->AddText(ImVec2(g.area.Min.x - pad - ts.x, py - ts.y * 0.5f), text_color(0.8f), t.label.c_str());
+    }
+  }
+  const float plot_w = g.area.GetWidth();
+  int x_target = g.x.ticks;
+  if (x_target <= 0) {
+    const float sample_w = ImGui::CalcTextSize(format_tick(g.x.limits.max, g.x.limits.size() / 5).c_str()).x;
+    x_target = std::clamp(static_cast<int>(plot_w / std::max(sample_w * 2.5f, fs * 3.0f)), 3, 12);
+  }
+  std::vector<Tick> xt = make_ticks(g.x.scale, g.x.limits.min, g.x.limits.max, x_target, g.x.flags & AxisFlags_Integer);
+  for (const Tick& t : xt) {
+    const float px = static_cast<float>(std::round(g.tx.to_pixel(t.value)));
+    if (px < g.area.Min.x - 0.5f || px > g.area.Max.x + 0.5f) continue;
+    if (!(g.x.flags & AxisFlags_NoGrid))
+      dl->AddLine(ImVec2(px, g.area.Min.y), ImVec2(px, g.area.Max.y), t.major ? grid : grid_minor);
+    if (!t.label.empty() && !(g.x.flags & AxisFlags_NoTickLabels)) {
+      const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+      const float lx = std::clamp(px - ts.x * 0.5f, g.frame.Min.x, g.frame.Max.x - ts.x);
+      dl->AddText(ImVec2(lx, g.area.Max.y + pad * 0.5f), text_color(0.8f), t.label.c_str());
+    }
+  }
+  if (!g.x.label.empty()) {
+    const ImVec2 ts = ImGui::CalcTextSize(g.x.label.c_str());
+    dl->AddText(ImVec2((g.area.Min.x + g.area.Max.x - ts.x) * 0.5f, g.frame.Max.y - ts.y - pad * 0.3f),
+                text_color(0.65f), g.x.label.c_str());
+  }
+
+  g.hovered = ImGui::IsItemHovered() && g.area.Contains(ImGui::GetIO().MousePos);
+  g.mouse = PixelsToPlot(ImGui::GetIO().MousePos);
+  dl->PushClipRect(g.area.Min, g.area.Max, true);
+}
+
+ImU32 take_color() {
+  ImU32 c = g.next_color ? g.next_color : SeriesColor(g.item_count);
+  g.next_color = 0;
+  ++g.item_count;
+  return c;
+}
+
+}  // namespace
+
+ImU32 SeriesColor(int i) {
+  static const ImU32 palette[] = {IM_COL32(78, 160, 230, 255),  IM_COL32(255, 150, 60, 255),
+                                  IM_COL32(90, 200, 110, 255),  IM_COL32(235, 85, 90, 255),
+                                  IM_COL32(180, 140, 230, 255), IM_COL32(190, 140, 110, 255),
+                                  IM_COL32(240, 130, 200, 255), IM_COL32(170, 170, 170, 255),
+                                  IM_COL32(205, 205, 80, 255),  IM_COL32(70, 210, 220, 255)};
+  return palette[((i % 10) + 10) % 10];
+}
+
+void SetHeatmapRenderer(HeatmapRenderer renderer) { g_renderer = renderer; }
+
+bool BeginPlot(const char* title_id, ImVec2 size, int flags) {
+  IM_ASSERT(!g.in_plot && "BeginPlot without EndPlot");
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (size.x <= 0) size.x = std::max(avail.x + size.x, ImGui::GetFontSize() * 4);
+  if (size.y <= 0) size.y = std::max(avail.y + size.y, ImGui::GetFontSize() * 4);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImGuiID id = ImGui::GetID(title_id);
+  ImGui::InvisibleButton(title_id, size, ImGuiButtonFlags_None);
+  if (!ImGui::IsItemVisible()) return false;
+  g = Context{};
+  g.id = id;
+  g.flags = flags;
+  g.frame = ImRect(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  g.title.assign(title_id, visible_end(title_id));
+  g.in_plot = true;
+  return true;
+}
+
+void SetupAxes(const char* x_label, const char* y_label, int x_flags, int y_flags) {
+  g.x.label = x_label ? x_label : "";
+  g.y.label = y_label ? y_label : "";
+  g.x.flags = x_flags;
+  g.y.flags = y_flags;
+}
+
+void SetupAxisScale(Axis axis, Scale scale) { (axis == Axis::X ? g.x : g.y).scale = scale; }
+
+void SetupAxisLimits(Axis axis, double min, double max) {
+  AxisState& a = axis == Axis::X ? g.x : g.y;
+  a.fixed = true;
+  a.limits = fit_range(min, max, 0.0, a.scale);
+  if (max > min) a.limits = {min, max};
+}
+
+void SetupAxisTicks(Axis axis, int target_count) { (axis == Axis::X ? g.x : g.y).ticks = target_count; }
+void SetupLegend(bool outside_right) { g.legend_outside = outside_right; }
+
+void SetNextLineStyle(ImU32 color, float thickness) {
+  g.next_color = color;
+  g.next_thickness = thickness;
+}
+
+namespace {
+template <class GetXY> void line_impl(const char* label, int count, GetXY get, bool markers) {
+  Finish();
+  const ImU32 col = take_color();
+  const float thick = (g.next_thickness > 0 ? g.next_thickness : 2.0f) * std::max(1.0f, ImGui::GetFontSize() / 16.0f);
+  g.next_thickness = -1;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  std::vector<ImVec2> pts;
+  pts.reserve(static_cast<std::size_t>(count));
+  HoverEntry best{std::string(label, visible_end(label)), col, 0, 0, 1e300};
+  const float mx = ImGui::GetIO().MousePos.x;
+  auto flush = [&] {
+    if (pts.size() >= 2) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, 0, thick);
+    if (markers || pts.size() == 1)
+      for (const ImVec2& p : pts) dl->AddCircleFilled(p, thick * 1.6f, col, 12);
+    pts.clear();
+  };
+  for (int i = 0; i < count; ++i) {
+    const Point p = get(i);
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) {  // NaN breaks the line
+      flush();
+      continue;
+    }
+    extend(p.x, p.y);
+    const ImVec2 px = PlotToPixels(p.x, p.y);
+    pts.push_back(px);
+    if (g.hovered && std::abs(px.x - mx) < best.dist) {
+      best.dist = std::abs(px.x - mx);
+      best.x = p.x;
+      best.y = p.y;
+    }
+  }
+  flush();
+  if (best.label.size() && !(g.flags & PlotFlags_NoLegend)) g.legend.push_back({best.label, col});
+  if (g.hovered && best.dist < 1e300 && !best.label.empty()) g.hover.push_back(best);
+}
+}  // namespace
+
+void PlotLine(const char* label, const float* ys, int count, double xscale, double x0, int offset, int stride) {
+  line_impl(label, count, [&](int i) {
+    return Point{x0 + i * xscale, static_cast<double>(strided_at(ys, count, offset, stride, i))};
+  }, false);
+}
+
+void PlotLine(const char* label, const float* xs, const float* ys, int count, int offset, int stride) {
+  line_impl(label, count, [&](int i) {
+    return Point{static_cast<double>(strided_at(xs, count, offset, stride, i)),
+                 static_cast<double>(strided_at(ys, count, offset, stride, i))};
+  }, false);
+}
+
+void PlotScatter(const char* label, const float* ys, int count, double xscale, double x0) {
+  line_impl(label, count, [&](int i) { return Point{x0 + i * xscale, static_cast<double>(ys[i])}; }, true);
+}
+
+void PlotHeatmap(const char* label, const float* values, int rows, int cols, double scale_min, double scale_max,
+                 Colormap colormap, Range x, Range y) {
+  Finish();
+  if (rows <= 0 || cols <= 0) return;
+  extend(x.min, y.min);
+  extend(x.max, y.max);
+  HeatmapDraw h;
+  h.p0 = PlotToPixels(x.min, y.max);
+  h.p1 = PlotToPixels(x.max, y.min);
+  h.values = values;
+  h.rows = rows;
+  h.cols = cols;
+  h.scale_min = static_cast<float>(scale_min);
+  h.scale_max = static_cast<float>(scale_max);
+  h.colormap = colormap;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (g_renderer) {
+    g_renderer(dl, h);
+  } else {
+    const float cw = (h.p1.x - h.p0.x) / cols, ch = (h.p1.y - h.p0.y) / rows;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c) {
+        const float v = values[static_cast<std::size_t>(r) * cols + c];
+        if (std::isnan(v)) continue;
+        const ImVec2 a(h.p0.x + c * cw, h.p0.y + r * ch);
+        dl->AddRectFilled(a, ImVec2(a.x + cw, a.y + ch), pack_rgba(sample(colormap, normalize(v, scale_min, scale_max))));
+      }
+  }
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  if (g.hovered && m.x >= h.p0.x && m.x < h.p1.x && m.y >= h.p0.y && m.y < h.p1.y) {
+    g.heat_hovered = true;
+    g.heat_col = std::clamp(static_cast<int>((m.x - h.p0.x) / (h.p1.x - h.p0.x) * cols), 0, cols - 1);
+    g.heat_row = std::clamp(static_cast<int>((m.y - h.p0.y) / (h.p1.y - h.p0.y) * rows), 0, rows - 1);
+    g.heat_value = values[static_cast<std::size_t>(g.heat_row) * cols + g.heat_col];
+    g.heat_label.assign(label, visible_end(label));
+  }
+}
+
+void PlotVLine(double x, ImU32 color, float thickness) {
+  Finish();
+  const float px = PlotToPixels(x, 0).x;
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(px, g.area.Min.y), ImVec2(px, g.area.Max.y), color, thickness);
+}
+
+void PlotHLine(double y, ImU32 color, float thickness) {
+  Finish();
+  const float py = PlotToPixels(0, y).y;
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(g.area.Min.x, py), ImVec2(g.area.Max.x, py), color, thickness);
+}
+
+void PlotShadedX(double x0, double x1, ImU32 color) {
+  Finish();
+  const float a = PlotToPixels(x0, 0).x, b = PlotToPixels(x1, 0).x;
+  ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(std::min(a, b), g.area.Min.y), ImVec2(std::max(a, b), g.area.Max.y), color);
+}
+
+ImVec2 PlotToPixels(double x, double y) {
+  Finish();
+  return ImVec2(static_cast<float>(g.tx.to_pixel(x)), static_cast<float>(g.ty.to_pixel(y)));
+}
+
+Point PixelsToPlot(ImVec2 pixel) { return {g.tx.to_data(pixel.x), g.ty.to_data(pixel.y)}; }
+Point GetPlotMousePos() {
+  Finish();
+  return g.mouse;
+}
+bool IsPlotHovered() {
+  Finish();
+  return g.hovered;
+}
+ImVec2 GetPlotPos() {
+  Finish();
+  return g.area.Min;
+}
+ImVec2 GetPlotSize() {
+  Finish();
+  return g.area.GetSize();
+}
+
+bool GetHoveredHeatmapCell(int* row, int* col, float* value) {
+  if (!g.heat_hovered) return false;
+  if (row) *row = g.heat_row;
+  if (col) *col = g.heat_col;
+  if (value) *value = g.heat_value;
+  return true;
+}
+
+void EndPlot() {
+  Finish();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fs = ImGui::GetFontSize();
+  if (g.hovered && !(g.flags & PlotFlags_NoHoverReadout)) {
+    const float mx = ImGui::GetIO().MousePos.x;
+    dl->AddLine(ImVec2(mx, g.area.Min.y), ImVec2(mx, g.area.Max.y), text_color(0.35f));
+    if (!g.hover.empty() || g.heat_hovered) {
+      ImGui::BeginTooltip();
+      if (g.heat_hovered)
+        ImGui::Text("%s  row %d, column %d: %.4g", g.heat_label.c_str(), g.heat_row, g.heat_col, g.heat_value);
+      for (const HoverEntry& h : g.hover) {
+        ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(h.color), ImGuiColorEditFlags_NoTooltip, ImVec2(fs * 0.7f, fs * 0.7f));
+        ImGui::SameLine();
+        ImGui::Text("%s  x = %.4g   y = %.4g", h.label.c_str(), h.x, h.y);
+      }
+      ImGui::EndTooltip();
+    }
+  }
+  dl->PopClipRect();
+  // Legend: in a row at the right of the title line when it fits (small plots stay readable),
+  // else top-right inside the data area.
+  if (!(g.flags & PlotFlags_NoLegend) && !g.legend.empty()) {
+    const float sw = fs * 0.9f, pad = fs * 0.3f, line = fs * 1.15f;
+    float row_w = 0, w = 0;
+    for (const LegendEntry& e : g.legend) {
+      const float tw = ImGui::CalcTextSize(e.label.c_str()).x;
+      row_w += sw + pad + tw + fs * 0.8f;
+      w = std::max(w, tw);
+    }
+    const bool titled = !(g.flags & PlotFlags_NoTitle) && !g.title.empty();
+    const float title_end = titled ? (g.area.Min.x + g.area.Max.x + ImGui::CalcTextSize(g.title.c_str()).x) * 0.5f + fs
+                                   : g.frame.Min.x + ImGui::CalcTextSize(g.y.label.c_str()).x + fs;
+    if (g.area.Min.y > g.frame.Min.y + fs * 0.5f && g.frame.Max.x - row_w > title_end) {
+      float x = g.frame.Max.x - row_w;
+      for (const LegendEntry& e : g.legend) {
+        const float y = g.frame.Min.y + fs * 0.5f;
+        dl->AddRectFilled(ImVec2(x, y - 1.5f), ImVec2(x + sw, y + 1.5f), e.color);
+        x += sw + pad;
+        dl->AddText(ImVec2(x, g.frame.Min.y), text_color(0.85f), e.label.c_str());
+        x += ImGui::CalcTextSize(e.label.c_str()).x + fs * 0.8f;
+      }
+    } else {
+      const ImVec2 size(w + sw + pad * 3, line * g.legend.size() + pad * 1.5f);
+      const ImVec2 p0(g.area.Max.x - size.x - pad, g.area.Min.y + pad);
+      dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f), 3.0f);
+      for (std::size_t i = 0; i < g.legend.size(); ++i) {
+        const float y = p0.y + pad + line * i;
+        dl->AddRectFilled(ImVec2(p0.x + pad, y + line * 0.5f - 2), ImVec2(p0.x + pad + sw, y + line * 0.5f + 2), g.legend[i].color);
+        dl->AddText(ImVec2(p0.x + pad * 2 + sw, y), text_color(), g.legend[i].label.c_str());
+      }
+    }
+  }
+  dl->AddRect(g.area.Min, g.area.Max, text_color(0.25f));
+  Persistent& p = g_persistent[g.id];
+  if (g.have_extent) {
+    p.x = {g.xmin, g.xmax};
+    p.y = {g.ymin, g.ymax};
+    p.have = true;
+  }
+  g.in_plot = false;
+}
+
+void ColormapScale(const char* label, double min, double max, ImVec2 size, Colormap colormap, bool horizontal) {
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton(label, size);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fs = ImGui::GetFontSize();
+  const int n = 32;
+  if (!horizontal) {
+    // Bar on the left, tick labels to its right; max at the top.
+    const float bw = std::min(fs * 0.8f, size.x * 0.35f);
+    const float top = pos.y + fs * 0.5f, bottom = pos.y + size.y - fs * 0.5f;
+    for (int i = 0; i < n; ++i) {
+      const float y0 = bottom - (bottom - top) * (i + 1) / n, y1 = bottom - (bottom - top) * i / n;
+      const ImU32 c0 = pack_rgba(sample(colormap, (i + 1.0) / n)), c1 = pack_rgba(sample(colormap, double(i) / n));
+      dl->AddRectFilledMultiColor(ImVec2(pos.x, y0), ImVec2(pos.x + bw, y1 + 0.5f), c0, c0, c1, c1);
+    }
+    dl->AddRect(ImVec2(pos.x, top), ImVec2(pos.x + bw, bottom), text_color(0.3f));
+    // Label both ends and the middle (0 on a diverging scale): what a reader needs to decode colours.
+    const double mid = (min + max) * 0.5;
+    for (double v : {min, mid, max}) {
+      const float y = bottom + (top - bottom) * static_cast<float>(normalize(v, min, max));
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2g", std::abs(v) < (max - min) * 1e-6 ? 0.0 : v);
+      dl->AddLine(ImVec2(pos.x + bw, y), ImVec2(pos.x + bw + fs * 0.25f, y), text_color(0.6f));
+      dl->AddText(ImVec2(pos.x + bw + fs * 0.35f, y - fs * 0.5f), text_color(0.8f), buf);
+    }
+  } else {
+    const float bh = std::min(fs * 0.7f, size.y * 0.45f);
+    const float l = pos.x + fs * 0.8f, r = pos.x + size.x - fs * 0.8f;
+    for (int i = 0; i < n; ++i) {
+      const float x0 = l + (r - l) * i / n, x1 = l + (r - l) * (i + 1) / n;
+      const ImU32 c0 = pack_rgba(sample(colormap, double(i) / n)), c1 = pack_rgba(sample(colormap, (i + 1.0) / n));
+      dl->AddRectFilledMultiColor(ImVec2(x0, pos.y), ImVec2(x1 + 0.5f, pos.y + bh), c0, c1, c1, c0);
+    }
+    dl->AddRect(ImVec2(l, pos.y), ImVec2(r, pos.y + bh), text_color(0.3f));
+    AxisTransform t{{min, max}, l, r, Scale::linear};
+    const int target = std::clamp(static_cast<int>((r - l) / (fs * 4.0f)), 2, 7);
+    for (const Tick& tk : linear_ticks(min, max, target)) {
+      const float x = static_cast<float>(t.to_pixel(tk.value));
+      const ImVec2 ts = ImGui::CalcTextSize(tk.label.c_str());
+      dl->AddLine(ImVec2(x, pos.y + bh), ImVec2(x, pos.y + bh + fs * 0.2f), text_color(0.6f));
+      dl->AddText(ImVec2(x - ts.x * 0.5f, pos.y + bh + fs * 0.2f), text_color(0.8f), tk.label.c_str());
+    }
+  }
+}
+
+}  // namespace unrolled::plot

@@ -1,0 +1,35 @@
+// The window's furniture around the panels: fonts and style at the current scale, the ImGui .ini
+// location, the main menu, keyboard shortcuts, dialogs, and placing each panel in its tile.
+#pragma once
+#include <string>
+
+struct ImFont;
+
+#include "app/layout.hpp"
+#include "app/session/snapshot.hpp"
+#include "app/ui_state.hpp"
+
+namespace unrolled::app {
+
+// $XDG_CONFIG_HOME/unrolled/imgui.ini, else ~/.config/unrolled/imgui.ini (directory created);
+// "" when neither can be used.
+std::string ini_path();
+
+// Loads DejaVu Sans (and Mono) at base_px × scale, with the glyphs the equations need (Greek,
+// sub/superscripts, arrows, math operators). Falls back to ImGui's built-in font with a note on
+// stderr. Returns true when the TrueType font was used. Call before the first frame or between frames.
+bool load_fonts(float scale);
+void apply_style(float scale);
+// The background behind the tiles (their own backgrounds are transparent).
+inline constexpr float window_clear_color[3] = {0.105f, 0.11f, 0.125f};
+// The monospace font for equations (the UI font when DejaVu Sans Mono is missing).
+ImFont* mono_font();
+
+// Main menu bar; returns its height.
+float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out);
+void HandleKeys(const Snapshot& snap, UiState& ui, CommandList& out);
+void Dialogs(const Snapshot& snap, UiState& ui, CommandList& out);
+// Draws every visible panel in its tile.
+void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layout& layout);
+
+}  // namespace unrolled::app
