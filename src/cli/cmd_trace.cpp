@@ -1,0 +1,153 @@
+// `unrolled-cli trace`: run one sequence through a saved model and write every number of the
+// unrolled chain (DESIGN §4 trace file) — the headless twin of what the app draws, and the command
+// the PyTorch parity tests drive.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "cli/command.hpp"
+#include "core/model.hpp"
+#include "io/atomic_write.hpp"
+#include "io/csv.hpp"
+#include "io/model_file.hpp"
+#include "io/trace_file.hpp"
+
+namespace unrolled::cli {
+namespace {
+
+const char* const trace_help =
+    "usage: unrolled-cli trace --model M.json --input X.csv [--target Y.csv] [--loss last|all]\n"
+    "                          [--precision f32|f64] [--truncate K] --out T.json\n"
+    "\n"
+    "Runs one sequence through the model (zero initial state) and writes the trace: outputs, and per\n"
+    "layer h, c (LSTM) and gate activations (LSTM i f g o, GRU r z n) at every step. With a target\n"
+    "it also writes the MSE loss, dL/dh_t per layer, dL/dx_t and every parameter gradient (BPTT).\n"
+    "\n"
+    "flags:\n"
+    "  --model M.json      model file (format unrolled-model, version 1)\n"
+    "  --input X.csv       the sequence: T rows (one per step) x input_size columns; header optional\n"
+    "  --target Y.csv      target for the MSE loss; its shape depends on --loss:\n"
+    "                        last: exactly 1 row x output_size columns (compared with y_T)\n"
+    "                        all:  T rows x output_size columns (compared with y_1 .. y_T)\n"
+    "  --loss last|all     which outputs the loss covers (default last); needs --target\n"
+    "  --precision f32|f64 arithmetic in float or double (default f64)\n"
+    "  --truncate K        truncated BPTT: cut the recurrent gradient every K steps from the start\n"
+    "                      (default 0 = full BPTT); needs --target\n"
+    "  --out T.json        where to write the trace (written atomically; untouched on failure)\n"
+    "  --help              this text\n"
+    "\n"
+    "exit codes: 0 success, 1 a bad file or failed run, 2 a usage error\n";
+
+struct TraceJob {
+  io::ModelFile model;
+  io::CsvTable input;
+  std::optional<io::CsvTable> target;
+  LossMode loss = LossMode::last;
+  int truncate = 0;
+  std::string out;
+};
+
+// The output must be a file in an existing directory, and must not be one of the inputs.
+void check_output_path(const std::string& out, const std::vector<std::string>& inputs) {
+  struct stat st {};
+  if (::stat(out.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) throw io::IoError(out + ": is a directory (--out needs a file name)");
+    for (const std::string& in : inputs) {
+      struct stat si {};
+      if (::stat(in.c_str(), &si) == 0 && si.st_dev == st.st_dev && si.st_ino == st.st_ino)
+        throw UsageError("--out " + out + " is the same file as the input " + in);
+    }
+  }
+  const std::size_t slash = out.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : out.substr(0, slash));
+  struct stat sd {};
+  if (::stat(dir.c_str(), &sd) != 0 || !S_ISDIR(sd.st_mode))
+    throw io::IoError(out + ": directory " + dir + " does not exist");
+}
+
+template <class T> Mat<T> steps_matrix(const io::CsvTable& table) {  // [columns × rows]
+  Mat<T> m(static_cast<Eigen::Index>(table.columns()), static_cast<Eigen::Index>(table.rows.size()));
+  for (std::size_t t = 0; t < table.rows.size(); ++t)
+    for (std::size_t c = 0; c < table.rows[t].size(); ++c) m(c, t) = static_cast<T>(table.rows[t][c]);
+  return m;
+}
+
+template <class T> void run_trace(const TraceJob& job) {
+  const Model<T> model = io::model_from_file<T>(job.model);
+  Trace<T> trace;
+  forward(model, steps_matrix<T>(job.input), 1, trace);
+  if (!job.target) {
+    io::write_trace_file<T>(job.out, model, trace, nullptr, std::nullopt);
+    return;
+  }
+  Mat<T> dy;
+  const T loss = mse_loss(trace, steps_matrix<T>(*job.target), job.loss, &dy);
+  Gradients<T> grads;
+  backward(model, trace, dy, grads, job.truncate);
+  io::write_trace_file<T>(job.out, model, trace, &grads, static_cast<double>(loss));
+}
+
+int run(const std::vector<std::string>& argv) {
+  const Args args(argv, {"--model", "--input", "--target", "--loss", "--precision", "--truncate", "--out"});
+  if (args.help()) {
+    std::fputs(trace_help, stdout);
+    return exit_ok;
+  }
+  TraceJob job;
+  const std::string model_path = args.required("--model");
+  const std::string input_path = args.required("--input");
+  job.out = args.required("--out");
+  const std::optional<std::string> target_path = args.get("--target");
+  if (!parse_loss_mode(args.get_or("--loss", "last"), job.loss))
+    throw UsageError("--loss must be last or all, got '" + args.get_or("--loss", "") + "'");
+  const std::string precision = args.get_or("--precision", "f64");
+  if (precision != "f32" && precision != "f64")
+    throw UsageError("--precision must be f32 or f64, got '" + precision + "'");
+  job.truncate = static_cast<int>(args.get_int("--truncate", 0, 0, 1000000000));
+  if (!target_path && args.has("--loss")) throw UsageError("--loss needs --target");
+  if (!target_path && args.has("--truncate")) throw UsageError("--truncate needs --target");
+  if (job.out.empty()) throw UsageError("--out needs a file name");
+
+  std::vector<std::string> inputs = {model_path, input_path};
+  if (target_path) inputs.push_back(*target_path);
+  check_output_path(job.out, inputs);
+
+  job.model = io::load_model_file(model_path);
+  const ModelConfig& cfg = job.model.config;
+  job.input = io::read_csv(input_path);
+  if (job.input.columns() != static_cast<std::size_t>(cfg.input_size))
+    throw io::FormatError(input_path + ": has " + std::to_string(job.input.columns()) +
+                          " columns, the model's input_size is " + std::to_string(cfg.input_size));
+  const std::size_t steps = job.input.rows.size();
+  if (target_path) {
+    job.target = io::read_csv(*target_path);
+    if (job.target->columns() != static_cast<std::size_t>(cfg.output_size))
+      throw io::FormatError(*target_path + ": has " + std::to_string(job.target->columns()) +
+                            " columns, the model's output_size is " + std::to_string(cfg.output_size));
+    const std::size_t want = job.loss == LossMode::last ? 1 : steps;
+    if (job.target->rows.size() != want)
+      throw io::FormatError(*target_path + ": has " + std::to_string(job.target->rows.size()) +
+                            " data rows, --loss " + loss_mode_name(job.loss) + " needs " + std::to_string(want) +
+                            (job.loss == LossMode::last ? " (the target of the last step)"
+                                                        : " (one per input step)"));
+  }
+  // Memory guard: the trace holds about (G+3)·H·L values per step, and the gradients as many again.
+  const long long per_step = static_cast<long long>(gate_count(cfg.cell) + 4) * cfg.hidden_size * cfg.num_layers * 2 +
+                             cfg.input_size + cfg.output_size;
+  if (per_step * static_cast<long long>(steps) > (1LL << 28))
+    throw io::FormatError(input_path + ": " + std::to_string(steps) + " steps is too long a trace for this model");
+
+  if (precision == "f32") run_trace<float>(job);
+  else run_trace<double>(job);
+  return exit_ok;
+}
+
+const RegisterCommand register_trace(Command{
+    "trace", "run one sequence through a model and write every activation and gradient (JSON)", trace_help, run});
+
+}  // namespace
+}  // namespace unrolled::cli

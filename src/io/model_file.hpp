@@ -1,0 +1,65 @@
+// Model files (DESIGN §4): a JSON object with the configuration and every tensor by its PyTorch
+// state_dict name, so `json.dump({k: v.tolist() ...})` of a module with members `rnn` and `head`
+// loads as is.
+//
+//   {"format":"unrolled-model","version":1,"cell":"lstm","input_size":1,"hidden_size":8,
+//    "num_layers":1,"output_size":1,
+//    "tensors":{"rnn.weight_ih_l0":{"shape":[32,1],"data":[[..],..]}, …, "head.bias":{…}}}
+//
+// Tensor "data" may be flat row-major or nested rows (tensor.tolist()); 2-D tensors are written as
+// nested rows. Top-level keys we do not know (normalisation, training metadata) are kept in `extra`
+// and written back. Every field is validated; errors are FormatError "FILE: FIELD: reason" with
+// FIELD a JSON path such as tensors.rnn.weight_hh_l0.data[3][1].
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/model.hpp"
+#include "io/json_util.hpp"
+
+namespace unrolled::io {
+
+inline constexpr const char* model_format_name = "unrolled-model";
+inline constexpr int model_format_version = 1;
+inline constexpr std::size_t max_model_file_bytes = std::size_t(256) << 20;  // 256 MiB
+
+struct ModelFile {
+  ModelConfig config;
+  std::vector<double> params;  // flat, make_layout(config) order, each tensor row-major
+  nlohmann::json extra = nlohmann::json::object();          // every other top-level key
+  nlohmann::json extra_tensors = nlohmann::json::object();  // tensors not named rnn.* / head.*, as read
+};
+
+// Reads and validates a model file. Throws IoError (missing file, directory, too large) or
+// FormatError (anything wrong inside), both naming the file.
+ModelFile load_model_file(const std::string& path);
+
+// Validates JSON text; source_name is used in messages in place of a file name.
+ModelFile parse_model_json(std::string_view text, const std::string& source_name);
+
+// The file's text: known keys first, then extra keys, tensors last, one 2-D row per line.
+// Numbers are written in the shortest form that reads back bit-exact. Throws IoError when a
+// parameter is not finite or the sizes do not match the configuration.
+std::string model_to_json(const ModelFile& file);
+
+// Writes atomically (temporary file + rename). Throws IoError naming the path.
+void save_model_file(const std::string& path, const ModelFile& file);
+
+// Conversions. A float conversion checks that every value fits in a float (else IoError naming
+// the tensor and index); a double parameter narrowed to float rounds to nearest.
+template <class T> Model<T> model_from_file(const ModelFile& file);
+template <class T> ModelFile model_to_file(const Model<T>& model, nlohmann::json extra = nlohmann::json::object());
+
+// Shorthands: load/save a Model<T> directly.
+template <class T> Model<T> load_model(const std::string& path) { return model_from_file<T>(load_model_file(path)); }
+template <class T>
+void save_model(const std::string& path, const Model<T>& model, nlohmann::json extra = nlohmann::json::object()) {
+  save_model_file(path, model_to_file(model, std::move(extra)));
+}
+
+}  // namespace unrolled::io

@@ -1,0 +1,33 @@
+// Fuzzes the model file parser: any bytes must give a valid ModelFile or a FormatError/IoError,
+// never a crash, a hang or another exception. A parsed file must write out and read back to the
+// same parameters, bit for bit.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "io/model_file.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  unrolled::io::ModelFile file;
+  try {
+    file = unrolled::io::parse_model_json(text, "fuzz.json");
+  } catch (const unrolled::io::IoError&) {
+    return 0;  // refused with a message: fine
+  }
+  const std::string again = unrolled::io::model_to_json(file);
+  const unrolled::io::ModelFile back = unrolled::io::parse_model_json(again, "again.json");
+  if (back.params.size() != file.params.size() ||
+      std::memcmp(back.params.data(), file.params.data(), file.params.size() * sizeof(double)) != 0 ||
+      back.extra != file.extra || back.extra_tensors != file.extra_tensors)
+    std::abort();  // the round trip lost something
+  (void)unrolled::io::model_from_file<double>(file);
+  try {
+    (void)unrolled::io::model_from_file<float>(file);
+  } catch (const unrolled::io::IoError&) {  // a double too large for a float
+  }
+  return 0;
+}

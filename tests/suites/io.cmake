@@ -1,0 +1,8 @@
+# File formats and the trace command: model files (round trip, every malformed case in
+# tests/data/bad), CSV, trace JSON, and `unrolled-cli trace` run as a real process — exit codes,
+# untouched --out on failure, and parity with the PyTorch fixtures in tests/data/reference.
+unrolled_add_suite(io_tests
+  SOURCES io/test_model_file.cpp io/test_csv.cpp io/test_trace_file.cpp io/test_cli_trace.cpp
+  LIBS unrolled_io
+  LABELS sanitize)
+add_dependencies(io_tests unrolled-cli)
