@@ -1,0 +1,169 @@
+// GUI smoke test: runs the app under Xvfb (ctest wraps this binary in xvfb-run) and checks what it
+// drew — the screenshot's size, real pixel statistics (not blank, many colours), that the picture
+// changes between t = 0 and t = 5, the stats file, and the command-line contract (exit codes 0/1/2).
+#include <doctest/doctest.h>
+#include <stb_image.h>  // implementation in Debian's libstb
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string app = std::string(UNROLLED_BIN_DIR) + "/unrolled";
+
+fs::path scratch() {
+  static const fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("unrolled-gui-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+struct Run {
+  int code = -1;
+  std::string err;
+};
+
+// Runs the app with arguments; stderr captured.
+Run run(const std::string& args, const std::string& env = "") {
+  const fs::path err = scratch() / "stderr.txt";
+  const std::string cmd = env + " '" + app + "' " + args + " >/dev/null 2>'" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  Run r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  r.err = ss.str();
+  return r;
+}
+
+struct Image {
+  int w = 0, h = 0;
+  std::vector<unsigned char> px;  // RGB
+  explicit Image(const fs::path& path) {
+    int n = 0;
+    unsigned char* data = stbi_load(path.string().c_str(), &w, &h, &n, 3);
+    if (data) {
+      px.assign(data, data + static_cast<std::size_t>(w) * h * 3);
+      stbi_image_free(data);
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("renders the default scene at 1280x800: right size, not blank, changes from t = 0 to t = 5") {
+  const fs::path a = scratch() / "t0.png", b = scratch() / "t5.png", stats = scratch() / "stats.json";
+  Run r0 = run("--size 1280x800 --frames 8 --step 0 --screenshot '" + a.string() + "' --stats '" + stats.string() + "'");
+  INFO(r0.err);
+  REQUIRE(r0.code == 0);
+  Run r5 = run("--size 1280x800 --frames 8 --step 5 --screenshot '" + b.string() + "'");
+  INFO(r5.err);
+  REQUIRE(r5.code == 0);
+
+  Image i0(a), i5(b);
+  REQUIRE(i0.w == 1280);
+  REQUIRE(i0.h == 800);
+  REQUIRE(i5.w == 1280);
+  REQUIRE(i5.h == 800);
+
+  // Real pixel statistics: brightness spread, many distinct colours, much of the window drawn on.
+  double sum = 0, sum2 = 0;
+  std::set<unsigned> colours;
+  const std::size_t n = static_cast<std::size_t>(i0.w) * i0.h;
+  std::map<unsigned, std::size_t> hist;
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char* p = &i0.px[i * 3];
+    const double lum = 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
+    sum += lum;
+    sum2 += lum * lum;
+    const unsigned key = (p[0] << 16) | (p[1] << 8) | p[2];
+    colours.insert(key);
+    ++hist[key];
+  }
+  const double mean = sum / n, stddev = std::sqrt(std::max(0.0, sum2 / n - mean * mean));
+  std::size_t mode = 0;
+  for (auto& [k, c] : hist) mode = std::max(mode, c);
+  MESSAGE("t=0: mean luminance " << mean << ", stddev " << stddev << ", " << colours.size()
+                                 << " colours, background share " << double(mode) / n);
+  CHECK(stddev > 12.0);
+  CHECK(colours.size() > 500);
+  CHECK(double(mode) / n < 0.9);  // not one flat colour
+  CHECK(mean > 10.0);
+  CHECK(mean < 200.0);
+
+  // Stepping changed the picture: many pixels differ between t = 0 and t = 5.
+  std::size_t changed = 0;
+  for (std::size_t i = 0; i < n * 3; i += 3)
+    if (std::abs(i0.px[i] - i5.px[i]) + std::abs(i0.px[i + 1] - i5.px[i + 1]) + std::abs(i0.px[i + 2] - i5.px[i + 2]) > 30)
+      ++changed;
+  MESSAGE("pixels changed between t = 0 and t = 5: " << changed);
+  CHECK(changed > n / 100);
+
+  // The stats file.
+  std::ifstream in(stats);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  CHECK(j.at("frames").get<int>() == 8);
+  CHECK(j.at("frame_ms").at("p95").get<double>() > 0.0);
+  CHECK(j.at("frame_ms").at("max").get<double>() >= j.at("frame_ms").at("p50").get<double>());
+  CHECK(j.at("train_steps").get<long long>() == 0);
+}
+
+TEST_CASE("scale 2 at 1920x1080 renders too") {
+  const fs::path p = scratch() / "scale2.png";
+  Run r = run("--size 1920x1080 --scale 2 --frames 5 --step 30 --screenshot '" + p.string() + "'");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  Image i(p);
+  CHECK(i.w == 1920);
+  CHECK(i.h == 1080);
+}
+
+TEST_CASE("command line contract: --help 0, bad flags 2, no display 1 pointing to unrolled-cli") {
+  CHECK(run("--help").code == 0);
+  Run bad = run("--frames banana");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--frames") != std::string::npos);
+  Run unknown = run("--bogus");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("--bogus") != std::string::npos);
+  CHECK(run("--size 10x10").code == 2);
+  CHECK(run("--scale 9").code == 2);
+  Run headless = run("--frames 1", "env -u DISPLAY -u WAYLAND_DISPLAY");
+  CHECK(headless.code == 1);
+  CHECK(headless.err.find("unrolled-cli") != std::string::npos);
+}
+
+TEST_CASE("a bad model file is reported and the app carries on") {
+  const fs::path bad = scratch() / "bad-model.json";
+  std::ofstream(bad) << "{\"format\": \"unrolled-model\", \"version\": 1, \"cell\": \"banana\"}";
+  const fs::path p = scratch() / "badmodel.png";
+  Run r = run("--model '" + bad.string() + "' --frames 3 --screenshot '" + p.string() + "'");
+  CHECK(r.code == 0);
+  CHECK(r.err.find("bad-model.json") != std::string::npos);
+  CHECK(fs::exists(p));
+  Run missing = run("--model /nonexistent/m.json --frames 2");
+  CHECK(missing.code == 0);
+  CHECK(missing.err.find("/nonexistent/m.json") != std::string::npos);
+}
+
+TEST_CASE("a screenshot that cannot be written is an error, and leaves no half file") {
+  Run r = run("--frames 2 --screenshot /nonexistent-dir/shot.png");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("/nonexistent-dir/shot.png") != std::string::npos);
+}
