@@ -5,11 +5,15 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
 #include "app/session/scene.hpp"
 #include "app/session/session.hpp"
+#include "io/model_file.hpp"
 
 using namespace unrolled;
 using namespace unrolled::app;
@@ -270,4 +274,70 @@ TEST_CASE("GRU n pre-activation is u_n + r ⊙ v_n and the signals have their sh
   auto st2 = make_signal(SignalKind::step, 9, 1);
   CHECK(st2[0] == 0.0);
   CHECK(st2[8] == 1.0);
+}
+
+TEST_CASE("a CSV signal drives the scene, and a bad CSV names its line and column") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("unrolled-session-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path good = dir / "ramp.csv", bad = dir / "bad.csv";
+  {
+    std::ofstream out(good);
+    out << "value\n";
+    for (int i = 0; i < 11; ++i) out << i * 0.1 << "\n";
+    std::ofstream(bad) << "value\n0.5\n0.25\nbanana\n";
+  }
+  SceneSettings st;
+  st.signal = SignalKind::csv;
+  st.csv_path = good.string();
+  st.steps = 50;  // longer than the file: the file decides
+  auto scene = build_scene(st, 1);
+  CHECK(scene->steps == 10);
+  CHECK(scene->input.at(0, 3) == doctest::Approx(0.3));
+  CHECK(scene->target.at(0, 3) == doctest::Approx(0.4));
+
+  st.csv_path = bad.string();
+  try {
+    build_scene(st, 2);
+    FAIL("a bad cell must throw");
+  } catch (const std::exception& e) {
+    const std::string msg = e.what();
+    CHECK(msg.find("bad.csv") != std::string::npos);
+    CHECK(msg.find("line 4") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a model file's weights are used as they are") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("unrolled-model-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  ModelConfig cfg;
+  cfg.cell = CellKind::gru;
+  cfg.hidden_size = 5;
+  cfg.num_layers = 2;
+  Model<float> m(cfg);
+  init_uniform(m, 42);
+  const fs::path path = dir / "gru.json";
+  io::save_model(path.string(), m);
+
+  Session s;
+  auto snap = settle(s, s.send(cmd::LoadModel{path.string()}));
+  CHECK_FALSE(snap->message_is_error);
+  CHECK(snap->scene->config.cell == CellKind::gru);
+  CHECK(snap->scene->config.hidden_size == 5);
+  CHECK(snap->scene->layers.size() == 2);
+  auto direct = build_scene(snap->scene->settings, 9, &m);
+  CHECK(direct->layers[1].h.v == snap->scene->layers[1].h.v);
+  // Changing the signal keeps the file's weights; changing the architecture drops them.
+  SceneSettings next = snap->scene->settings;
+  next.signal = SignalKind::square;
+  snap = settle(s, s.send(cmd::Configure{next}));
+  CHECK(snap->scene->config.hidden_size == 5);
+  CHECK(snap->scene->source == "gru.json");
+  next.model.hidden_size = 6;
+  snap = settle(s, s.send(cmd::Configure{next}));
+  CHECK(snap->scene->config.hidden_size == 6);
+  CHECK(snap->scene->source.find("seed") != std::string::npos);
+  fs::remove_all(dir);
 }

@@ -2,16 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <numbers>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 
-#if __has_include("io/model_file.hpp") && defined(UNROLLED_HAVE_MODEL_FILE)
+#include "io/csv.hpp"
 #include "io/model_file.hpp"
-#define UNROLLED_APP_MODEL_FILES 1
-#endif
 
 namespace unrolled::app {
 
@@ -68,45 +65,23 @@ std::vector<double> make_signal(SignalKind kind, int n, std::uint64_t seed) {
 }
 
 std::vector<double> read_csv_column(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open file");
-  std::vector<double> values;
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const std::string cell = line.substr(0, line.find(','));
-    const char* b = cell.c_str();
-    char* e = nullptr;
-    const double v = std::strtod(b, &e);
-    const bool ok = e != b && std::string_view(e).find_first_not_of(" \t") == std::string_view::npos &&
-                    std::isfinite(v);
-    if (!ok) {
-      if (line_no == 1 && values.empty()) continue;  // a header line
-      throw std::runtime_error(path + ": line " + std::to_string(line_no) +
-                               ", column 1: not a number: '" + cell + "'");
-    }
-    values.push_back(v);
-    if (values.size() > 1'000'000) throw std::runtime_error(path + ": more than a million rows");
+  try {
+    std::vector<double> values = io::column(io::read_csv(path), "0");
+    if (values.size() < 3)
+      throw std::runtime_error(path + ": needs at least 3 rows (2 steps and a target), found " +
+                               std::to_string(values.size()));
+    return values;
+  } catch (const io::IoError& e) {
+    throw std::runtime_error(e.what());
   }
-  if (values.size() < 3)
-    throw std::runtime_error(path + ": needs at least 3 numbers in its first column, found " +
-                             std::to_string(values.size()));
-  return values;
 }
 
 Model<float> load_model_weights(const std::string& path) {
-#ifdef UNROLLED_APP_MODEL_FILES
   try {
     return io::load_model<float>(path);
-  } catch (const std::exception& e) {
+  } catch (const io::IoError& e) {
     throw std::runtime_error(e.what());
   }
-#else
-  throw std::runtime_error(path + ": this build has no model-file loader (src/io/model_file.cpp)");
-#endif
 }
 
 namespace {

@@ -16,8 +16,8 @@ std::string clamp_settings(SceneSettings& settings);
 // n samples of a synthetic signal (not csv). The sine has a period of 12 steps.
 std::vector<double> make_signal(SignalKind kind, int n, std::uint64_t seed);
 
-// First column of a CSV file (optional header line). Throws std::runtime_error naming the file,
-// line and column of a bad cell.
+// First column of a CSV file (io::read_csv: optional header line). Throws std::runtime_error naming
+// the file, line and column of a bad cell.
 std::vector<double> read_csv_column(const std::string& path);
 
 // Weights from a model file. Throws std::runtime_error with the loader's message.
