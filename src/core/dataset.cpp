@@ -1,3 +1,4 @@
+// Forecasting windows; size key in dataset.hpp (T steps, I/O sizes, B batch, N length, S split).
 #include "core/dataset.hpp"
 
 #include <cmath>

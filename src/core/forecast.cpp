@@ -1,3 +1,4 @@
+// Forecasts; size key in forecast.hpp (N series, T window, K horizon).
 #include "core/forecast.hpp"
 
 #include <algorithm>

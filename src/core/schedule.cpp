@@ -1,3 +1,4 @@
+// Per-epoch learning-rate schedules (scalars only; no tensors here).
 #include "core/schedule.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Size key: none — one scalar lr per epoch.
 // Learning-rate schedules stepped once per epoch, as torch.optim.lr_scheduler after each epoch:
 //   constant  lr stays at its initial value
 //   step      StepLR: lr = lr₀ · gamma^⌊epoch / step_epochs⌋

@@ -1,3 +1,4 @@
+// Signal generators; size key in signal.hpp (N samples, K waves).
 #include "core/signal.hpp"
 
 #include <cmath>

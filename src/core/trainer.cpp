@@ -1,3 +1,4 @@
+// The training loop; size key in trainer.hpp (I, O, T, B, P parameters, W/V windows).
 #include "core/trainer.hpp"
 
 #include <cmath>
@@ -78,13 +79,14 @@ Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainerConfig& confi
 }
 
 void Trainer::reset() {
+  if (!data_) return;
   TrainListener* listener = listener_;
   *this = Trainer(data_, config_);
   listener_ = listener;
 }
 
 int Trainer::train_steps(int n) {
-  if (done() || n <= 0) return 0;
+  if (!data_ || done() || n <= 0) return 0;
   slice_start_ = std::chrono::steady_clock::now();
   slice_base_seconds_ = seconds_;
   int ran = 0;
@@ -99,6 +101,7 @@ int Trainer::train_steps(int n) {
 }
 
 TrainSummary Trainer::run() {
+  if (!data_) return {};
   while (!done()) train_steps(1 << 20);
   return summary();
 }
@@ -166,7 +169,7 @@ bool Trainer::one_step() {
 
 EvalResult Trainer::evaluate(Split split) {
   EvalResult r;
-  const int count = data_->count(split);
+  const int count = data_ ? data_->count(split) : 0;
   r.windows = count;
   if (count == 0) {
     r.mse = r.mae = std::numeric_limits<double>::quiet_NaN();

@@ -102,7 +102,7 @@ struct EvalResult {
 
 class Trainer {
  public:
-  Trainer() = default;
+  Trainer() = default;  // empty: train_steps() does nothing until assigned a real trainer
   // Initialises the weights with init_uniform(seed). Throws std::invalid_argument on a bad config.
   Trainer(std::shared_ptr<const Dataset> data, const TrainerConfig& config);
 

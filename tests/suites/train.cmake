@@ -1,0 +1,13 @@
+# Sine-wave forecaster: signal generators, windows and normalisation, the trainer (determinism, early
+# stopping, divergence guard, snapshots), forecasts, and the train/forecast commands run as real
+# processes. train_alloc_tests replaces the global operator new, so it is its own executable.
+unrolled_add_suite(train_tests
+  SOURCES train/test_signal.cpp train/test_dataset.cpp train/test_trainer.cpp train/test_forecast.cpp
+          train/test_cli.cpp
+  LIBS unrolled_io
+  LABELS sanitize)
+add_dependencies(train_tests unrolled-cli)
+unrolled_add_suite(train_alloc_tests
+  SOURCES train/test_alloc.cpp
+  LIBS unrolled_core
+  LABELS sanitize)
