@@ -49,6 +49,11 @@ Layout compute_layout(Rect area, const PanelVisibility& v, float fs) {
   if (v.inspector) inspector_w = right_col ? std::round(std::clamp(bottom.w * 0.40f, fs * 22.0f, bottom.w * 0.6f)) : bottom.w;
   l.inspector = {bottom.x, bottom.y, inspector_w, v.inspector ? bottom.h : 0};
   const Rect col{bottom.x + inspector_w, bottom.y, bottom.w - inspector_w, bottom.h};
+  const int right_count = int(v.states) + int(v.gates) + int(v.traces);
+  if (right_count > 1 && col.h < fs * 11.0f * right_count) {
+    l.tabs = col;
+    return l;
+  }
   const std::vector<float> hs = split(col.h, {0.37f, 0.33f, 0.30f}, {v.states, v.gates, v.traces});
   float y = col.y;
   l.states = {col.x, y, v.states ? col.w : 0, hs[0]};

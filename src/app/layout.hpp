@@ -28,6 +28,9 @@ struct PanelVisibility {
 
 struct Layout {
   Rect controls, unrolled, inspector, states, gates, traces, transport;
+  // When the right column is too short for three readable panels (large --scale on a small
+  // window), they share one tile as tabs instead: `tabs` is that tile and the three rects are empty.
+  Rect tabs;
 };
 
 // area: below the main menu bar. font_size: the scaled UI font, so margins grow with --scale.

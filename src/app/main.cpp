@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cfloat>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -139,9 +140,13 @@ int main(int argc, char** argv) {
   if (last_seq) session.wait_applied(last_seq, std::chrono::seconds(10));
 
   std::vector<double> frame_ms;
+  bool idle = false;
   int exit_code = 0;
   using Clock = std::chrono::steady_clock;
   for (int frame = 0; !glfwWindowShouldClose(window) && !ui.quit; ++frame) {
+    // Interactive and idle (paused, nothing just sent): sleep until an event or a short timeout
+    // instead of redrawing an unchanged picture; automated runs draw every frame.
+    if (!automated && frame > 3 && idle) glfwWaitEventsTimeout(0.1);
     const auto start = Clock::now();
     glfwPollEvents();
     if (ui.rebuild_fonts) {
@@ -154,6 +159,7 @@ int main(int argc, char** argv) {
     gfx::heatmap_begin_frame();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    if (automated) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // screenshots must not depend on where Xvfb's pointer is
     ImGui::NewFrame();
 
     const std::shared_ptr<const Snapshot> snap = session.latest();  // one snapshot for the whole frame
@@ -191,6 +197,7 @@ int main(int argc, char** argv) {
       ui.pending_screenshot.clear();
     }
     glfwSwapBuffers(window);
+    idle = commands.empty() && !snap->playing && !ImGui::IsAnyItemActive();
     for (Command& c : commands) session.send(std::move(c));
     frame_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     if (last_frame) break;

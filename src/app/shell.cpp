@@ -82,8 +82,12 @@ void apply_style(float scale) {
   c[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 0);
   c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
   c[ImGuiCol_PopupBg] = ImVec4(0.13f, 0.14f, 0.17f, 0.98f);
-  c[ImGuiCol_TitleBg] = ImVec4(0.14f, 0.15f, 0.18f, 1.0f);
-  c[ImGuiCol_TitleBgActive] = ImVec4(0.17f, 0.20f, 0.26f, 1.0f);
+  // Title and menu bars are text on the background too (they were ~20% of the frame's pixels).
+  c[ImGuiCol_TitleBg] = ImVec4(0, 0, 0, 0);
+  c[ImGuiCol_TitleBgActive] = ImVec4(0, 0, 0, 0);
+  c[ImGuiCol_TitleBgCollapsed] = ImVec4(0, 0, 0, 0);
+  c[ImGuiCol_MenuBarBg] = ImVec4(0, 0, 0, 0);
+  c[ImGuiCol_Text] = ImVec4(0.90f, 0.91f, 0.94f, 1.0f);
   c[ImGuiCol_FrameBg] = ImVec4(0.16f, 0.17f, 0.20f, 1.0f);
   c[ImGuiCol_Border] = ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
   style.ScaleAllSizes(scale);
@@ -266,6 +270,21 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
   for (const Tile& t : tiles) {
     if (!t.rect.visible()) continue;
     if (BeginTile(t.name, t.rect, t.flags)) t.draw(snap, ui, out);
+    ImGui::End();
+  }
+  if (l.tabs.visible()) {
+    if (BeginTile("Details", l.tabs, ImGuiWindowFlags_NoScrollbar) && ImGui::BeginTabBar("##details")) {
+      const Tile* right[] = {&tiles[3], &tiles[4], &tiles[5]};
+      const bool shown[] = {ui.show_states, ui.show_gates, ui.show_traces};
+      for (int i = 0; i < 3; ++i) {
+        if (!shown[i]) continue;
+        if (ImGui::BeginTabItem(right[i]->name)) {
+          right[i]->draw(snap, ui, out);
+          ImGui::EndTabItem();
+        }
+      }
+      ImGui::EndTabBar();
+    }
     ImGui::End();
   }
   if (l.transport.visible()) {

@@ -30,13 +30,14 @@ float GateUnit(float v, bool tanh_gate) { return tanh_gate ? (v + 1.0f) * 0.5f :
 void GateBox(const Canvas& c, float fx, float fy, const char* fn, const char* name, float value, bool tanh_gate,
              CellKind cell, const std::string& explain_key) {
   const ImVec2 m = c.at(fx, fy);
-  const float w = std::clamp(c.size.x * 0.115f, c.fs * 3.2f, c.fs * 5.5f), h = std::clamp(c.size.y * 0.22f, c.fs * 2.3f, c.fs * 3.2f);
+  const float w = std::clamp(c.size.x * 0.115f, c.fs * 2.2f, c.fs * 5.5f), h = std::clamp(c.size.y * 0.22f, c.fs * 2.3f, c.fs * 3.2f);
   const ImVec2 a(m.x - w * 0.5f, m.y - h * 0.5f), b(m.x + w * 0.5f, m.y + h * 0.5f);
   const ImU32 fill = ViridisColor(GateUnit(value, tanh_gate), 0.0f, 1.0f);
   c.dl->AddRectFilled(a, b, fill, c.fs * 0.25f);
   c.dl->AddRect(a, b, IM_COL32(200, 205, 215, 180), c.fs * 0.25f);
   char line1[32], line2[32];
   std::snprintf(line1, sizeof line1, "%s %s", name, fn);
+  if (ImGui::CalcTextSize(line1).x > w * 0.94f) std::snprintf(line1, sizeof line1, "%s", *name ? name : fn);
   std::snprintf(line2, sizeof line2, "%.2f", value);
   const ImU32 tc = TextOn(fill);
   CenteredText(c.dl, ImVec2(m.x, m.y - c.fs * 0.5f), tc, line1);
@@ -174,9 +175,9 @@ void UnitBars(const char* label, const float* values, int H, int stride, float l
   ImGui::InvisibleButton("##bars", ImVec2(std::max(w, 10.0f), h));
   ImGui::PopID();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), IM_COL32(24, 26, 32, 255));
   const float bw = w / H;
   const float zero_y = lo < 0 ? p.y + h * 0.5f : p.y + h;
+  dl->AddLine(ImVec2(p.x, zero_y), ImVec2(p.x + w, zero_y), IM_COL32(90, 95, 110, 255));
   for (int j = 0; j < H; ++j) {
     const float v = values[static_cast<std::size_t>(j) * stride];
     const float x0 = p.x + j * bw + (bw > 4 ? 1 : 0), x1 = p.x + (j + 1) * bw - (bw > 4 ? 1 : 0);
@@ -245,7 +246,7 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   ImGui::PushFont(mono_font());
   if (cell == CellKind::lstm) {
     const float c_prev = lv.c.at(u, t - 1), c_new = lv.c.at(u, t);
-    ImGui::TextDisabled("a = W_ih·xₜ + b_ih + W_hh·hₜ₋₁ + b_hh, per gate");
+    ImGui::TextDisabled("a = W_ih·xₜ + W_hh·hₜ₋₁ + b, per gate");
     Equation(cell, "i", "i   = σ(%+.3f)    = %.3f", pre(0), act(0));
     Equation(cell, "f", "f   = σ(%+.3f)    = %.3f", pre(1), act(1));
     Equation(cell, "g", "g   = tanh(%+.3f) = %+.3f", pre(2), act(2));

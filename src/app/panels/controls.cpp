@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/panels/common.hpp"
@@ -102,8 +103,9 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
       ImGui::SetTooltip("Multiplies PyTorch's default init U(−1/√H, 1/√H).\nSmall: gradients vanish. Large: units saturate.");
     label("Seed");
     int seed = static_cast<int>(e.seed);
-    ImGui::SetNextItemWidth(-fs * 5.2f);
-    if (ImGui::InputInt("##seed", &seed, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) && seed >= 0) {
+    const float reseed_w = ImGui::CalcTextSize("Re-seed").x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::SetNextItemWidth(std::max(fs * 3.0f, ImGui::GetContentRegionAvail().x - reseed_w - ImGui::GetStyle().ItemSpacing.x));
+    if (ImGui::InputInt("##seed", &seed, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue) && seed >= 0) {
       e.seed = static_cast<std::uint64_t>(seed);
       e.model_path.clear();
       changed = true;

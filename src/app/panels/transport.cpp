@@ -98,7 +98,8 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (!msg.empty() && (err || snap.t == 0)) {
     ImGui::TextColored(err ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", msg.c_str());
   } else {
-    ImGui::TextDisabled("Space play · → ← step · B backward pass · click a cell · F1 keys");
+    const char* hint = "Space play · → ← step · B backward pass · click a cell · F1 keys";
+    ImGui::TextDisabled("%s", ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x ? hint : "F1 keys");
   }
 }
 
