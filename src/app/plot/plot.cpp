@@ -472,8 +472,8 @@ void ColormapScale(const char* label, double min, double max, ImVec2 size, Color
       const float y = bottom + (top - bottom) * static_cast<float>(normalize(v, min, max));
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.2g", std::abs(v) < (max - min) * 1e-6 ? 0.0 : v);
-      dl->AddLine(ImVec2(pos.x + bw, y), ImVec2(pos.x + bw + fs * 0.25f, y), text_color(0.6f));
-      dl->AddText(ImVec2(pos.x + bw + fs * 0.35f, y - fs * 0.5f), text_color(0.8f), buf);
+      // No tick mark: beside a label it reads as a minus sign.
+      dl->AddText(ImVec2(pos.x + bw + fs * 0.3f, y - fs * 0.5f), text_color(0.8f), buf);
     }
   } else {
     const float bh = std::min(fs * 0.7f, size.y * 0.45f);
