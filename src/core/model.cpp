@@ -110,12 +110,12 @@ template <class T> T mse_loss(const Trace<T>& tr, const Mat<T>& target, LossMode
     if (target.rows() != O || target.cols() != B)
       throw std::invalid_argument("mse_loss: target for loss 'last' must be [output_size x B]");
     const T n = static_cast<T>(O * B);
-    const auto diff = (tr.output.rightCols(B) - target).eval();
-    if (dy) {
+    const T loss = (tr.output.rightCols(B) - target).squaredNorm() / n;
+    if (dy) {  // no temporary: the training step allocates nothing after its first call
       dy->setZero(O, TB);
-      dy->rightCols(B) = (T(2) / n) * diff;
+      dy->rightCols(B) = (T(2) / n) * (tr.output.rightCols(B) - target);
     }
-    return diff.squaredNorm() / n;
+    return loss;
   }
   if (target.rows() != O || target.cols() != TB)
     throw std::invalid_argument("mse_loss: target for loss 'all' must be [output_size x T*B]");
@@ -189,8 +189,12 @@ void backward(const Model<T>& m, const Trace<T>& tr, const Mat<T>& dy, Gradients
           auto dv_t = step_block(g.dv, t, B);
           gru_cell::gate_grads<T>(step_block(lt.gates, t, B), step_block(lt.v_n, t, B),
                                   step_block(lt.h, t, B), dh, da_t, dv_t, g.dh_direct);  // (G5)–(G8)
-          if (cut) g.dh_next.setZero();
-          else g.dh_next.noalias() = w.w_hh.transpose() * dv_t + g.dh_direct;        // (G10)
+          if (cut) {
+            g.dh_next.setZero();
+          } else {  // (G10), as two statements: `= A*B + C` would build a temporary for A*B
+            g.dh_next = g.dh_direct;
+            g.dh_next.noalias() += w.w_hh.transpose() * dv_t;
+          }
           break;
         }
       }

@@ -3,3 +3,8 @@ unrolled_add_suite(core_tests
   SOURCES core/test_gradcheck.cpp core/test_parity.cpp core/test_optimizer.cpp
   LIBS unrolled_core nlohmann_json::nlohmann_json
   LABELS sanitize)
+
+# Counts malloc calls, so it stays out of the sanitizer builds (ASan owns malloc).
+unrolled_add_suite(core_alloc_tests
+  SOURCES core/test_no_alloc.cpp
+  LIBS unrolled_core)
