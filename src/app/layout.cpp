@@ -28,10 +28,22 @@ std::vector<float> split(float total, const std::vector<float>& weights, const s
 
 Layout compute_layout(Rect area, const PanelVisibility& v, float fs) {
   Layout l;
-  const float transport_h = std::round(fs * 4.6f);
+  // The transport bar takes a third row when the window is narrow (see TransportBar).
+  const float transport_h = std::round(fs * (area.w >= fs * 80.0f ? 4.6f : 6.6f));
   l.transport = {area.x, area.y + area.h - transport_h, area.w, transport_h};
   const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - transport_h)};
 
+  // Compact: under ~62 characters of width, everything but the unrolled view shares one tabbed tile.
+  if (content.w < fs * 62.0f) {
+    l.compact = true;
+    const bool any_tab = v.controls || v.inspector || v.states || v.gates || v.traces;
+    float unrolled_h = 0;
+    if (v.unrolled)
+      unrolled_h = any_tab ? std::round(std::clamp(fs * (5.0f + 1.75f * v.unrolled_rows), fs * 9.0f, content.h * 0.55f)) : content.h;
+    l.unrolled = {content.x, content.y, v.unrolled ? content.w : 0, unrolled_h};
+    if (any_tab) l.tabs = {content.x, content.y + unrolled_h, content.w, content.h - unrolled_h};
+    return l;
+  }
   float controls_w = 0;
   if (v.controls) controls_w = std::round(std::clamp(fs * 15.5f, content.w * 0.16f, content.w * 0.32f));
   l.controls = {content.x, content.y, controls_w, v.controls ? content.h : 0};

@@ -29,8 +29,10 @@ struct PanelVisibility {
 struct Layout {
   Rect controls, unrolled, inspector, states, gates, traces, transport;
   // When the right column is too short for three readable panels (large --scale on a small
-  // window), they share one tile as tabs instead: `tabs` is that tile and the three rects are empty.
+  // window), they share one tile as tabs instead: `tabs` is that tile and their rects are empty.
+  // On a very narrow window (compact), the controls and the inspector join the tabs too.
   Rect tabs;
+  bool compact = false;
 };
 
 // area: below the main menu bar. font_size: the scaled UI font, so margins grow with --scale.

@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
         exit_code = 1;
       }
     }
-    if (!ui.pending_screenshot.empty() && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+    if (!ui.pending_screenshot.empty() && --ui.screenshot_delay <= 0) {
       const std::string err = gfx::save_screenshot(ui.pending_screenshot, fb_w, fb_h);
       ui.notice = err.empty() ? "saved " + ui.pending_screenshot : err;
       ui.notice_is_error = !err.empty();

@@ -198,7 +198,8 @@ void Dialogs(const Snapshot&, UiState& ui, CommandList& out) {
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     const bool enter = ImGui::InputText("##png", &ui.screenshot_path_edit, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::Button("Save") || enter) {
-      ui.pending_screenshot = ui.screenshot_path_edit;  // captured after the next frame without the dialog
+      ui.pending_screenshot = ui.screenshot_path_edit;
+      ui.screenshot_delay = 2;  // the dialog is still in this frame's picture
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
@@ -274,12 +275,19 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
   }
   if (l.tabs.visible()) {
     if (BeginTile("Details", l.tabs, ImGuiWindowFlags_NoScrollbar) && ImGui::BeginTabBar("##details")) {
-      const Tile* right[] = {&tiles[3], &tiles[4], &tiles[5]};
-      const bool shown[] = {ui.show_states, ui.show_gates, ui.show_traces};
-      for (int i = 0; i < 3; ++i) {
+      // Compact: the inspector and the controls are tabs too (inspector first: it is the lesson).
+      const int order_compact[] = {2, 3, 4, 5, 0};
+      const int order_right[] = {3, 4, 5};
+      const bool shown[] = {ui.show_controls, ui.show_unrolled, ui.show_inspector, ui.show_states, ui.show_gates, ui.show_traces};
+      const int* order = l.compact ? order_compact : order_right;
+      const int count = l.compact ? 5 : 3;
+      for (int n = 0; n < count; ++n) {
+        const int i = order[n];
         if (!shown[i]) continue;
-        if (ImGui::BeginTabItem(right[i]->name)) {
-          right[i]->draw(snap, ui, out);
+        if (ImGui::BeginTabItem(tiles[i].name)) {
+          ImGui::BeginChild("##tab", ImVec2(0, 0), false, tiles[i].flags);
+          tiles[i].draw(snap, ui, out);
+          ImGui::EndChild();
           ImGui::EndTabItem();
         }
       }

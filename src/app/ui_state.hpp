@@ -36,7 +36,8 @@ struct UiState {
   std::string model_path_edit = "model.json";
   std::string screenshot_path_edit = "unrolled-screenshot.png";
   std::string csv_path_edit;
-  std::string pending_screenshot;   // taken after this frame renders
+  std::string pending_screenshot;   // taken once the dialog has gone from the picture
+  int screenshot_delay = 0;         // frames to wait before taking it
   std::string notice;               // UI-side status (e.g. "saved screenshot …")
   bool notice_is_error = false;
 

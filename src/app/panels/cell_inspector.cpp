@@ -226,7 +226,7 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     int layer = ui.layer + 1;
     if (ImGui::SliderInt("##layer", &layer, 1, L, "layer %d")) ui.layer = layer - 1;
   }
-  ImGui::SameLine();
+  if (RemainingOnLine() > fs * 7) ImGui::SameLine();
   ImGui::SetNextItemWidth(std::max(fs * 6, ImGui::GetContentRegionAvail().x));
   int unit = ui.unit;
   if (ImGui::SliderInt("##unit", &unit, 0, H - 1, "unit %d")) ui.unit = unit;

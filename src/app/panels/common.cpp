@@ -87,6 +87,11 @@ void CenteredText(ImDrawList* dl, ImVec2 c, ImU32 color, const char* text) {
 }  // namespace unrolled::app
 
 namespace unrolled::app {
+float RemainingOnLine() {
+  return ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - ImGui::GetItemRectMax().x -
+         ImGui::GetStyle().ItemSpacing.x;
+}
+
 void SectionHeader(const char* title) {
   ImGui::Spacing();
   ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "%s", title);

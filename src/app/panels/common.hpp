@@ -49,6 +49,9 @@ void CenteredText(ImDrawList* dl, ImVec2 center, ImU32 color, const char* text);
 }  // namespace unrolled::app
 
 namespace unrolled::app {
+// Width left on the current line after the last item (GetContentRegionAvail() after an item already
+// measures from the start of the next line).
+float RemainingOnLine();
 // A titled separator (ImGui 1.86 has no SeparatorText).
 void SectionHeader(const char* title);
 }  // namespace unrolled::app

@@ -43,7 +43,11 @@ void StateHeatmapPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 sp = ImGui::GetStyle().ItemSpacing;
   const int n = static_cast<int>(maps.size());
-  const bool side = n > 1 && avail.x > avail.y * 1.6f;
+  // Pick the arrangement whose data areas are most readable: cells want ≥ 4 px per step, ≥ 6 px per unit.
+  const float fs = ImGui::GetFontSize();
+  const int H = lv.h.rows, C = lv.h.cols;
+  auto score = [&](float w, float h) { return std::min((w - fs * 5.5f) / (C * 4.0f), (h - fs * 3.5f) / (H * 6.0f)); };
+  const bool side = n > 1 && score(avail.x / n, avail.y) >= score(avail.x, avail.y / n);
   const ImVec2 each = side ? ImVec2((avail.x - sp.x * (n - 1)) / n, avail.y) : ImVec2(avail.x, (avail.y - sp.y * (n - 1)) / n);
   for (int i = 0; i < n; ++i) {
     if (side && i > 0) ImGui::SameLine();

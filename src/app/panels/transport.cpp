@@ -44,7 +44,8 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
   ImGui::PopStyleColor();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Backpropagation through time, t = T…1: dL/dhₜ flows back (B switches)");
 
-  ImGui::SameLine(0, fs * 1.2f);
+  // Narrow windows: speed and timeline move to a second row.
+  if (RemainingOnLine() > fs * 13.5f) ImGui::SameLine(0, fs * 1.2f);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Speed");
   ImGui::SameLine();
@@ -54,7 +55,7 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
                          ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
     out.push_back(cmd::SetSpeed{speed});
 
-  ImGui::SameLine(0, fs * 1.2f);
+  if (RemainingOnLine() > fs * 12.0f) ImGui::SameLine(0, fs * 1.2f);
   int pos = snap.position;
   char label[64];
   if (fwd) std::snprintf(label, sizeof label, "forward  t = %d / %d", snap.t, T);
@@ -71,8 +72,7 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
     double so_far = 0;
     for (int s = 0; s < snap.t; ++s) so_far += sc.step_loss[static_cast<std::size_t>(s)];
     if (snap.t == 0)
-      std::snprintf(status, sizeof status, "Forward pass, t = 0: only h₀ = 0 exists. Loss (%s) over the sequence: %.4f",
-                    loss_mode_name(sc.settings.loss), sc.loss);
+      std::snprintf(status, sizeof status, "t = 0: nothing has run yet, only h₀ = 0. Press Space to play, or → to take one step.");
     else
       std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Mean loss so far %.4f",
                     snap.t, T, sc.input.at(0, snap.t - 1), sc.output.at(0, snap.t - 1), sc.target.at(0, snap.t - 1),
@@ -99,7 +99,8 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
     ImGui::TextColored(err ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", msg.c_str());
   } else {
     const char* hint = "Space play · → ← step · B backward pass · click a cell · F1 keys";
-    ImGui::TextDisabled("%s", ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x ? hint : "F1 keys");
+    if (ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("%s", hint);
+    else if (ImGui::CalcTextSize("F1 keys").x < ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("F1 keys");
   }
 }
 

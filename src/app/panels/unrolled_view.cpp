@@ -60,15 +60,17 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const float px = fs / 15.0f;  // line widths grow with the UI scale
   const ImGuiIO& io = ImGui::GetIO();
 
-  // Header: what the arrows mean, zoom.
-  if (fwd)
-    ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1), "Forward pass: h flows left to right; arrow width = ‖hₜ‖%s",
-                       lstm ? ", gold lane = cell state cₜ" : "");
-  else
-    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.45f, 1), "Backward pass: dL/dhₜ flows right to left; arrow width = ‖dL/dhₜ‖ (log)%s",
-                       lstm ? ", gold lane = dL/dcₜ" : "");
-  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - fs * 9.5f);
-  ImGui::SetNextItemWidth(fs * 9.5f);
+  // Header: what the arrows mean (shorter when the panel is narrow), zoom at the right.
+  const float zoom_w = fs * 9.5f;
+  const float room = ImGui::GetContentRegionAvail().x - zoom_w - fs;
+  const char* what = fwd ? (lstm ? "Forward pass: h flows left to right; arrow width = ‖hₜ‖, gold lane = cell state cₜ"
+                                 : "Forward pass: h flows left to right; arrow width = ‖hₜ‖")
+                         : (lstm ? "Backward pass: dL/dhₜ flows right to left; arrow width = ‖dL/dhₜ‖ (log), gold lane = dL/dcₜ"
+                                 : "Backward pass: dL/dhₜ flows right to left; arrow width = ‖dL/dhₜ‖ (log)");
+  if (ImGui::CalcTextSize(what).x > room) what = fwd ? "Forward: width = ‖hₜ‖" : "Backward: width = ‖dL/dhₜ‖";
+  ImGui::TextColored(fwd ? ImVec4(0.55f, 0.75f, 1.0f, 1) : ImVec4(1.0f, 0.55f, 0.45f, 1), "%s", what);
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - zoom_w));
+  ImGui::SetNextItemWidth(zoom_w);
   ImGui::SliderFloat("##zoom", &ui.zoom, 0.4f, 3.0f, "zoom %.1f×", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
 
   const float pitch = std::round(fs * 4.8f * ui.zoom);
@@ -104,7 +106,7 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const float lane_units = lstm ? lane_units_lstm : 0.0f;
   const float total_units = unrolled_rows(sc);
   const float usable_h = avail_h - ImGui::GetStyle().ScrollbarSize;
-  const float u = std::clamp(usable_h / total_units, fs * 1.05f, fs * 3.0f);
+  const float u = std::clamp(usable_h / total_units, fs * 0.75f, fs * 3.0f);
   const float top = origin.y + std::max(0.0f, (usable_h - u * total_units) * 0.5f);
   const float y_row = top + 0.5f * y_units * u;
   std::vector<float> lane_y(L), cell_y0(L), cell_y1(L);
@@ -195,6 +197,11 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
         dl->AddCircleFilled(c, fs * 0.9f, cell_bg, 24);
         dl->AddCircle(c, fs * 0.9f, IM_COL32(140, 145, 160, 255), 24, 1.0f * px);
         CenteredText(dl, c, text, "h₀");
+        if (L > 1) {
+          char layer[16];
+          std::snprintf(layer, sizeof layer, "L%d", k + 1);
+          CenteredText(dl, ImVec2(c.x, c.y + fs * 1.45f), text_dim, layer);
+        }
         continue;
       }
       const ImVec2 p0(c.x - half_w, cell_y0[k]), p1(c.x + half_w, cell_y1[k]);
@@ -272,7 +279,7 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     std::snprintf(buf, sizeof buf, "%.2f", sc.input.at(0, s - 1));
     if (ImGui::CalcTextSize(buf).x < r * 2.1f) CenteredText(dl, ImVec2(cx, x_row), TextOn(xc), buf);
     std::snprintf(buf, sizeof buf, "t=%d", s);
-    CenteredText(dl, ImVec2(cx, x_row + r + fs * 0.55f), s == snap.t ? text : text_dim, buf);
+    if (u >= fs * 1.0f) CenteredText(dl, ImVec2(cx, x_row + r + fs * 0.55f), s == snap.t ? text : text_dim, buf);
     if (canvas_hovered && std::abs(mouse.x - cx) <= r && std::abs(mouse.y - x_row) <= r) {
       hovered_s = s;
       hovered_what = "x";

@@ -120,7 +120,7 @@ void Finish() {
   bottom = std::max(bottom, top + 4);
 
   const float plot_h = bottom - top;
-  const int y_target = g.y.ticks > 0 ? g.y.ticks : std::clamp(static_cast<int>(plot_h / (fs * 2.2f)), 2, 8);
+  const int y_target = g.y.ticks > 0 ? g.y.ticks : std::clamp(static_cast<int>(plot_h / (fs * 1.6f)), plot_h > fs * 2.8f ? 4 : 2, 8);
   std::vector<Tick> yt = make_ticks(g.y.scale, g.y.limits.min, g.y.limits.max, y_target, g.y.flags & AxisFlags_Integer);
   float label_w = 0;
   if (!(g.y.flags & AxisFlags_NoTickLabels))
