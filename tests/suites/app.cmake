@@ -9,6 +9,9 @@ endif()
 
 unrolled_add_suite(session_tests SOURCES app/test_session.cpp LIBS unrolled_session LABELS threaded)
 unrolled_add_suite(plot_tests SOURCES app/test_plot.cpp LIBS unrolled_plot_math LABELS sanitize)
+if(TARGET unrolled_app_logic)
+  unrolled_add_suite(app_logic_tests SOURCES app/test_app_logic.cpp LIBS unrolled_app_logic LABELS sanitize)
+endif()
 
 # GUI smoke test: runs the real app under a virtual X server and looks at the pixels it drew.
 if(TARGET unrolled)
