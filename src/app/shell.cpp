@@ -137,7 +137,8 @@ float MainMenu(const Snapshot&, UiState& ui, CommandList&) {
 
 void HandleKeys(const Snapshot& snap, UiState& ui, CommandList& out) {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
+  // Typing into a field or answering a dialog is not stepping the network.
+  if (io.WantTextInput || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
   auto pressed = [](int key, bool repeat = false) { return ImGui::IsKeyPressed(key, repeat); };
   if (io.KeyCtrl) {
     if (pressed(GLFW_KEY_Q)) ui.quit = true;
