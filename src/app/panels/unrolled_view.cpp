@@ -275,7 +275,7 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     // x_t
     const float r = std::min(u * 0.4f, pitch * 0.3f);
     const ImU32 xc = DivergingColor(sc.input.at(0, s - 1), sc.input_absmax);
-    dl->AddCircleFilled(ImVec2(cx, x_row), r, xc, 24);
+    dl->AddCircleFilled(ImVec2(cx, x_row), r, xc, 0);  // 0: ImGui picks segments from the radius
     std::snprintf(buf, sizeof buf, "%.2f", sc.input.at(0, s - 1));
     if (ImGui::CalcTextSize(buf).x < r * 2.1f) CenteredText(dl, ImVec2(cx, x_row), TextOn(xc), buf);
     std::snprintf(buf, sizeof buf, "t=%d", s);
