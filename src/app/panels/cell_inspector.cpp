@@ -231,8 +231,19 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   int unit = ui.unit;
   if (ImGui::SliderInt("##unit", &unit, 0, H - 1, "unit %d")) ui.unit = unit;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("The unit whose numbers are plugged into the equations (↑/↓)");
-  if (!computed) {
-    ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1), "Step %d has not run yet in the forward pass — press → to get there.", t);
+  if (!computed) {  // no spoilers: the numbers appear when the forward pass gets there
+    ImGui::Spacing();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1), "Step %d has not run yet.", t);
+    if (snap.t == 0)
+      ImGui::TextWrapped("Nothing has run yet: the network starts from h₀ = 0%s. Press → to run step 1, or Space "
+                         "to play. This panel then draws the cell's gates, coloured by their values, and its "
+                         "equations with the real numbers of one unit plugged in.",
+                         cell == CellKind::lstm ? " and c₀ = 0" : "");
+    else
+      ImGui::TextWrapped("The forward pass is at t = %d. Press → to run it further, or click a cell that has run.", snap.t);
+    ImGui::PopTextWrapPos();
+    return;
   }
 
   const float avail_h = ImGui::GetContentRegionAvail().y;
