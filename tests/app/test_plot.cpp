@@ -44,6 +44,11 @@ TEST_CASE("linear ticks land on multiples of a nice step inside the range") {
   CHECK(units[0].label == "0");
   CHECK(units[1].label == "1");
 
+  // A short range never ends up with a lone tick.
+  auto few = linear_ticks(-0.4, 0.4, 2);
+  CHECK(few.size() >= 2);
+  for (const Tick& t : few) CHECK(std::abs(t.value) <= 0.4 + 1e-12);
+
   auto reversed = linear_ticks(10, 0, 5);
   CHECK(reversed.front().value == doctest::Approx(0));
   auto flat = linear_ticks(3, 3, 5);

@@ -142,7 +142,7 @@ void Diagram(const Scene& sc, const LayerView& lv, int t, int u, ImVec2 size) {
     GateBox(c, 0.62f, 0.62f, "tanh", "n", n, true, cell, "n");
   } else {
     Wire(c, 0.11f, 0.45f, 0.89f, 0.45f, colors::forward);
-    Wire(c, 0.50f, 0.90f, 0.50f, 0.45f);
+    Wire(c, 0.50f, 0.76f, 0.50f, 0.45f);
     StateLabel(c, 0.055f, 0.45f, "hₜ₋₁", h_prev, cell, "h");
     StateLabel(c, 0.945f, 0.45f, "hₜ", h_new, cell, "h");
     StateLabel(c, 0.50f, 0.88f, "xₜ", sc.input.at(0, col), cell, "x");

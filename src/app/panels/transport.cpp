@@ -73,10 +73,12 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
     for (int s = 0; s < snap.t; ++s) so_far += sc.step_loss[static_cast<std::size_t>(s)];
     if (snap.t == 0)
       std::snprintf(status, sizeof status, "t = 0: nothing has run yet, only h₀ = 0. Press Space to play, or → to take one step.");
-    else
+    else {
+      auto clean = [](float v) { return std::abs(v) < 5e-4f ? 0.0f : v; };  // no "-0.000"
       std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Mean loss so far %.4f",
-                    snap.t, T, sc.input.at(0, snap.t - 1), sc.output.at(0, snap.t - 1), sc.target.at(0, snap.t - 1),
-                    so_far / snap.t);
+                    snap.t, T, clean(sc.input.at(0, snap.t - 1)), clean(sc.output.at(0, snap.t - 1)),
+                    clean(sc.target.at(0, snap.t - 1)), so_far / snap.t);
+    }
   } else {
     // Split dL/dh_t of the top layer into what y_t adds and what arrives from step t+1.
     const LayerView& top = sc.layers.back();

@@ -122,6 +122,19 @@ void Finish() {
   const float plot_h = bottom - top;
   const int y_target = g.y.ticks > 0 ? g.y.ticks : std::clamp(static_cast<int>(plot_h / (fs * 1.6f)), plot_h > fs * 2.8f ? 4 : 2, 8);
   std::vector<Tick> yt = make_ticks(g.y.scale, g.y.limits.min, g.y.limits.max, y_target, g.y.flags & AxisFlags_Integer);
+  // Labels closer than about a line apart would overlap: keep every k-th, aligned so 0 stays labelled.
+  if (yt.size() >= 2) {
+    const double spacing = std::abs(AxisTransform{g.y.limits, bottom, top, g.y.scale}.to_pixel(yt[1].value) -
+                                    AxisTransform{g.y.limits, bottom, top, g.y.scale}.to_pixel(yt[0].value));
+    const int k = spacing > 0 ? static_cast<int>(std::ceil(fs * 1.1 / spacing)) : 1;
+    if (k > 1) {
+      int anchor = 0;
+      for (std::size_t i = 0; i < yt.size(); ++i)
+        if (std::abs(yt[i].value) < 1e-12) anchor = static_cast<int>(i);
+      for (std::size_t i = 0; i < yt.size(); ++i)
+        if ((static_cast<int>(i) - anchor) % k != 0) yt[i].label.clear();
+    }
+  }
   float label_w = 0;
   if (!(g.y.flags & AxisFlags_NoTickLabels))
     for (const Tick& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);

@@ -63,11 +63,18 @@ std::vector<Tick> linear_ticks(double lo, double hi, int target, bool integer) {
   target = std::max(target, 2);
   double step = nice_number((hi - lo) / (target - 1), true);
   if (integer) step = std::max(1.0, std::round(step));
-  const double first = std::ceil(lo / step - 1e-9) * step;
-  for (int i = 0; i < 1000; ++i) {
-    const double v = first + i * step;
-    if (v > hi + step * 1e-9) break;
-    ticks.push_back({v, true, format_tick(v, step)});
+  // A rounded-up step can leave a single tick (or none) in a short range: refine until there are two.
+  for (int refine = 0; refine < 4; ++refine) {
+    ticks.clear();
+    const double first = std::ceil(lo / step - 1e-9) * step;
+    for (int i = 0; i < 1000; ++i) {
+      const double v = first + i * step;
+      if (v > hi + step * 1e-9) break;
+      ticks.push_back({v, true, format_tick(v, step)});
+    }
+    const double finer = nice_number(step * 0.45, true);
+    if (ticks.size() >= 2 || (integer && finer < 1.0)) break;
+    step = integer ? std::max(1.0, std::round(finer)) : finer;
   }
   return ticks;
 }
