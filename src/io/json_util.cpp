@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace unrolled::io {
@@ -36,7 +37,7 @@ class GuardedBuilder final : public nlohmann::json_sax<json> {
     if (f.node->contains(k)) {
       f.key = k;
       f.has_key = true;
-      return fail("duplicate key \"" + k + "\"");
+      return fail("duplicate key " + quoted_for_message(k));
     }
     f.key = k;
     f.has_key = true;
@@ -48,7 +49,7 @@ class GuardedBuilder final : public nlohmann::json_sax<json> {
     // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..." -> the tail.
     if (auto p = what.find("] "); what.rfind("[json.exception.", 0) == 0 && p != std::string::npos)
       what = what.substr(p + 2);
-    return fail(what);
+    return fail(printable(what, 240));
   }
 
   std::string current_path() const {
@@ -117,7 +118,13 @@ class GuardedBuilder final : public nlohmann::json_sax<json> {
 
   bool fail(const std::string& reason) {
     if (error.empty()) {
-      const std::string path = current_path();
+      std::string path = current_path();
+      constexpr std::size_t max_path = 200;  // 64 levels of long keys: keep the innermost part
+      if (path.size() > max_path) {
+        std::size_t cut = path.size() - max_path;
+        while (cut < path.size() && (static_cast<unsigned char>(path[cut]) & 0xC0) == 0x80) ++cut;
+        path = "..." + path.substr(cut);
+      }
       error = (path.empty() ? std::string("JSON") : path) + ": " + reason;
     }
     return false;
@@ -152,8 +159,35 @@ json parse_json_guarded(std::string_view text, const std::string& source, const 
   return std::move(builder.root);
 }
 
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  std::size_t i = 0;
+  for (; i < text.size() && out.size() < max_bytes; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (i < text.size()) {
+    // Do not end inside a UTF-8 sequence: drop continuation bytes, then their lead byte.
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80)) out.pop_back();
+    out += "...";
+  }
+  return out;
+}
+
+std::string quoted_for_message(std::string_view text, std::size_t max_bytes) {
+  return "\"" + printable(text, max_bytes) + "\"";
+}
+
 std::string path_key(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
+  const std::string k = printable(key);
+  return path.empty() ? k : path + "." + k;
 }
 
 std::string path_index(const std::string& path, std::size_t index) {

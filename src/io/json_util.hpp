@@ -35,9 +35,15 @@ nlohmann::json parse_json_guarded(std::string_view text, const std::string& sour
                                   const JsonLimits& limits = {});
 
 // Appends a JSON path step: path_key("tensors", "head.bias") -> "tensors.head.bias",
-// path_index("data", 3) -> "data[3]".
+// path_index("data", 3) -> "data[3]". Keys pass through printable().
 std::string path_key(const std::string& path, const std::string& key);
 std::string path_index(const std::string& path, std::size_t index);
+
+// Text from a file made safe for an error message: control characters escaped (\u0000 style, so a
+// NUL cannot cut the message short), cut at about max_bytes on a UTF-8 character boundary with
+// "..." appended. quoted_for_message adds double quotes around it.
+std::string printable(std::string_view text, std::size_t max_bytes = 64);
+std::string quoted_for_message(std::string_view text, std::size_t max_bytes = 64);
 
 // Shortest text that reads back as exactly the same double ("0.1", "-0.0", "1e-05", "3.0").
 // The value must be finite.

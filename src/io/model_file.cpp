@@ -57,10 +57,11 @@ int size_field(const json& root, const std::string& key, int hi, const std::stri
   return static_cast<int>(whole_number(required(root, key, source, ""), 1, hi, source, key));
 }
 
-double number_at(const json& v, const std::string& source, const std::string& path) {
-  if (!v.is_number()) fail(source, path, std::string("expected a number, got ") + json_type_name(v));
+// The path is built only when the value is bad: a large file has millions of numbers.
+template <class Path> double number_at(const json& v, const std::string& source, const Path& path) {
+  if (!v.is_number()) fail(source, path(), std::string("expected a number, got ") + json_type_name(v));
   const double x = v.get<double>();
-  if (!std::isfinite(x)) fail(source, path, "number is not finite");
+  if (!std::isfinite(x)) fail(source, path(), "number is not finite");
   return x;
 }
 
@@ -98,7 +99,8 @@ void read_tensor(const json& t, const TensorSpec& spec, const std::string& sourc
     if (data.size() != n)
       fail(source, data_path, "has " + std::to_string(data.size()) + " values, shape " + shape_text(spec.shape) +
                                   " needs " + std::to_string(n));
-    for (std::size_t i = 0; i < n; ++i) out[i] = number_at(data[i], source, path_index(data_path, i));
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = number_at(data[i], source, [&] { return path_index(data_path, i); });
     return;
   }
   const std::size_t rows = static_cast<std::size_t>(spec.rows()), cols = static_cast<std::size_t>(spec.cols());
@@ -111,7 +113,8 @@ void read_tensor(const json& t, const TensorSpec& spec, const std::string& sourc
     if (!row.is_array()) fail(source, row_path, std::string("expected a row (array), got ") + json_type_name(row));
     if (row.size() != cols)
       fail(source, row_path, "has " + std::to_string(row.size()) + " values, expected " + std::to_string(cols));
-    for (std::size_t c = 0; c < cols; ++c) out[r * cols + c] = number_at(row[c], source, path_index(row_path, c));
+    for (std::size_t c = 0; c < cols; ++c)
+      out[r * cols + c] = number_at(row[c], source, [&] { return path_index(row_path, c); });
   }
 }
 
@@ -161,7 +164,7 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
   ModelFile file;
   const std::string format = required_string(root, "format", source);
   if (format != model_format_name)
-    fail(source, "format", "is \"" + format + "\", expected \"" + model_format_name + "\"");
+    fail(source, "format", "is " + quoted_for_message(format) + ", expected \"" + model_format_name + "\"");
   const long long version = whole_number(required(root, "version", source, ""), 0,
                                          std::numeric_limits<long long>::max(), source, "version");
   if (version != model_format_version)
@@ -170,13 +173,13 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
 
   ModelConfig& cfg = file.config;
   const std::string cell = required_string(root, "cell", source);
-  if (!parse_cell(cell, cfg.cell)) fail(source, "cell", "unknown cell \"" + cell + "\" (expected rnn, lstm or gru)");
+  if (!parse_cell(cell, cfg.cell)) fail(source, "cell", "unknown cell " + quoted_for_message(cell) + " (expected rnn, lstm or gru)");
   cfg.nonlinearity = Nonlinearity::tanh;
   if (auto it = root.find("nonlinearity"); it != root.end()) {
     if (!it->is_string()) fail(source, "nonlinearity", std::string("must be a string, got ") + json_type_name(*it));
     const std::string nl = it->get<std::string>();
     if (!parse_nonlinearity(nl, cfg.nonlinearity))
-      fail(source, "nonlinearity", "unknown nonlinearity \"" + nl + "\" (expected tanh or relu)");
+      fail(source, "nonlinearity", "unknown nonlinearity " + quoted_for_message(nl) + " (expected tanh or relu)");
     if (cfg.cell != CellKind::rnn && cfg.nonlinearity != Nonlinearity::tanh)
       fail(source, "nonlinearity", "\"" + nl + "\" applies to the rnn cell only (this is a " + cell + ")");
   }

@@ -5,10 +5,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 #include "io/csv.hpp"
+
+// Refusals must read well on a terminal: start with the source, no control characters (a NUL in
+// file text once cut a message short), bounded length, never end in the middle of "field: ".
+static void check_message(const char* what) {
+  const std::string m = what;
+  if (m.rfind("fuzz.csv: ", 0) != 0 || m.size() > 1000 || m.size() < std::strlen("fuzz.csv: ") + 4) std::abort();
+  if (m.compare(m.size() - 2, 2, ": ") == 0) std::abort();
+  for (unsigned char c : m)
+    if (c < 0x20 || c == 0x7f) std::abort();
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -18,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   unrolled::io::CsvTable table;
   try {
     table = unrolled::io::parse_csv(text, "fuzz.csv", limits);
-  } catch (const unrolled::io::IoError&) {
+  } catch (const unrolled::io::IoError& e) {
+    check_message(e.what());
     return 0;
   }
   if (table.rows.empty()) std::abort();

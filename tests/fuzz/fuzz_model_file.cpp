@@ -10,12 +10,23 @@
 
 #include "io/model_file.hpp"
 
+// Refusals must read well on a terminal: start with the source, no control characters (a NUL in
+// file text once cut a message short), bounded length, never end in the middle of "field: ".
+static void check_message(const char* what) {
+  const std::string m = what;
+  if (m.rfind("fuzz.json: ", 0) != 0 || m.size() > 1000 || m.size() < std::strlen("fuzz.json: ") + 4) std::abort();
+  if (m.compare(m.size() - 2, 2, ": ") == 0) std::abort();
+  for (unsigned char c : m)
+    if (c < 0x20 || c == 0x7f) std::abort();
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   unrolled::io::ModelFile file;
   try {
     file = unrolled::io::parse_model_json(text, "fuzz.json");
-  } catch (const unrolled::io::IoError&) {
+  } catch (const unrolled::io::IoError& e) {
+    check_message(e.what());
     return 0;  // refused with a message: fine
   }
   const std::string again = unrolled::io::model_to_json(file);

@@ -263,3 +263,40 @@ TEST_CASE("JSON guard: depth limit, duplicate keys and value cap") {
   io::append_number(s, 1e-5);
   CHECK(s == "-0.0 3.0 1e-05");
 }
+
+TEST_CASE("file text in messages is made printable: control characters escaped, long text cut") {
+  // A NUL in a key used to end the message early, hiding the reason.
+  const std::string nul_key("{\"a\":8,\"\\u0000{\"}", 17);
+  CHECK_THROWS_WITH_AS(io::parse_json_guarded(nul_key, "k.json"), doctest::Contains("k.json: \\u0000{: parse error at line 1, column 17: syntax error"),
+                       io::FormatError);
+  json j = json::parse(test::slurp(test::data_file("fuzz/model/lstm_1x2.json")));
+  j["cell"] = std::string("ls\ntm") + std::string(500, 'x');
+  std::string msg;
+  try {
+    io::parse_model_json(j.dump(), "c.json");
+  } catch (const io::FormatError& e) {
+    msg = e.what();
+  }
+  CHECK(msg.find("c.json: cell: unknown cell \"ls\\u000atm") == 0);
+  CHECK(msg.find("...\" (expected rnn, lstm or gru)") != std::string::npos);
+  CHECK(msg.size() < 200);
+  CHECK(io::printable("\xC3\xA9\xC3\xA9", 3) == "\xC3\xA9...");  // never cut inside a character
+}
+
+TEST_CASE("deep paths of long keys are shortened to their innermost part") {
+  // Found by fuzz_model_file: 60-odd levels of 60-byte keys made a 4 KB message.
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "{\"" + std::string(60, 'k') + std::to_string(i) + "\":";
+  text += "nope";
+  std::string msg;
+  try {
+    io::parse_json_guarded(text, "deep.json");
+  } catch (const io::FormatError& e) {
+    msg = e.what();
+  }
+  CAPTURE(msg);
+  CHECK(msg.rfind("deep.json: ...", 0) == 0);
+  CHECK(msg.find("k59: parse error") != std::string::npos);
+  CHECK(msg.size() < 600);
+  CHECK_THROWS_AS(io::load_model_file(test::data_file("fuzz/model/regress_long_path.json")), io::FormatError);
+}
