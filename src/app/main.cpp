@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
@@ -31,6 +32,8 @@ using namespace unrolled::app;
 namespace {
 
 std::string g_glfw_error;
+volatile std::sig_atomic_t g_stop_signal = 0;  // Ctrl+C / SIGTERM: leave the loop and shut down cleanly
+void on_stop_signal(int) { g_stop_signal = 1; }
 void on_glfw_error(int code, const char* text) {
   g_glfw_error = text ? text : "";
   (void)code;
@@ -141,14 +144,17 @@ int main(int argc, char** argv) {
   if (args.play) last_seq = session.send(cmd::Play{});
   if (last_seq) session.wait_applied(last_seq, std::chrono::seconds(10));
 
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
   std::vector<double> frame_ms;
-  bool idle = false;
+  double wait_s = 0.0;  // how long the next interactive frame may sleep for input (0 = draw at once)
   int exit_code = 0;
   using Clock = std::chrono::steady_clock;
-  for (int frame = 0; !glfwWindowShouldClose(window) && !ui.quit; ++frame) {
-    // Interactive and idle (paused, nothing just sent): sleep until an event or a short timeout
-    // instead of redrawing an unchanged picture; automated runs draw every frame.
-    if (!automated && frame > 3 && idle) glfwWaitEventsTimeout(0.1);
+  for (int frame = 0; !glfwWindowShouldClose(window) && !ui.quit && !g_stop_signal; ++frame) {
+    // Interactive and nothing moving but the play clock: sleep until input or until the picture can
+    // have changed, instead of redrawing the same frame (a teacher's laptop stays cool). Automated
+    // runs draw every frame, so --stats measures real frames.
+    if (!automated && frame > 3 && wait_s > 0) glfwWaitEventsTimeout(wait_s);
     const auto start = Clock::now();
     glfwPollEvents();
     if (ui.rebuild_fonts) {
@@ -199,7 +205,10 @@ int main(int argc, char** argv) {
       ui.pending_screenshot.clear();
     }
     glfwSwapBuffers(window);
-    idle = commands.empty() && !snap->playing && !ImGui::IsAnyItemActive();
+    const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.pending_screenshot.empty();
+    if (!quiet) wait_s = 0.0;
+    else if (snap->playing) wait_s = std::clamp(0.25 / snap->speed, 1.0 / 240.0, 0.1);  // a quarter step
+    else wait_s = 0.1;
     for (Command& c : commands) session.send(std::move(c));
     frame_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     if (last_frame) break;
