@@ -34,10 +34,7 @@ namespace {
 std::string g_glfw_error;
 volatile std::sig_atomic_t g_stop_signal = 0;  // Ctrl+C / SIGTERM: leave the loop and shut down cleanly
 void on_stop_signal(int) { g_stop_signal = 1; }
-void on_glfw_error(int code, const char* text) {
-  g_glfw_error = text ? text : "";
-  (void)code;
-}
+void on_glfw_error(int /*code*/, const char* text) { g_glfw_error = text ? text : ""; }
 
 int no_display(const std::string& why) {
   std::fprintf(stderr,

@@ -27,8 +27,7 @@ struct UiState {
 
   // Unrolled view
   float zoom = 1.0f;
-  bool follow = true;          // keep the current cell in view while stepping
-  int last_scrolled_t = -1;
+  int last_scrolled_t = -1;    // the view scrolls to keep the current cell visible when it moves
 
   // Dialogs and requests
   bool open_model_popup = false, export_popup = false, show_keys = false, show_about = false;

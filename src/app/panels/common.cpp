@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "app/plot/plot_math.hpp"
 
@@ -67,14 +66,6 @@ void ExplainTooltip(CellKind cell, const std::string& name) {
 
 bool IsTanhGate(CellKind cell, int gate) {
   return cell == CellKind::rnn || (cell == CellKind::lstm && gate == 2) || (cell == CellKind::gru && gate == 2);
-}
-
-std::vector<float> MaskColumns(const Grid& g, int first, int last) {
-  std::vector<float> v = g.v;
-  for (int r = 0; r < g.rows; ++r)
-    for (int c = 0; c < g.cols; ++c)
-      if (c < first || c > last) v[static_cast<std::size_t>(r) * g.cols + c] = std::numeric_limits<float>::quiet_NaN();
-  return v;
 }
 
 float ScaleColumnWidth() { return ImGui::GetFontSize() * 3.6f; }

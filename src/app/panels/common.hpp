@@ -37,9 +37,6 @@ void ExplainTooltip(CellKind cell, const std::string& name);
 // True when the gate is a tanh (−1…1) rather than a σ (0…1).
 bool IsTanhGate(CellKind cell, int gate);
 
-// A copy of grid with columns outside [first_col, last_col] set to NaN ("not computed yet").
-std::vector<float> MaskColumns(const Grid& grid, int first_col, int last_col);
-
 // Width of the heatmap colour scale column.
 float ScaleColumnWidth();
 

@@ -38,7 +38,6 @@ void GateHeatmapPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const int rows = (G + per_row - 1) / per_row;
   const ImVec2 sp = ImGui::GetStyle().ItemSpacing;
   const ImVec2 cell_size((avail.x - scale_w - sp.x * per_row) / per_row, (avail.y - sp.y * (rows - 1)) / rows);
-  (void)fs;
   char titles[4][48];
   for (int g = 0; g < G; ++g) {
     const bool tg = IsTanhGate(cell, g);
@@ -49,10 +48,9 @@ void GateHeatmapPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     UnitTimeHeatmap(spec, cell_size, false);
     if (g == per_row - 1) {  // one colour scale for all gates, right of the first row
       ImGui::SameLine();
-      const float fs2 = ImGui::GetFontSize();
       ImGui::BeginGroup();
-      ImGui::Dummy(ImVec2(1, fs2 * 1.35f - ImGui::GetStyle().ItemSpacing.y));
-      plot::ColormapScale("##gatescale", 0.0, 1.0, ImVec2(scale_w, std::max(cell_size.y - fs2 * 2.9f, fs2 * 2)),
+      ImGui::Dummy(ImVec2(1, fs * 1.35f - ImGui::GetStyle().ItemSpacing.y));
+      plot::ColormapScale("##gatescale", 0.0, 1.0, ImVec2(scale_w, std::max(cell_size.y - fs * 2.9f, fs * 2)),
                           plot::Colormap::viridis);
       ImGui::EndGroup();
     }

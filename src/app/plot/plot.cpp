@@ -47,7 +47,6 @@ struct Context {
   AxisTransform tx, ty;
   bool ready = false;  // axes laid out, items may draw
   bool hovered = false;
-  bool legend_outside = false;
   Point mouse;
   // this frame's data extents
   double xmin = 0, xmax = 0, ymin = 0, ymax = 0;
@@ -251,7 +250,6 @@ void SetupAxisLimits(Axis axis, double min, double max) {
 }
 
 void SetupAxisTicks(Axis axis, int target_count) { (axis == Axis::X ? g.x : g.y).ticks = target_count; }
-void SetupLegend(bool outside_right) { g.legend_outside = outside_right; }
 
 void SetNextLineStyle(ImU32 color, float thickness) {
   g.next_color = color;

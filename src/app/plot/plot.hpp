@@ -57,7 +57,6 @@ void SetupAxes(const char* x_label, const char* y_label, int x_flags = AxisFlags
 void SetupAxisScale(Axis axis, Scale scale);
 void SetupAxisLimits(Axis axis, double min, double max);  // fixed limits (turns auto-fit off)
 void SetupAxisTicks(Axis axis, int target_count);         // about this many labelled ticks
-void SetupLegend(bool outside_right = false);
 
 void SetNextLineStyle(ImU32 color, float thickness = -1.0f);
 // ys against x = x0 + i·xscale, i = 0…count−1.
