@@ -300,3 +300,24 @@ TEST_CASE("deep paths of long keys are shortened to their innermost part") {
   CHECK(msg.size() < 600);
   CHECK_THROWS_AS(io::load_model_file(test::data_file("fuzz/model/regress_long_path.json")), io::FormatError);
 }
+
+TEST_CASE("every fuzz seed either loads and round-trips or is refused with an IoError") {
+  int ok = 0, refused = 0;
+  for (const auto& e : std::filesystem::directory_iterator(test::data_file("fuzz/model"))) {
+    CAPTURE(e.path().string());
+    io::ModelFile f;
+    try {
+      f = io::load_model_file(e.path().string());
+    } catch (const io::IoError& err) {
+      CHECK(std::string(err.what()).rfind(e.path().string() + ": ", 0) == 0);
+      ++refused;
+      continue;
+    }
+    const io::ModelFile back = io::parse_model_json(io::model_to_json(f), "again.json");
+    CHECK(same_bits(back.params, f.params));
+    CHECK(back.extra == f.extra);
+    ++ok;
+  }
+  CHECK(ok >= 4);
+  CHECK(refused >= 8);
+}
