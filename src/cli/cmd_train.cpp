@@ -65,7 +65,8 @@ std::vector<OptionSpec> train_options() {
                "Inf always do; 0 = only NaN/Inf"});
   const char* o = "output";
   v.push_back({"out", OptionKind::text, "", 0, 0, o, "model file to write (required)"});
-  v.push_back({"metrics", OptionKind::text, "", 0, 0, o, "CSV of step,epoch,train_loss,val_loss,grad_norm,lr,seconds"});
+  v.push_back({"metrics", OptionKind::text, "", 0, 0, o, "CSV of step,epoch,train_loss,val_loss,grad_norm,lr,seconds: one row per step; val_loss only on "
+               "the last step of each epoch; grad_norm before clipping; seconds of training so far"});
   v.push_back({"forecast", OptionKind::text, "", 0, 0, o,
                "CSV of t,truth,one_step,rollout over the validation part, in the data's units"});
   v.push_back({"rollout", OptionKind::text, "window", 0, 0, o,

@@ -91,11 +91,33 @@ std::string options_help(const std::vector<OptionSpec>& specs) {
     std::string left = std::string("  --") + s.name;
     if (s.kind == OptionKind::integer) left += " N";
     else if (s.kind == OptionKind::number) left += " X";
-    else if (s.kind == OptionKind::text) left += " V";
+    else if (s.kind == OptionKind::text) {
+      const std::string n = s.name;
+      left += (n == "out" || n == "metrics" || n == "forecast" || n == "model") ? " FILE" : " V";
+    }
     if (left.size() < 22) left.resize(22, ' ');
     else left += "\n" + std::string(22, ' ');
-    out += left + s.help;
-    if (s.fallback[0] != '\0' && s.kind != OptionKind::flag) out += std::string(" (default ") + s.fallback + ")";
+    std::string text = s.help;
+    if (s.fallback[0] != '\0' && s.kind != OptionKind::flag) text += std::string(" (default ") + s.fallback + ")";
+    // Word-wrap the description to 100 columns, continuation lines under its first.
+    out += left;
+    std::size_t col = 22;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      std::size_t end = text.find(' ', pos);
+      if (end == std::string::npos) end = text.size();
+      const std::string word = text.substr(pos, end - pos);
+      if (col > 22 && col + 1 + word.size() > 100) {
+        out += "\n" + std::string(22, ' ');
+        col = 22;
+      } else if (col > 22) {
+        out += ' ';
+        ++col;
+      }
+      out += word;
+      col += word.size();
+      pos = end + 1;
+    }
     out += "\n";
   }
   return out;
