@@ -107,7 +107,7 @@ TrainSummary Trainer::run() {
 }
 
 bool Trainer::one_step() {
-  const int B = batch_, T = data_->steps();
+  const int B = batch_;
   if (batch_in_epoch_ == 0) {  // a fresh permutation for each epoch (Fisher–Yates)
     std::iota(order_.begin(), order_.end(), 0);
     for (int i = static_cast<int>(order_.size()) - 1; i > 0; --i)
@@ -117,20 +117,7 @@ bool Trainer::one_step() {
   data_->fill(Split::train, order_.data() + static_cast<std::ptrdiff_t>(batch_in_epoch_) * B, B, x_, y_);
   forward(model_, x_, B, trace_);
 
-  // MSE as mse_loss() computes it, written without temporaries so a step allocates nothing.
-  float loss;
-  if (data_->loss() == LossMode::last) {
-    const float n = static_cast<float>(y_.size());
-    loss = (trace_.output.rightCols(B) - y_).squaredNorm() / n;
-    dy_.setZero();
-    dy_.rightCols(B) = (2.0f / n) * (trace_.output.rightCols(B) - y_);
-  } else {
-    const float n = static_cast<float>(y_.size());
-    dy_ = trace_.output - y_;
-    loss = dy_.squaredNorm() / n;
-    dy_ *= 2.0f / n;
-  }
-  (void)T;
+  const float loss = mse_loss(trace_, y_, data_->loss(), &dy_);  // no allocation once sized
   const std::int64_t this_step = step_ + 1;
   if (!std::isfinite(loss) || (config_.max_loss > 0 && loss > config_.max_loss)) {
     diverge("loss", loss);
