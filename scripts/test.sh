@@ -15,13 +15,13 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
 
 echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DUNROLLED_SANITIZE=address,undefined -DUNROLLED_NATIVE=OFF \
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DUNROLLED_SANITIZE=address,undefined -DUNROLLED_NATIVE=OFF -DUNROLLED_OPENMP=OFF \
       -DUNROLLED_BUILD_APP=OFF -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" >/dev/null
 asan_targets=$(cd build-asan && ctest -N -L sanitize | sed -n 's/^ *Test *#[0-9]*: //p')
 cmake --build build-asan -j"$jobs" --target unrolled-cli $asan_targets
 
 echo "== build (ThreadSanitizer)"
-cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DUNROLLED_SANITIZE=thread -DUNROLLED_NATIVE=OFF \
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DUNROLLED_SANITIZE=thread -DUNROLLED_NATIVE=OFF -DUNROLLED_OPENMP=OFF \
       -DUNROLLED_BUILD_APP=OFF -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" >/dev/null
 threaded_targets=$(cd build-tsan && ctest -N -L threaded | sed -n 's/^ *Test *#[0-9]*: //p')
 cmake --build build-tsan -j"$jobs" --target unrolled_core $threaded_targets

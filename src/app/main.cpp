@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/threads.hpp"
 #include "app/app_args.hpp"
 #include "app/gfx/heatmap_renderer.hpp"
 #include "app/gfx/screenshot.hpp"
@@ -75,6 +76,8 @@ bool write_stats(const std::string& path, const std::vector<double>& ms, long lo
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The session's products stay on one core: the UI thread and the software renderer need the other.
+  unrolled::set_compute_threads(1);
   const ParseResult parsed = parse_app_args(std::vector<std::string>(argv + 1, argv + argc));
   if (!parsed.error.empty()) {
     std::fprintf(stderr, "unrolled: %s\n\n%s", parsed.error.c_str(), app_usage());

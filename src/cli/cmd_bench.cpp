@@ -12,13 +12,14 @@
 #include "cli/command.hpp"
 #include "core/model.hpp"
 #include "core/optimizer.hpp"
+#include "core/threads.hpp"
 
 namespace unrolled::cli {
 namespace {
 
 const char* const bench_help =
     "usage: unrolled-cli bench [--cell rnn|lstm|gru] [--hidden H] [--layers L] [--seq T] [--batch B]\n"
-    "                          [--steps N] [--warmup N] [--seed N]\n\n"
+    "                          [--steps N] [--warmup N] [--seed N] [--threads N]\n\n"
     "Times the training step: forward over B random windows of length T with one input, MSE on the\n"
     "last step, BPTT, global-norm clipping at 1.0, Adam (lr 1e-3), float32.\n\n"
     "  --cell C      rnn, lstm or gru (default lstm)\n"
@@ -28,12 +29,14 @@ const char* const bench_help =
     "  --batch B     windows per step, 1..4096 (default 32)\n"
     "  --steps N     timed steps, 1..1000000 (default 200)\n"
     "  --warmup N    untimed steps first, 0..10000 (default 10)\n"
-    "  --seed N      weights and data (default 1)\n\n"
-    "Prints one line: cell=.. hidden=.. layers=.. seq=.. batch=.. steps=.. ms_per_step=X\n"
+    "  --seed N      weights and data (default 1)\n"
+    "  --threads N   cores the matrix products may use, 1..cores (default 1)\n\n"
+    "Prints one line: cell=.. hidden=.. layers=.. seq=.. batch=.. threads=.. steps=.. ms_per_step=X\n"
     "(the mean over the timed steps) and min_ms=.. for the fastest step.\n";
 
 int run_bench(const std::vector<std::string>& argv) {
-  const Args args(argv, {"--cell", "--hidden", "--layers", "--seq", "--batch", "--steps", "--warmup", "--seed"});
+  const Args args(argv,
+                  {"--cell", "--hidden", "--layers", "--seq", "--batch", "--steps", "--warmup", "--seed", "--threads"});
   if (args.help()) {
     std::fputs(bench_help, stdout);
     return exit_ok;
@@ -48,7 +51,11 @@ int run_bench(const std::vector<std::string>& argv) {
   const int steps = static_cast<int>(args.get_int("--steps", 200, 1, 1000000));
   const int warmup = static_cast<int>(args.get_int("--warmup", 10, 0, 10000));
   const auto seed = static_cast<std::uint64_t>(args.get_int("--seed", 1, 0, INT64_MAX));
+  const int threads = static_cast<int>(args.get_int("--threads", 1, 1, available_cores()));
+  if (threads > 1 && !parallel_products_available())
+    throw UsageError("--threads above 1 needs a build with OpenMP (cmake -DUNROLLED_OPENMP=ON)");
   if (const std::string err = validate_config(cfg); !err.empty()) throw UsageError(err);
+  set_compute_threads(threads);
 
   Model<float> model(cfg);
   init_uniform(model, seed);
@@ -85,8 +92,9 @@ int run_bench(const std::vector<std::string>& argv) {
     total_ms += ms;
     min_ms = std::min(min_ms, ms);
   }
-  std::printf("cell=%s hidden=%d layers=%d seq=%d batch=%d steps=%d loss=%.6g min_ms=%.4f ms_per_step=%.4f\n",
-              cell_name(cfg.cell), cfg.hidden_size, cfg.num_layers, steps_t, batch, steps,
+  std::printf(
+      "cell=%s hidden=%d layers=%d seq=%d batch=%d threads=%d steps=%d loss=%.6g min_ms=%.4f ms_per_step=%.4f\n",
+      cell_name(cfg.cell), cfg.hidden_size, cfg.num_layers, steps_t, batch, compute_threads(), steps,
               static_cast<double>(loss), min_ms, total_ms / steps);
   return exit_ok;
 }

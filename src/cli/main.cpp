@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "core/threads.hpp"
 
 namespace unrolled::cli {
 std::vector<Command>& commands() {
@@ -26,6 +27,7 @@ static void print_usage(std::FILE* out) {
 }
 
 int main(int argc, char** argv) {
+  unrolled::set_compute_threads(1);  // one core unless a command's --threads asks for more
   if (argc < 2) {
     print_usage(stderr);
     return exit_usage;

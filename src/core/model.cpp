@@ -1,5 +1,6 @@
 #include "core/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <stdexcept>
@@ -25,6 +26,17 @@ template <class T> auto layer_input(const Trace<T>& tr, int k) {
   const Eigen::Index TB = static_cast<Eigen::Index>(tr.steps) * tr.batch;
   if (k == 0) return tr.input.middleCols(0, TB);
   return tr.layers[k - 1].h.middleCols(tr.batch, TB);
+}
+// dst = Σ a_j x_jᵀ over all columns j, i.e. a · xᵀ, as a sum of products over chunks of 128 columns.
+// Eigen runs this product 1.4–1.5x faster with a short inner dimension than with all T·B columns at
+// once (measured at H = 128 and 256, B = 64); the sum is the same up to rounding order.
+template <class T, class A, class X> void sum_of_outer_products(WeightView<T> dst, const A& a, const X& x) {
+  constexpr Eigen::Index chunk = 128;
+  dst.setZero();
+  for (Eigen::Index c = 0; c < a.cols(); c += chunk) {
+    const Eigen::Index n = std::min(chunk, a.cols() - c);
+    dst.noalias() += a.middleCols(c, n) * x.middleCols(c, n).transpose();
+  }
 }
 }  // namespace
 
@@ -201,8 +213,8 @@ void backward(const Model<T>& m, const Trace<T>& tr, const Mat<T>& dy, Gradients
     }
     // (R4)/(L11)/(G9) summed over all steps: one matrix product per weight.
     const Mat<T>& dv = cfg.cell == CellKind::gru ? g.dv : da;
-    gw.w_ih.noalias() = da * layer_input(tr, k).transpose();
-    gw.w_hh.noalias() = dv * lt.h.leftCols(TB).transpose();
+    sum_of_outer_products<T>(gw.w_ih, da, layer_input(tr, k));
+    sum_of_outer_products<T>(gw.w_hh, dv, lt.h.leftCols(TB));
     gw.b_ih = da.rowwise().sum();
     gw.b_hh = dv.rowwise().sum();
     // (R5)/(L11)/(G10): dL/dx for the layer below, or for the data.
