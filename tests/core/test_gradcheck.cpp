@@ -65,6 +65,15 @@ template <class F> double central_difference(double& x, F&& f) {
   return (-v[0] + 8 * v[1] - 8 * v[2] + v[3]) / (12 * h);
 }
 
+// Forward, loss and exact BPTT of a problem; the trace and dL/dy are returned through the arguments.
+Gradients<double> analytic_gradients(const Problem& p, Trace<double>& tr, Mat<double>& dy, int truncate = 0) {
+  forward(p.model, p.input, p.batch, tr);
+  mse_loss(tr, p.target, p.mode, &dy);
+  Gradients<double> g;
+  backward(p.model, tr, dy, g, truncate);
+  return g;
+}
+
 struct CheckResult {
   double max_param_error = 0, max_input_error = 0;
 };
@@ -72,10 +81,7 @@ struct CheckResult {
 CheckResult gradcheck(Problem& p) {
   Trace<double> tr;
   Mat<double> dy;
-  forward(p.model, p.input, p.batch, tr);
-  mse_loss(tr, p.target, p.mode, &dy);
-  Gradients<double> g;
-  backward(p.model, tr, dy, g);
+  const Gradients<double> g = analytic_gradients(p, tr, dy);
 
   CheckResult r;
   for (std::size_t j = 0; j < p.model.params.size(); ++j) {
@@ -126,10 +132,7 @@ TEST_CASE("gradients are not trivially zero: every tensor receives signal") {
     Problem p = make_problem(cc.cell, cc.nl, 2, LossMode::all, 3, 99);
     Trace<double> tr;
     Mat<double> dy;
-    forward(p.model, p.input, p.batch, tr);
-    mse_loss(tr, p.target, p.mode, &dy);
-    Gradients<double> g;
-    backward(p.model, tr, dy, g);
+    const Gradients<double> g = analytic_gradients(p, tr, dy);
     for (const TensorSpec& s : p.model.layout.tensors) {
       double norm = 0;
       for (std::size_t j = 0; j < s.size; ++j) norm += g.params[s.offset + j] * g.params[s.offset + j];
@@ -147,10 +150,7 @@ TEST_CASE("the step API chained by hand reproduces the sequence forward and back
     const int B = p.batch, H = cfg.hidden_size;
     Trace<double> tr;
     Mat<double> dy;
-    forward(p.model, p.input, B, tr);
-    mse_loss(tr, p.target, p.mode, &dy);
-    Gradients<double> g;
-    backward(p.model, tr, dy, g);
+    const Gradients<double> g = analytic_gradients(p, tr, dy);
 
     const int steps = tr.steps;
     const LayerWeights<double> w = p.model.layer(0);
@@ -190,12 +190,9 @@ TEST_CASE("truncation: k >= T is full BPTT; k = 1 with loss 'last' keeps only th
     CAPTURE(test::describe(p.model.config));
     Trace<double> tr;
     Mat<double> dy;
-    forward(p.model, p.input, p.batch, tr);
-    mse_loss(tr, p.target, p.mode, &dy);
-    Gradients<double> full, same, one;
-    backward(p.model, tr, dy, full);
-    backward(p.model, tr, dy, same, tr.steps);
-    backward(p.model, tr, dy, one, 1);
+    const Gradients<double> full = analytic_gradients(p, tr, dy);
+    const Gradients<double> same = analytic_gradients(p, tr, dy, tr.steps);
+    const Gradients<double> one = analytic_gradients(p, tr, dy, 1);
     CHECK(full.params == same.params);
     // With k = 1 only step T sees a gradient: dL/dh_t is zero for every earlier step of the top layer.
     const int B = p.batch, L = p.model.config.num_layers;

@@ -29,6 +29,19 @@ class Normal {
   std::mt19937_64 rng_;
 };
 
+// A model of the given sizes with PyTorch's default init from `seed`.
+template <class T> Model<T> random_model(CellKind cell, int I, int H, int L, int O, std::uint64_t seed) {
+  ModelConfig c;
+  c.cell = cell;
+  c.input_size = I;
+  c.hidden_size = H;
+  c.num_layers = L;
+  c.output_size = O;
+  Model<T> m(c);
+  init_uniform(m, seed);
+  return m;
+}
+
 inline std::string describe(const ModelConfig& c) {
   std::string s = cell_name(c.cell);
   if (c.cell == CellKind::rnn) s += std::string("/") + nonlinearity_name(c.nonlinearity);

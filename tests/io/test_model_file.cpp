@@ -9,6 +9,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/test_util.hpp"
 #include "core/model.hpp"
 #include "io/model_file.hpp"
 #include "io/io_test_util.hpp"
@@ -24,17 +25,6 @@ template <class A, class B> bool same_bits(const A& a, const B& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
-template <class T> Model<T> random_model(CellKind cell, int I, int H, int L, int O, std::uint64_t seed) {
-  ModelConfig c;
-  c.cell = cell;
-  c.input_size = I;
-  c.hidden_size = H;
-  c.num_layers = L;
-  c.output_size = O;
-  Model<T> m(c);
-  init_uniform(m, seed);
-  return m;
-}
 
 // Awkward values that a sloppy number writer gets wrong.
 template <class T> void plant_edge_values(Model<T>& m) {
@@ -68,7 +58,7 @@ TEST_CASE("double models round-trip bit for bit, extra keys and foreign tensors 
   test::ScratchDir dir;
   for (CellKind cell : {CellKind::rnn, CellKind::lstm, CellKind::gru}) {
     CAPTURE(cell_name(cell));
-    Model<double> m = random_model<double>(cell, 3, 5, 2, 2, 42);
+    Model<double> m = test::random_model<double>(cell, 3, 5, 2, 2, 42);
     if (cell == CellKind::rnn) m.config.nonlinearity = Nonlinearity::relu;
     plant_edge_values(m);
     json extra = {{"normalisation", {{"mean", 0.25}, {"std", 1.5}}},
@@ -95,7 +85,7 @@ TEST_CASE("float models round-trip bit for bit through the double file") {
   test::ScratchDir dir;
   for (CellKind cell : {CellKind::rnn, CellKind::lstm, CellKind::gru}) {
     CAPTURE(cell_name(cell));
-    Model<float> m = random_model<float>(cell, 2, 7, 3, 1, 7);
+    Model<float> m = test::random_model<float>(cell, 2, 7, 3, 1, 7);
     plant_edge_values(m);
     const std::string path = dir.file("f.json");
     io::save_model(path, m);
@@ -229,7 +219,7 @@ TEST_CASE("values that do not fit the requested precision, and non-finite saves,
   CHECK_THROWS_WITH_AS(io::model_from_file<float>(f), doctest::Contains("head.bias.data[0]"), io::IoError);
 
   test::ScratchDir dir;
-  Model<float> m = random_model<float>(CellKind::gru, 1, 3, 1, 1, 1);
+  Model<float> m = test::random_model<float>(CellKind::gru, 1, 3, 1, 1, 1);
   const std::string path = dir.file("m.json");
   test::spit(path, "old contents");
   m.params[4] = std::numeric_limits<float>::quiet_NaN();

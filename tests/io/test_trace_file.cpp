@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/test_util.hpp"
 #include "core/model.hpp"
 #include "io/atomic_write.hpp"
 #include "io/trace_file.hpp"
@@ -15,17 +16,6 @@ using namespace unrolled;
 using nlohmann::json;
 
 namespace {
-Model<double> make_model(CellKind cell, int I, int H, int L, int O) {
-  ModelConfig c;
-  c.cell = cell;
-  c.input_size = I;
-  c.hidden_size = H;
-  c.num_layers = L;
-  c.output_size = O;
-  Model<double> m(c);
-  init_uniform(m, 11);
-  return m;
-}
 
 Mat<double> ramp(int rows, int cols) {
   Mat<double> x(rows, cols);
@@ -45,7 +35,7 @@ TEST_CASE("without a target: outputs and per-layer states only") {
   const int I = 2, H = 3, L = 2, O = 2, T = 4;
   for (CellKind cell : {CellKind::rnn, CellKind::lstm, CellKind::gru}) {
     CAPTURE(cell_name(cell));
-    const Model<double> m = make_model(cell, I, H, L, O);
+    const Model<double> m = test::random_model<double>(cell, I, H, L, O, 11);
     Trace<double> tr;
     forward(m, ramp(I, T), 1, tr);
     const json j = json::parse(io::trace_to_json(m, tr, nullptr, std::nullopt));
@@ -81,7 +71,7 @@ TEST_CASE("without a target: outputs and per-layer states only") {
 
 TEST_CASE("with a target: loss, dL/dx, dL/dh per layer and every parameter gradient") {
   const int I = 3, H = 2, L = 2, O = 1, T = 5;
-  const Model<double> m = make_model(CellKind::lstm, I, H, L, O);
+  const Model<double> m = test::random_model<double>(CellKind::lstm, I, H, L, O, 11);
   Trace<double> tr;
   forward(m, ramp(I, T), 1, tr);
   Mat<double> target(O, 1);
@@ -118,7 +108,7 @@ TEST_CASE("with a target: loss, dL/dx, dL/dh per layer and every parameter gradi
 
 TEST_CASE("one sequence of a batch is picked by column t*B + b") {
   const int I = 1, H = 4, O = 1, T = 6, B = 3;
-  const Model<double> m = make_model(CellKind::gru, I, H, 1, O);
+  const Model<double> m = test::random_model<double>(CellKind::gru, I, H, 1, O, 11);
   const Mat<double> x = ramp(I, T * B);
   Trace<double> batch;
   forward(m, x, B, batch);
