@@ -32,7 +32,9 @@ Args::Args(const std::vector<std::string>& argv, const std::vector<std::string>&
       if (inline_value) {
         values_[a] = *inline_value;
       } else {
-        if (i + 1 >= argv.size()) throw UsageError("flag " + a + " needs a value");
+        // "--hidden --out m.json" is a missing value, not a hidden size of "--out".
+        if (i + 1 >= argv.size() || argv[i + 1].rfind("--", 0) == 0)
+          throw UsageError("flag " + a + " needs a value");
         values_[a] = argv[++i];
       }
     } else {

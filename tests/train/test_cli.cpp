@@ -250,6 +250,10 @@ TEST_CASE("every bad flag is refused with exit 2 and names the flag") {
   Result r = d.run("train --out m.json --hidden");
   CHECK(r.code == 2);
   CHECK(r.err.find("--hidden needs a value") != std::string::npos);
+  r = d.run("train --hidden --out m.json");  // the next flag is not taken as the value
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--hidden needs a value") != std::string::npos);
+  CHECK_FALSE(fs::exists(d / "m.json"));
   r = d.run("train --epochs 1");
   CHECK(r.code == 2);
   CHECK(r.err.find("--out") != std::string::npos);
