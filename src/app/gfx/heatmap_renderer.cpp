@@ -47,19 +47,25 @@ GLuint compile(GLenum type, const char* source, const char* name) {
   return s;
 }
 
+// A new 2-D texture, bound, clamped at the edges, with the given filter.
+GLuint new_clamped_texture(GLint filter) {
+  GLuint tex = 0;
+  glGenTextures(1, &tex);
+  glBindTexture(GL_TEXTURE_2D, tex);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  return tex;
+}
+
 GLuint colormap_texture(plot::Colormap map) {
   std::vector<unsigned char> px(256 * 4);
   for (int i = 0; i < 256; ++i) {
     const std::uint32_t c = plot::pack_rgba(plot::sample(map, i / 255.0));
     for (int k = 0; k < 4; ++k) px[static_cast<std::size_t>(i) * 4 + k] = static_cast<unsigned char>(c >> (8 * k));
   }
-  GLuint tex = 0;
-  glGenTextures(1, &tex);
-  glBindTexture(GL_TEXTURE_2D, tex);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  const GLuint tex = new_clamped_texture(GL_LINEAR);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, 256, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
   return tex;
@@ -99,13 +105,7 @@ void draw_callback(const ImDrawList*, const ImDrawCmd* cmd) {
 
 void render(ImDrawList* dl, const plot::HeatmapDraw& h) {
   if (r.used == r.textures.size()) {
-    GLuint tex = 0;
-    glGenTextures(1, &tex);
-    glBindTexture(GL_TEXTURE_2D, tex);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    const GLuint tex = new_clamped_texture(GL_NEAREST);
     r.textures.push_back(tex);
     r.items.push_back(std::make_unique<Item>());
   }
