@@ -20,10 +20,12 @@ const char* app_usage() {
          "                      T+1..2T the backward pass at t = 2T+1-N (automation, screenshots)\n"
          "  --play              start playing\n"
          "  --speed S           steps per second while playing (0.25-60, default 4)\n"
+         "  --train             open the Train workspace and start training the sine-wave forecaster\n"
          "  --help              this text\n"
          "\n"
          "keys: Space play/pause, Right/Left step, Home/End start/end of the pass, B switch pass,\n"
-         "      Ctrl+wheel zoom the unrolled view, F1 help.\n"
+         "      Ctrl+wheel zoom the unrolled view; T train, Shift+T pause training, R reset training,\n"
+         "      Ctrl+S save model, Ctrl+O open model, F12 screenshot, F1 help.\n"
          "Without a display, use unrolled-cli (train, trace, bench).\n";
 }
 
@@ -97,6 +99,8 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       }
     } else if (flag == "--play") {
       a.play = true;
+    } else if (flag == "--train") {
+      a.train = true;
     } else if (flag == "--speed") {
       if (!value(v)) return r;
       if (!parse_double(v, a.speed) || a.speed < 0.25 || a.speed > 60) {

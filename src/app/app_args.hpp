@@ -16,6 +16,7 @@ struct AppArgs {
   int step = -1;                   // --step N: start at position N (0…2T: forward t = N, then backward)
   bool play = false;               // --play: start playing
   double speed = 0.0;              // --speed S: steps per second (0 = default)
+  bool train = false;              // --train: open the Train workspace and start training the default model
   bool help = false;
 };
 

@@ -76,4 +76,33 @@ Layout compute_layout(Rect area, const PanelVisibility& v, float fs) {
   return l;
 }
 
+TrainLayout compute_train_layout(Rect area, const TrainVisibility& v, float fs) {
+  TrainLayout l;
+  const float status_h = std::round(fs * 1.9f);
+  l.status = {area.x, area.y + area.h - status_h, area.w, status_h};
+  const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
+  const bool any = v.panel || v.curves || v.forecast || v.decay;
+  if (!any) return l;
+  if (content.w < fs * 62.0f) {
+    l.compact = true;
+    l.tabs = content;
+    return l;
+  }
+  float panel_w = 0;
+  if (v.panel) panel_w = std::round(std::clamp(fs * 18.0f, content.w * 0.18f, content.w * 0.34f));
+  if (!(v.curves || v.forecast || v.decay)) panel_w = content.w;
+  l.panel = {content.x, content.y, panel_w, v.panel ? content.h : 0};
+  const Rect main{content.x + panel_w, content.y, content.w - panel_w, content.h};
+  if (main.w <= 0) return l;
+
+  const bool right = v.forecast || v.decay;
+  const float curves_w = v.curves ? (right ? std::round(main.w * 0.5f) : main.w) : 0;
+  l.curves = {main.x, main.y, curves_w, v.curves ? main.h : 0};
+  const Rect col{main.x + curves_w, main.y, main.w - curves_w, main.h};
+  const std::vector<float> hs = split(col.h, {0.5f, 0.5f}, {v.forecast, v.decay});
+  l.forecast = {col.x, col.y, v.forecast ? col.w : 0, hs[0]};
+  l.decay = {col.x, col.y + hs[0], v.decay ? col.w : 0, hs[1]};
+  return l;
+}
+
 }  // namespace unrolled::app

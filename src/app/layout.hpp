@@ -38,4 +38,26 @@ struct Layout {
 // area: below the main menu bar. font_size: the scaled UI font, so margins grow with --scale.
 Layout compute_layout(Rect area, const PanelVisibility& visible, float font_size);
 
+// The Train workspace:
+//   ┌─────────┬────────────────────────┬─────────────────────┐
+//   │ Training│ Training curves        │ Forecast            │
+//   │ settings│  loss (top)            │                     │
+//   │ Train   │                        ├─────────────────────┤
+//   │ Pause   │  grad norm │ lr        │ Gradient decay      │
+//   │ Reset   │                        │                     │
+//   ├─────────┴────────────────────────┴─────────────────────┤
+//   │ status line: the last message                          │
+//   └────────────────────────────────────────────────────────┘
+// Hidden tiles give their room to the others; under ~62 characters of width everything but the
+// status line shares one tabbed tile (`tabs`, compact).
+struct TrainVisibility {
+  bool panel = true, curves = true, forecast = true, decay = true;
+};
+struct TrainLayout {
+  Rect panel, curves, forecast, decay, status;
+  Rect tabs;
+  bool compact = false;
+};
+TrainLayout compute_train_layout(Rect area, const TrainVisibility& visible, float font_size);
+
 }  // namespace unrolled::app

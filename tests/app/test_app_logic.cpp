@@ -1,10 +1,16 @@
-// The app's pure logic: the command line (DESIGN §5) and the tiled layout.
+// The app's pure logic: the command line (DESIGN §5), the tiled layouts, and the file dialog's
+// folder listing and time-stamped names.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <vector>
 
 #include "app/app_args.hpp"
 #include "app/layout.hpp"
+#include "app/panels/file_list.hpp"
 
 using namespace unrolled::app;
 
@@ -16,6 +22,20 @@ bool overlaps(const Rect& a, const Rect& b) {
   return a.x < b.x + b.w - 0.5f && b.x < a.x + a.w - 0.5f && a.y < b.y + b.h - 0.5f && b.y < a.y + a.h - 0.5f;
 }
 double area_of(const Rect& r) { return r.visible() ? double(r.w) * r.h : 0.0; }
+// The tiles stay inside the area, do not overlap, and leave no gaps.
+void check_tiles_fill(const std::vector<Rect>& t, const Rect& area) {
+  double sum = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!t[i].visible()) continue;
+    sum += area_of(t[i]);
+    CHECK(t[i].x >= area.x - 0.5f);
+    CHECK(t[i].y >= area.y - 0.5f);
+    CHECK(t[i].x + t[i].w <= area.x + area.w + 0.5f);
+    CHECK(t[i].y + t[i].h <= area.y + area.h + 0.5f);
+    for (std::size_t j = i + 1; j < t.size(); ++j) CHECK_FALSE(overlaps(t[i], t[j]));
+  }
+  CHECK(sum == doctest::Approx(double(area.w) * area.h).epsilon(1e-4));
+}
 std::vector<Rect> tiles(const Layout& l) {
   return {l.controls, l.unrolled, l.inspector, l.states, l.gates, l.traces, l.transport, l.tabs};
 }
@@ -29,6 +49,8 @@ TEST_CASE("flags parse into the arguments; defaults are 1280x800 at scale 1") {
   CHECK(r.args.scale == 1.0f);
   CHECK(r.args.frames == 0);
   CHECK(r.args.step == -1);
+  CHECK_FALSE(r.args.train);
+  CHECK(parse({"--train", "--frames", "30"}).args.train);
 
   r = parse({"--size", "1920x1080", "--scale", "2", "--model", "m.json", "--frames", "120", "--screenshot", "s.png",
              "--stats", "st.json", "--step", "5", "--play", "--speed", "8"});
@@ -68,18 +90,7 @@ TEST_CASE("the tiled layout fills the window without overlaps, and re-flows") {
   Layout l = compute_layout(area, all, fs);
   CHECK_FALSE(l.compact);
   CHECK_FALSE(l.tabs.visible());
-  const std::vector<Rect> t = tiles(l);
-  double sum = 0;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!t[i].visible()) continue;
-    sum += area_of(t[i]);
-    CHECK(t[i].x >= area.x - 0.5f);
-    CHECK(t[i].y >= area.y - 0.5f);
-    CHECK(t[i].x + t[i].w <= area.x + area.w + 0.5f);
-    CHECK(t[i].y + t[i].h <= area.y + area.h + 0.5f);
-    for (std::size_t j = i + 1; j < t.size(); ++j) CHECK_FALSE(overlaps(t[i], t[j]));
-  }
-  CHECK(sum == doctest::Approx(double(area.w) * area.h).epsilon(1e-4));  // no gaps
+  check_tiles_fill(tiles(l), area);
 
   // Hiding panels gives their space to the others.
   PanelVisibility some = all;
@@ -119,4 +130,79 @@ TEST_CASE("large scales on small windows switch to tabs, then to the compact lay
   CHECK(c.transport.h / 30 > wide.transport.h / 15);  // the transport bar wraps onto another row
   CHECK_FALSE(overlaps(c.unrolled, c.tabs));
   CHECK_FALSE(overlaps(c.tabs, c.transport));
+}
+
+TEST_CASE("the Train workspace: panel left, curves, forecast over decay; no gaps; hidden tiles re-flow") {
+  const Rect area{0, 20, 1280, 780};
+  const float fs = 15;
+  TrainVisibility all;
+  TrainLayout l = compute_train_layout(area, all, fs);
+  CHECK_FALSE(l.compact);
+  check_tiles_fill({l.panel, l.curves, l.forecast, l.decay, l.status, l.tabs}, area);
+  CHECK(l.panel.x == area.x);
+  CHECK(l.curves.x == doctest::Approx(l.panel.x + l.panel.w));
+  CHECK(l.forecast.x > l.curves.x);
+  CHECK(l.decay.y > l.forecast.y);
+  CHECK(l.status.y + l.status.h == doctest::Approx(area.y + area.h));
+  CHECK(l.curves.w > fs * 25);  // room for a readable loss plot at 1280x800
+  CHECK(l.forecast.h > fs * 15);
+
+  TrainVisibility no_forecast = all;
+  no_forecast.forecast = false;
+  TrainLayout m = compute_train_layout(area, no_forecast, fs);
+  CHECK_FALSE(m.forecast.visible());
+  CHECK(m.decay.h == doctest::Approx(l.forecast.h + l.decay.h));
+  check_tiles_fill({m.panel, m.curves, m.forecast, m.decay, m.status, m.tabs}, area);
+  TrainVisibility only_curves{false, true, false, false};
+  TrainLayout c = compute_train_layout(area, only_curves, fs);
+  CHECK(c.curves.w == doctest::Approx(area.w));
+
+  // Narrow or large-scale: one tabbed tile above the status line.
+  TrainLayout narrow = compute_train_layout({0, 40, 1280, 760}, all, 30);
+  CHECK(narrow.compact);
+  CHECK(narrow.tabs.visible());
+  CHECK_FALSE(narrow.curves.visible());
+  // 1920x1080 at scale 2 is still tiled.
+  CHECK_FALSE(compute_train_layout({0, 40, 1920, 1040}, all, 30).compact);
+}
+
+TEST_CASE("file dialog logic: folders first, sorted, hidden left out; errors are messages") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("unrolled-files-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "beta");
+  fs::create_directories(dir / "Alpha");
+  std::ofstream(dir / "zeta.json") << "{}";
+  std::ofstream(dir / "a.csv") << "1\n2\n";
+  std::ofstream(dir / ".hidden") << "x";
+  std::string err;
+  const std::vector<FileEntry> e = list_folder(dir.string(), err);
+  CHECK(err.empty());
+  REQUIRE(e.size() == 4);
+  CHECK(e[0].name == "Alpha");
+  CHECK(e[0].is_dir);
+  CHECK(e[1].name == "beta");
+  CHECK(e[2].name == "a.csv");
+  CHECK(e[2].size == 4);
+  CHECK(e[3].name == "zeta.json");
+
+  const std::vector<FileEntry> none = list_folder((dir / "missing").string(), err);
+  CHECK(none.empty());
+  CHECK(err.find("missing") != std::string::npos);
+
+  CHECK(parent_folder((dir / "beta").string()) == dir.string());
+  CHECK(parent_folder((dir / "beta").string() + "/") == dir.string());
+  CHECK(parent_folder("/") == "/");
+  CHECK(join_path("/tmp", "x.csv") == "/tmp/x.csv");
+  CHECK(join_path("/tmp/", "x.csv") == "/tmp/x.csv");
+  CHECK_FALSE(default_export_folder().empty());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("export names are time-stamped to the second in local time") {
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
+  // 2026-11-22 03:15:00 UTC
+  const std::time_t when = 1795317300;
+  CHECK(timestamped_name("unrolled", "png", when) == "unrolled-20261122-031500.png");
+  CHECK(timestamped_name("curves", "csv", when + 61) == "curves-20261122-031601.csv");
 }

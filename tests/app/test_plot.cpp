@@ -1,7 +1,9 @@
 // The plotting layer's math: ticks, transforms, log scale, auto-fit, colormaps, ring-buffer access.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "app/plot/plot_math.hpp"
 
@@ -172,4 +174,74 @@ TEST_CASE("strided ring-buffer access follows offset and stride") {
   CHECK(strided_at(&pts[0].y, 4, 2, sizeof(P), 3) == 11);  // wraps
   const float ring[3] = {5, 6, 7};
   CHECK(strided_at(ring, 3, 1, sizeof(float), 2) == 5);
+}
+
+TEST_CASE("EMA smoothing: 0 is raw, debiased from the first point, non-finite points pass through") {
+  const double ys[] = {1, 1, 1, 1};
+  auto same = smooth_ema(ys, 4, 0.9);
+  for (double v : same) CHECK(v == doctest::Approx(1.0));  // no pull towards 0 at the start
+
+  const double steps[] = {0, 0, 10, 10};
+  auto raw = smooth_ema(steps, 4, 0.0);
+  CHECK(raw[2] == 10.0);
+  auto s = smooth_ema(steps, 4, 0.5);
+  // acc: 0, 0, 5, 7.5; norm: 0.5, 0.75, 0.875, 0.9375
+  CHECK(s[0] == doctest::Approx(0.0));
+  CHECK(s[2] == doctest::Approx(5.0 / 0.875));
+  CHECK(s[3] == doctest::Approx(7.5 / 0.9375));
+
+  const double gap[] = {2, NAN, 4};
+  auto g = smooth_ema(gap, 3, 0.5);
+  CHECK(g[0] == doctest::Approx(2));
+  CHECK(std::isnan(g[1]));
+  CHECK(g[2] == doctest::Approx((0.5 * 1 + 2) / 0.75));  // the NaN did not enter the average
+  CHECK(smooth_ema(gap, 0, 0.5).empty());
+}
+
+TEST_CASE("decimating a polyline keeps each pixel column's first, lowest, highest and last point") {
+  struct P {
+    float x, y;
+  };
+  // 1000 points over 10 columns: a sawtooth inside each column.
+  std::vector<P> in;
+  for (int i = 0; i < 1000; ++i) in.push_back({i / 100.0f, static_cast<float>((i * 7) % 13)});
+  std::vector<P> out;
+  decimate_columns(in.data(), in.size(), out);
+  CHECK(out.size() <= 4 * 11);
+  CHECK(out.size() >= 2 * 10);
+  // Every column's vertical extent survives, and the points stay in order of x.
+  for (int c = 0; c <= 10; ++c) {
+    float lo_in = 1e9f, hi_in = -1e9f, lo_out = 1e9f, hi_out = -1e9f;
+    for (const P& p : in)
+      if (static_cast<long>(p.x + 0.5f) == c) lo_in = std::min(lo_in, p.y), hi_in = std::max(hi_in, p.y);
+    for (const P& p : out)
+      if (static_cast<long>(p.x + 0.5f) == c) lo_out = std::min(lo_out, p.y), hi_out = std::max(hi_out, p.y);
+    CHECK(lo_out == lo_in);
+    CHECK(hi_out == hi_in);
+  }
+  for (std::size_t i = 1; i < out.size(); ++i) CHECK(out[i].x >= out[i - 1].x);
+  CHECK(out.front().x == in.front().x);
+  CHECK(out.back().x == in.back().x);
+
+  // Sparse lines (one point per column or fewer) pass through unchanged.
+  std::vector<P> sparse{{0, 1}, {3, 2}, {7, 0}};
+  decimate_columns(sparse.data(), sparse.size(), out);
+  REQUIRE(out.size() == 3);
+  CHECK(out[1].y == 2);
+  decimate_columns(sparse.data(), 0, out);
+  CHECK(out.empty());
+}
+
+TEST_CASE("Okabe–Ito line colours: distinct, bright enough for a dark background, cycling") {
+  for (int i = 0; i < 8; ++i) {
+    const Rgb c = okabe_ito(i);
+    CHECK(0.299 * c.r + 0.587 * c.g + 0.114 * c.b > 0.3);  // no black
+    for (int j = 0; j < i; ++j) {
+      const Rgb d = okabe_ito(j);
+      CHECK(std::abs(c.r - d.r) + std::abs(c.g - d.g) + std::abs(c.b - d.b) > 0.2);
+    }
+  }
+  CHECK(okabe_ito(8).r == okabe_ito(0).r);
+  CHECK(okabe_ito(-1).g == okabe_ito(7).g);
+  CHECK(okabe_ito(1).r == doctest::Approx(230 / 255.0));  // orange
 }

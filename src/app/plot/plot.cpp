@@ -204,13 +204,11 @@ ImU32 take_color() {
 
 }  // namespace
 
-ImU32 SeriesColor(int i) {
-  static const ImU32 palette[] = {IM_COL32(78, 160, 230, 255),  IM_COL32(255, 150, 60, 255),
-                                  IM_COL32(90, 200, 110, 255),  IM_COL32(235, 85, 90, 255),
-                                  IM_COL32(180, 140, 230, 255), IM_COL32(190, 140, 110, 255),
-                                  IM_COL32(240, 130, 200, 255), IM_COL32(170, 170, 170, 255),
-                                  IM_COL32(205, 205, 80, 255),  IM_COL32(70, 210, 220, 255)};
-  return palette[((i % 10) + 10) % 10];
+ImU32 SeriesColor(int i) { return pack_rgba(okabe_ito(i)); }
+
+ImU32 Faded(ImU32 color, float alpha) {
+  const float a = static_cast<float>((color >> IM_COL32_A_SHIFT) & 0xFF) * std::clamp(alpha, 0.0f, 1.0f);
+  return (color & ~IM_COL32_A_MASK) | (static_cast<ImU32>(a + 0.5f) << IM_COL32_A_SHIFT);
 }
 
 void SetHeatmapRenderer(HeatmapRenderer renderer) { g_renderer = renderer; }
@@ -267,8 +265,12 @@ template <class GetXY> void line_impl(const char* label, int count, GetXY get, b
   pts.reserve(static_cast<std::size_t>(count));
   HoverEntry best{std::string(label, visible_end(label)), col, 0, 0, 1e300};
   const float mx = ImGui::GetIO().MousePos.x;
+  std::vector<ImVec2> drawn;
   auto flush = [&] {
-    if (pts.size() >= 2) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, 0, thick);
+    if (pts.size() >= 2 && !markers) {
+      decimate_columns(pts.data(), pts.size(), drawn);  // long histories: ≤ 4 points per pixel column
+      dl->AddPolyline(drawn.data(), static_cast<int>(drawn.size()), col, 0, thick);
+    }
     if (markers || pts.size() == 1)
       for (const ImVec2& p : pts) dl->AddCircleFilled(p, thick * 1.6f, col, 12);
     pts.clear();

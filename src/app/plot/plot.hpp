@@ -88,7 +88,9 @@ void EndPlot();
 void ColormapScale(const char* label, double min, double max, ImVec2 size, Colormap colormap,
                    bool horizontal = false);
 
-// Tableau-10 style colours for series i.
+// Line colours for series i: Okabe–Ito's colour-blind-safe palette (plot_math okabe_ito).
 ImU32 SeriesColor(int i);
+// The same colour with its alpha multiplied (earlier snapshots drawn as faded lines).
+ImU32 Faded(ImU32 color, float alpha);
 
 }  // namespace unrolled::plot

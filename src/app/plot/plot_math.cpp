@@ -187,4 +187,27 @@ Range symmetric_range(double absmax) {
   return {-a, a};
 }
 
+Rgb okabe_ito(int i) {
+  static const Rgb palette[] = {{86 / 255.f, 180 / 255.f, 233 / 255.f}, {230 / 255.f, 159 / 255.f, 0.f},
+                                {0.f, 158 / 255.f, 115 / 255.f},        {213 / 255.f, 94 / 255.f, 0.f},
+                                {204 / 255.f, 121 / 255.f, 167 / 255.f}, {240 / 255.f, 228 / 255.f, 66 / 255.f},
+                                {0.f, 114 / 255.f, 178 / 255.f},        {0.75f, 0.75f, 0.75f}};
+  constexpr int n = static_cast<int>(sizeof palette / sizeof palette[0]);
+  return palette[((i % n) + n) % n];
+}
+
+std::vector<double> smooth_ema(const double* ys, std::size_t count, double weight) {
+  std::vector<double> out(ys, ys + count);
+  weight = std::clamp(weight, 0.0, 0.999999);
+  if (weight <= 0) return out;
+  double acc = 0, norm = 0;  // acc = Σ w^k (1−w) y, norm = 1 − w^n: the debiasing denominator
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!std::isfinite(ys[i])) continue;
+    acc = weight * acc + (1 - weight) * ys[i];
+    norm = weight * norm + (1 - weight);
+    out[i] = acc / norm;
+  }
+  return out;
+}
+
 }  // namespace unrolled::plot

@@ -61,6 +61,43 @@ double normalize(double v, double lo, double hi);
 // A symmetric range around 0 that covers ±absmax, for diverging maps.
 Range symmetric_range(double absmax);
 
+// Okabe–Ito's colour-blind-safe palette without its black (the app's background is dark): sky blue,
+// orange, bluish green, vermillion, reddish purple, yellow, blue, then a light grey. Cycles.
+Rgb okabe_ito(int i);
+
+// Time-series smoothing as TensorBoard's slider does it: an exponential moving average with weight w
+// in [0, 1) (0 = raw), debiased so the first points are not pulled towards 0. Non-finite inputs are
+// passed through as they are and do not enter the average.
+std::vector<double> smooth_ema(const double* ys, std::size_t count, double weight);
+
+// Reduces a polyline in pixel coordinates to at most four points per pixel column: of each run of
+// consecutive points whose x rounds to the same column it keeps the first, the lowest, the highest
+// and the last, in their order. Drawn as a line, the result covers the same pixels as the input
+// (every column's full vertical extent, and the joins between columns), so a history of thousands
+// of points costs no more than the plot's width. P is any type with float members x and y.
+template <class P> void decimate_columns(const P* in, std::size_t count, std::vector<P>& out) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < count) {
+    const long column = static_cast<long>(in[i].x + 0.5f);
+    std::size_t end = i + 1, lo = i, hi = i;
+    while (end < count && static_cast<long>(in[end].x + 0.5f) == column) {
+      if (in[end].y < in[lo].y) lo = end;
+      if (in[end].y > in[hi].y) hi = end;
+      ++end;
+    }
+    const std::size_t last = end - 1;
+    std::size_t keep[4] = {i, lo < hi ? lo : hi, lo < hi ? hi : lo, last};
+    std::size_t prev = count;  // none yet
+    for (std::size_t k : keep)
+      if (k != prev) {
+        out.push_back(in[k]);
+        prev = k;
+      }
+    i = end;
+  }
+}
+
 // Element i of a strided ring buffer as ImPlot reads it: index (offset + i) mod count, stride in bytes.
 template <class T> T strided_at(const T* data, int count, int offset, int stride, int i) {
   const int idx = count > 0 ? ((offset + i) % count + count) % count : 0;
