@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/threads.hpp"
@@ -21,8 +22,10 @@
 #include "app/gfx/heatmap_renderer.hpp"
 #include "app/gfx/screenshot.hpp"
 #include "app/layout.hpp"
+#include "app/panels/file_dialog.hpp"
 #include "app/panels/panels.hpp"
 #include "app/session/session.hpp"
+#include "app/session/training.hpp"
 #include "app/shell.hpp"
 #include "app/ui_state.hpp"
 #include "io/atomic_write.hpp"
@@ -125,6 +128,8 @@ int main(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
   UiState ui;
   ui.scale = args.scale;
+  ui.export_dir = default_export_folder();
+  if (args.train) ui.workspace = Workspace::train;
   load_fonts(content_scale * ui.scale);
   apply_style(content_scale * ui.scale);
   gfx::heatmap_init();
@@ -142,6 +147,7 @@ int main(int argc, char** argv) {
   if (args.speed > 0) last_seq = session.send(cmd::SetSpeed{args.speed});
   if (args.step >= 0) last_seq = session.send(cmd::Seek{args.step});
   if (args.play) last_seq = session.send(cmd::Play{});
+  if (args.train) last_seq = session.send(cmd::Train{});
   if (last_seq) session.wait_applied(last_seq, std::chrono::seconds(10));
 
   std::signal(SIGINT, on_stop_signal);
@@ -150,6 +156,7 @@ int main(int argc, char** argv) {
   double wait_s = 0.0;  // how long the next interactive frame may sleep for input (0 = draw at once)
   int exit_code = 0;
   using Clock = std::chrono::steady_clock;
+  constexpr auto frame_budget = std::chrono::microseconds(16667);  // 60 fps
   for (int frame = 0; !glfwWindowShouldClose(window) && !ui.quit && !g_stop_signal; ++frame) {
     // Interactive and nothing moving but the play clock: sleep until input or until the picture can
     // have changed, instead of redrawing the same frame (a teacher's laptop stays cool). Automated
@@ -175,11 +182,15 @@ int main(int argc, char** argv) {
     const float menu_h = MainMenu(*snap, ui, commands);
     HandleKeys(*snap, ui, commands);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    PanelVisibility shown{ui.show_controls, ui.show_unrolled, ui.show_inspector,
-                          ui.show_states,   ui.show_gates,    ui.show_traces, unrolled_rows(*snap->scene)};
-    const Layout layout = compute_layout({vp->Pos.x, vp->Pos.y + menu_h, vp->Size.x, vp->Size.y - menu_h}, shown,
-                                         ImGui::GetFontSize());
-    DrawPanels(*snap, ui, commands, layout);
+    const Rect area{vp->Pos.x, vp->Pos.y + menu_h, vp->Size.x, vp->Size.y - menu_h};
+    if (ui.workspace == Workspace::train) {
+      const TrainVisibility shown{ui.show_train_panel, ui.show_curves, ui.show_forecast, ui.show_decay};
+      DrawTrainPanels(*snap, ui, commands, compute_train_layout(area, shown, ImGui::GetFontSize()));
+    } else {
+      const PanelVisibility shown{ui.show_controls, ui.show_unrolled, ui.show_inspector,
+                                  ui.show_states,   ui.show_gates,    ui.show_traces, unrolled_rows(*snap->scene)};
+      DrawPanels(*snap, ui, commands, compute_layout(area, shown, ImGui::GetFontSize()));
+    }
     Dialogs(*snap, ui, commands);
     ImGui::Render();
 
@@ -206,12 +217,17 @@ int main(int argc, char** argv) {
     }
     glfwSwapBuffers(window);
     const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.pending_screenshot.empty();
-    if (!quiet) wait_s = 0.0;
+    if (snap->train->state == TrainState::running) wait_s = 0.0;  // live curves; paced below
+    else if (!quiet) wait_s = 0.0;
     else if (snap->playing) wait_s = std::clamp(0.25 / snap->speed, 1.0 / 240.0, 0.1);  // a quarter step
     else wait_s = 0.1;
     for (Command& c : commands) session.send(std::move(c));
-    frame_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    const auto work_end = Clock::now();
+    frame_ms.push_back(std::chrono::duration<double, std::milli>(work_end - start).count());
     if (last_frame) break;
+    // While training, the worker needs a core: at most 60 frames a second (interactive and automated
+    // alike), sleeping what is left of the 16.7 ms after this frame's own work, which --stats measured.
+    if (snap->train->state == TrainState::running) std::this_thread::sleep_until(start + frame_budget);
   }
 
   const long long train_steps = session.latest()->train_steps;

@@ -8,10 +8,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <system_error>
 
+#include "app/panels/file_dialog.hpp"
 #include "app/panels/panels.hpp"
+#include "app/session/training.hpp"
 
 namespace unrolled::app {
 
@@ -94,23 +97,106 @@ void apply_style(float scale) {
   ImGui::GetStyle() = style;
 }
 
-float MainMenu(const Snapshot&, UiState& ui, CommandList&) {
+namespace {
+// A session message newer than the UI's own notice replaces it (and the other way round).
+void SyncNotice(const Snapshot& snap, UiState& ui) {
+  if (snap.message_id != ui.seen_message_id) {
+    ui.seen_message_id = snap.message_id;
+    ui.notice.clear();
+  }
+}
+
+std::string now_name(const char* prefix, const char* ext) { return timestamped_name(prefix, ext, std::time(nullptr)); }
+
+void TakeScreenshot(UiState& ui) {
+  ui.pending_screenshot = join_path(ui.export_dir, now_name("unrolled", "png"));
+  ui.screenshot_delay = 1;  // after this frame is drawn (no dialog in the picture)
+}
+
+void OpenModelDialog(UiState& ui) {
+  const std::string dir = std::filesystem::path(ui.model_path_edit).has_parent_path()
+                              ? std::filesystem::path(ui.model_path_edit).parent_path().string()
+                              : ui.export_dir;
+  OpenFileDialog(ui, FileDialogPurpose::open_model, dir, join_path(dir, std::filesystem::path(ui.model_path_edit).filename().string()));
+}
+void SaveModelDialog(UiState& ui) {
+  OpenFileDialog(ui, FileDialogPurpose::save_model, ui.export_dir, join_path(ui.export_dir, now_name("model", "json")));
+}
+
+// Workspace switch in the menu bar, drawn like tabs.
+void WorkspaceTabs(UiState& ui) {
+  const float fs = ImGui::GetFontSize();
+  ImGui::SameLine(0, fs * 1.5f);
+  for (auto [w, name] : {std::pair{Workspace::step, " Step "}, std::pair{Workspace::train, " Train "}}) {
+    const bool on = ui.workspace == w;
+    ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.20f, 0.36f, 0.58f, 1.0f));
+    if (ImGui::Selectable(name, on, 0, ImVec2(ImGui::CalcTextSize(name).x, 0))) ui.workspace = w;
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(w == Workspace::step ? "Step through one sequence, forward and backward"
+                                             : "Train the sine-wave forecaster and watch it learn");
+  }
+}
+
+// The run's state at the right of the menu bar, visible in both workspaces.
+void TrainingStatus(const Snapshot& snap) {
+  const TrainView& tv = *snap.train;
+  if (tv.state == TrainState::idle && tv.step == 0) return;
+  char text[128];
+  if (tv.state == TrainState::running)
+    std::snprintf(text, sizeof text, "● training  %.0f steps/s  step %lld  epoch %d", tv.steps_per_second,
+                  static_cast<long long>(tv.step), tv.epoch);
+  else
+    std::snprintf(text, sizeof text, "● %s  step %lld  epoch %d", train_state_name(tv.state), static_cast<long long>(tv.step), tv.epoch);
+  const float w = ImGui::CalcTextSize(text).x;
+  const float x = ImGui::GetWindowContentRegionMax().x - w - ImGui::GetFontSize() * 0.5f;
+  if (x < ImGui::GetCursorPosX() + ImGui::GetFontSize()) return;
+  ImGui::SameLine(x);
+  const ImVec4 col = tv.state == TrainState::running  ? ImVec4(0.45f, 0.85f, 0.55f, 1)
+                     : tv.state == TrainState::diverged ? ImVec4(1.0f, 0.45f, 0.4f, 1)
+                                                        : ImVec4(0.75f, 0.76f, 0.8f, 1);
+  ImGui::TextColored(col, "%s", text);
+}
+}  // namespace
+
+float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
+  SyncNotice(snap, ui);
   float h = 0;
   if (!ImGui::BeginMainMenuBar()) return h;
+  const TrainView& tv = *snap.train;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open model…", "Ctrl+O")) ui.open_model_popup = true;
-    if (ImGui::MenuItem("Export screenshot…", "Ctrl+E")) ui.export_popup = true;
+    if (ImGui::MenuItem("Open model…", "Ctrl+O")) OpenModelDialog(ui);
+    if (ImGui::MenuItem("Save training model…", "Ctrl+S")) SaveModelDialog(ui);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Export training curves (CSV)"))
+      out.push_back(cmd::ExportCurves{join_path(ui.export_dir, now_name("curves", "csv"))});
+    if (ImGui::MenuItem("Export forecast (CSV)"))
+      out.push_back(cmd::ExportForecast{join_path(ui.export_dir, now_name("forecast", "csv"))});
+    if (ImGui::MenuItem("Screenshot", "F12")) TakeScreenshot(ui);
+    if (ImGui::MenuItem("Screenshot as…", "Ctrl+E")) ui.export_popup = true;
+    if (ImGui::MenuItem("Export folder…")) OpenFileDialog(ui, FileDialogPurpose::export_folder, ui.export_dir, ui.export_dir);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("now: %s", ui.export_dir.c_str());
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) ui.quit = true;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
-    ImGui::MenuItem("Controls", nullptr, &ui.show_controls);
-    ImGui::MenuItem("Unrolled view", nullptr, &ui.show_unrolled);
-    ImGui::MenuItem("Cell inspector", nullptr, &ui.show_inspector);
-    ImGui::MenuItem("State heatmaps", nullptr, &ui.show_states);
-    ImGui::MenuItem("Gate heatmaps", nullptr, &ui.show_gates);
-    ImGui::MenuItem("Unit traces", nullptr, &ui.show_traces);
+    if (ImGui::MenuItem("Step workspace", nullptr, ui.workspace == Workspace::step)) ui.workspace = Workspace::step;
+    if (ImGui::MenuItem("Train workspace", nullptr, ui.workspace == Workspace::train)) ui.workspace = Workspace::train;
+    ImGui::Separator();
+    if (ui.workspace == Workspace::step) {
+      ImGui::MenuItem("Controls", nullptr, &ui.show_controls);
+      ImGui::MenuItem("Unrolled view", nullptr, &ui.show_unrolled);
+      ImGui::MenuItem("Cell inspector", nullptr, &ui.show_inspector);
+      ImGui::MenuItem("State heatmaps", nullptr, &ui.show_states);
+      ImGui::MenuItem("Gate heatmaps", nullptr, &ui.show_gates);
+      ImGui::MenuItem("Unit traces", nullptr, &ui.show_traces);
+    } else {
+      ImGui::MenuItem("Training settings", nullptr, &ui.show_train_panel);
+      ImGui::MenuItem("Training curves", nullptr, &ui.show_curves);
+      ImGui::MenuItem("Forecast", nullptr, &ui.show_forecast);
+      ImGui::MenuItem("Gradient decay", nullptr, &ui.show_decay);
+    }
     ImGui::Separator();
     if (ImGui::BeginMenu("Scale")) {
       for (float s : {0.75f, 1.0f, 1.25f, 1.5f, 2.0f, 2.5f, 3.0f}) {
@@ -125,11 +211,22 @@ float MainMenu(const Snapshot&, UiState& ui, CommandList&) {
     }
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu("Training")) {
+    const bool running = tv.state == TrainState::running;
+    if (ImGui::MenuItem("Train", "T", false, !running)) out.push_back(cmd::Train{});
+    if (ImGui::MenuItem("Pause", "Shift+T", false, running)) out.push_back(cmd::PauseTraining{});
+    if (ImGui::MenuItem("Reset to step 0", "R")) out.push_back(cmd::ResetTraining{});
+    ImGui::Separator();
+    if (ImGui::MenuItem("Stepping views follow the training model", nullptr, tv.following)) out.push_back(cmd::Follow{!tv.following});
+    ImGui::EndMenu();
+  }
   if (ImGui::BeginMenu("Help")) {
     if (ImGui::MenuItem("Keys", "F1")) ui.show_keys = true;
     if (ImGui::MenuItem("About")) ui.show_about = true;
     ImGui::EndMenu();
   }
+  WorkspaceTabs(ui);
+  TrainingStatus(snap);
   h = ImGui::GetWindowSize().y;
   ImGui::EndMainMenuBar();
   return h;
@@ -142,10 +239,14 @@ void HandleKeys(const Snapshot& snap, UiState& ui, CommandList& out) {
   auto pressed = [](int key, bool repeat = false) { return ImGui::IsKeyPressed(key, repeat); };
   if (io.KeyCtrl) {
     if (pressed(GLFW_KEY_Q)) ui.quit = true;
-    if (pressed(GLFW_KEY_O)) ui.open_model_popup = true;
+    if (pressed(GLFW_KEY_O)) OpenModelDialog(ui);
+    if (pressed(GLFW_KEY_S)) SaveModelDialog(ui);
     if (pressed(GLFW_KEY_E)) ui.export_popup = true;
     return;
   }
+  if (pressed(GLFW_KEY_F12)) TakeScreenshot(ui);
+  if (pressed(GLFW_KEY_T)) out.push_back(io.KeyShift ? Command{cmd::PauseTraining{}} : Command{cmd::Train{}});
+  if (pressed(GLFW_KEY_R)) out.push_back(cmd::ResetTraining{});
   if (pressed(GLFW_KEY_SPACE)) out.push_back(cmd::TogglePlay{});
   if (pressed(GLFW_KEY_RIGHT, true)) out.push_back(cmd::StepForward{});
   if (pressed(GLFW_KEY_LEFT, true)) out.push_back(cmd::StepBack{});
@@ -163,10 +264,11 @@ void Dialogs(const Snapshot&, UiState& ui, CommandList& out) {
   const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
   const float fs = ImGui::GetFontSize();
   if (ui.open_model_popup) {
-    ImGui::OpenPopup("Open model");
+    OpenModelDialog(ui);
     ui.open_model_popup = false;
   }
   if (ui.export_popup) {
+    ui.screenshot_path_edit = join_path(ui.export_dir, now_name("unrolled", "png"));
     ImGui::OpenPopup("Export screenshot");
     ui.export_popup = false;
   }
@@ -178,20 +280,7 @@ void Dialogs(const Snapshot&, UiState& ui, CommandList& out) {
     ImGui::OpenPopup("About unrolled");
     ui.show_about = false;
   }
-  ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-  if (ImGui::BeginPopupModal("Open model", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted("A model file (.json, DESIGN §4), e.g. one written by unrolled-cli train.");
-    ImGui::SetNextItemWidth(fs * 28);
-    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-    const bool enter = ImGui::InputText("##path", &ui.model_path_edit, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::Button("Open") || enter) {
-      out.push_back(cmd::LoadModel{ui.model_path_edit});
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) ImGui::CloseCurrentPopup();
-    ImGui::EndPopup();
-  }
+  FileDialog(ui, out);
   ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (ImGui::BeginPopupModal("Export screenshot", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted("Saves the window as a PNG.");
@@ -217,7 +306,10 @@ void Dialogs(const Snapshot&, UiState& ui, CommandList& out) {
                              {"Esc", "inspector follows the current step again"},
                              {"click a cell", "inspect that step"},
                              {"Ctrl + wheel", "zoom the unrolled view"},
-                             {"Ctrl+O / Ctrl+E / Ctrl+Q", "open model / export screenshot / quit"}};
+                             {"T / Shift+T / R", "train / pause training / reset training to step 0"},
+                             {"Ctrl+O / Ctrl+S", "open a model / save the training model"},
+                             {"F12 / Ctrl+E", "screenshot to the export folder / screenshot as…"},
+                             {"Ctrl+Q", "quit"}};
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
       for (auto& r : rows) {
         ImGui::TableNextRow();
@@ -255,6 +347,12 @@ bool BeginTile(const char* name, const Rect& r, ImGuiWindowFlags extra = 0) {
 }  // namespace
 
 void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layout& l) {
+  // When the stepping views follow the training model, their main tile says so (### keeps its id).
+  char unrolled_title[160] = "Unrolled network###unrolled";
+  if (snap.train->following)
+    std::snprintf(unrolled_title, sizeof unrolled_title,
+                  "Unrolled network — training model, step %lld, validation window %d###unrolled",
+                  static_cast<long long>(snap.train->step), snap.train->window + 1);
   struct Tile {
     const char* name;
     const Rect& rect;
@@ -263,7 +361,7 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
   };
   const Tile tiles[] = {
       {"Controls", l.controls, ControlsPanel, 0},
-      {"Unrolled network", l.unrolled, UnrolledViewPanel, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse},
+      {unrolled_title, l.unrolled, UnrolledViewPanel, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse},
       {"Cell inspector", l.inspector, CellInspectorPanel, 0},
       {"States h and c", l.states, StateHeatmapPanel, ImGuiWindowFlags_NoScrollbar},
       {"Gates", l.gates, GateHeatmapPanel, ImGuiWindowFlags_NoScrollbar},
@@ -299,6 +397,59 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
   if (l.transport.visible()) {
     if (BeginTile("##transport", l.transport, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar))
       TransportBar(snap, ui, out);
+    ImGui::End();
+  }
+}
+
+void DrawTrainPanels(const Snapshot& snap, UiState& ui, CommandList& out, const TrainLayout& l) {
+  struct Tile {
+    const char* name;
+    const Rect& rect;
+    void (*draw)(const Snapshot&, UiState&, CommandList&);
+    ImGuiWindowFlags flags;
+    const bool& shown;
+  };
+  const Tile tiles[] = {
+      {"Training", l.panel, TrainingPanel, 0, ui.show_train_panel},
+      {"Training curves", l.curves, TrainingCurvesPanel, ImGuiWindowFlags_NoScrollbar, ui.show_curves},
+      {"Forecast", l.forecast, ForecastPanel, ImGuiWindowFlags_NoScrollbar, ui.show_forecast},
+      {"Gradient decay across time", l.decay, GradientDecayPanel, ImGuiWindowFlags_NoScrollbar, ui.show_decay},
+  };
+  for (const Tile& t : tiles) {
+    if (!t.rect.visible()) continue;
+    if (BeginTile(t.name, t.rect, t.flags)) t.draw(snap, ui, out);
+    ImGui::End();
+  }
+  if (l.tabs.visible()) {
+    if (BeginTile("Train##tabs", l.tabs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoTitleBar) &&
+        ImGui::BeginTabBar("##train_tabs")) {
+      for (const Tile& t : tiles) {
+        if (!t.shown || !ImGui::BeginTabItem(t.name)) continue;
+        ImGui::BeginChild("##tab", ImVec2(0, 0), false, t.flags);
+        t.draw(snap, ui, out);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+      }
+      ImGui::EndTabBar();
+    }
+    ImGui::End();
+  }
+  if (l.status.visible()) {
+    if (BeginTile("##train_status", l.status, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
+      const std::string& msg = !ui.notice.empty() ? ui.notice : snap.message;
+      const bool err = !ui.notice.empty() ? ui.notice_is_error : snap.message_is_error;
+      const char* hint = "T train · Shift+T pause · R reset · Ctrl+S save model · F12 screenshot · F1 keys";
+      const float right = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint).x;
+      const float used = msg.empty() ? 0.0f : ImGui::CalcTextSize(msg.c_str()).x + ImGui::GetStyle().WindowPadding.x;
+      ImGui::AlignTextToFramePadding();
+      if (!msg.empty())
+        ImGui::TextColored(err ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", msg.c_str());
+      if (right > used + ImGui::GetFontSize()) {
+        if (!msg.empty()) ImGui::SameLine(right);
+        else ImGui::SetCursorPosX(right);
+        ImGui::TextDisabled("%s", hint);
+      }
+    }
     ImGui::End();
   }
 }

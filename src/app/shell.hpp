@@ -31,5 +31,7 @@ void HandleKeys(const Snapshot& snap, UiState& ui, CommandList& out);
 void Dialogs(const Snapshot& snap, UiState& ui, CommandList& out);
 // Draws every visible panel in its tile.
 void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layout& layout);
+// The Train workspace: training panel, curves, forecast, gradient decay and the status line.
+void DrawTrainPanels(const Snapshot& snap, UiState& ui, CommandList& out, const TrainLayout& layout);
 
 }  // namespace unrolled::app

@@ -7,12 +7,32 @@
 #include <string>
 #include <vector>
 
+#include "app/panels/file_list.hpp"
 #include "app/session/command.hpp"
 #include "app/session/snapshot.hpp"
 
 namespace unrolled::app {
 
+// The two workspaces: stepping through one sequence (Step), and training the forecaster (Train).
+enum class Workspace { step, train };
+// What the training curves use as their x axis.
+enum class CurveAxis { step, epoch, time };
+
+// The in-app file dialog (panels/file_dialog.hpp): what it is for, where it looks, what is typed.
+enum class FileDialogPurpose { open_model, save_model, choose_csv, export_folder };
+struct FileDialogState {
+  bool request = false;          // open it next frame
+  FileDialogPurpose purpose = FileDialogPurpose::open_model;
+  std::string dir;               // the folder being listed
+  std::string path_edit;         // the path field (a file, or a folder for export_folder)
+  std::string listed_dir;        // the folder `entries` were read from (read once, not every frame)
+  std::vector<FileEntry> entries;  // folders first, then files, each sorted by name
+  std::string error;             // why the folder could not be read, or the path is not usable
+};
+
 struct UiState {
+  Workspace workspace = Workspace::step;
+
   // View menu
   bool show_controls = true, show_unrolled = true, show_inspector = true;
   bool show_states = true, show_gates = true, show_traces = true;
@@ -43,6 +63,32 @@ struct UiState {
   // Controls: the settings being edited, re-synced when a new scene arrives
   SceneSettings edit;
   std::uint64_t edit_scene_id = 0;
+
+  // Train workspace: which tiles are shown
+  bool show_train_panel = true, show_curves = true, show_forecast = true, show_decay = true;
+  // Training panel: a copy of the settings being edited; validated every change, sent on Apply.
+  TrainSettings train_edit;
+  bool train_edit_loaded = false;  // taken from the run's applied settings once
+  TrainSettings train_seen;        // the run's applied settings last frame (a new run is adopted when
+                                   // nothing is being edited)
+  std::string train_edit_error;    // validate_train_settings(train_edit), refreshed when it changes
+  TrainSettings train_validated;   // what train_edit_error was computed for
+  bool train_validated_once = false;
+  std::string train_csv_edit;      // the CSV path field (applied with the settings)
+  // Training curves
+  float smoothing = 0.6f;          // EMA weight of the smoothed train loss (0 = raw only)
+  bool log_loss = true;            // log-y for the loss plot
+  CurveAxis curve_axis = CurveAxis::step;
+  // Forecast: 0 = the session's default (rollout from the validation split, over the validation part)
+  int rollout_from = 0, horizon = 0;
+  bool forecast_zoom = false;      // x axis from just before the validation part instead of the whole series
+  // Gradient decay
+  bool decay_earlier = true;       // show the kept earlier snapshots as faded lines
+
+  // Files: exports (curves, forecast, screenshots) go to one folder with time-stamped names.
+  std::string export_dir;          // set by main: the working directory, else $HOME
+  FileDialogState file_dialog;
+  std::uint64_t seen_message_id = 0;
 
   UiState() {
     for (int u = 0; u < 4; ++u) traced[u] = true;

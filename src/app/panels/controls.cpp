@@ -8,10 +8,37 @@
 
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/session/training.hpp"
 
 namespace unrolled::app {
 
+void FollowTrainingSection(const Snapshot& snap, UiState&, CommandList& out) {
+  const TrainView& tv = *snap.train;
+  if (!tv.following) {
+    if (tv.step == 0 && tv.state == TrainState::idle) return;
+    char label[96];
+    std::snprintf(label, sizeof label, "Show the training model (step %lld)", static_cast<long long>(tv.step));
+    if (ImGui::Button(label, ImVec2(-1, 0))) out.push_back(cmd::Follow{true});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step through the model being trained, on one of its validation windows");
+    return;
+  }
+  SectionHeader("Training model");
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.35f, 1), "The views show the training model at step %lld, validation window %d of %d.",
+                     static_cast<long long>(tv.step), tv.window + 1, std::max(tv.windows, 1));
+  ImGui::PopTextWrapPos();
+  if (tv.windows > 1) {
+    int w = tv.window + 1;
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::SliderInt("##window", &w, 1, tv.windows, "window %d", ImGuiSliderFlags_AlwaysClamp))
+      out.push_back(cmd::SetWindow{w - 1});
+  }
+  if (ImGui::Button("Back to the explorer", ImVec2(-1, 0))) out.push_back(cmd::Follow{false});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the explorer's own network and signal again (changing a setting below does too)");
+}
+
 void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
+  FollowTrainingSection(snap, ui, out);
   const Scene& sc = *snap.scene;
   if (ui.edit_scene_id != sc.id) {  // a new scene: edit from what was really applied
     ui.edit = sc.settings;

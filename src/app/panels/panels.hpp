@@ -17,4 +17,13 @@ void UnitTracesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out);
 
+// The Train workspace (each reads Snapshot::train).
+void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void GradientDecayPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+// In the Step workspace: whether the stepping views show the training model, on which validation
+// window, and the way back to the explorer's own settings.
+void FollowTrainingSection(const Snapshot& snap, UiState& ui, CommandList& out);
+
 }  // namespace unrolled::app

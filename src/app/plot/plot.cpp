@@ -54,6 +54,7 @@ struct Context {
   int item_count = 0;
   ImU32 next_color = 0;
   float next_thickness = -1;
+  bool next_no_legend = false;
   std::vector<LegendEntry> legend;
   std::vector<HoverEntry> hover;
   bool heat_hovered = false;
@@ -121,19 +122,26 @@ void Finish() {
   const float plot_h = bottom - top;
   const int y_target = g.y.ticks > 0 ? g.y.ticks : std::clamp(static_cast<int>(plot_h / (fs * 1.6f)), plot_h > fs * 2.8f ? 4 : 2, 8);
   std::vector<Tick> yt = make_ticks(g.y.scale, g.y.limits.min, g.y.limits.max, y_target, g.y.flags & AxisFlags_Integer);
-  // Labels closer than about a line apart would overlap: keep every k-th, aligned so 0 stays labelled.
-  if (yt.size() >= 2) {
-    const double spacing = std::abs(AxisTransform{g.y.limits, bottom, top, g.y.scale}.to_pixel(yt[1].value) -
-                                    AxisTransform{g.y.limits, bottom, top, g.y.scale}.to_pixel(yt[0].value));
+  // Labels closer than about a line apart would overlap: keep every k-th labelled tick, aligned so 0
+  // stays labelled. (Only labelled ticks count: on a log axis the unlabelled 2…9 sit between them.)
+  std::vector<std::size_t> labelled;
+  for (std::size_t i = 0; i < yt.size(); ++i)
+    if (!yt[i].label.empty()) labelled.push_back(i);
+  const AxisTransform y_pixels{g.y.limits, bottom, top, g.y.scale};
+  if (labelled.size() >= 2) {
+    const double spacing = std::abs(y_pixels.to_pixel(yt[labelled[1]].value) - y_pixels.to_pixel(yt[labelled[0]].value));
     const int k = spacing > 0 ? static_cast<int>(std::ceil(fs * 1.1 / spacing)) : 1;
     if (k > 1) {
       int anchor = 0;
-      for (std::size_t i = 0; i < yt.size(); ++i)
-        if (std::abs(yt[i].value) < 1e-12) anchor = static_cast<int>(i);
-      for (std::size_t i = 0; i < yt.size(); ++i)
-        if ((static_cast<int>(i) - anchor) % k != 0) yt[i].label.clear();
+      for (std::size_t j = 0; j < labelled.size(); ++j)
+        if (std::abs(yt[labelled[j]].value) < 1e-12) anchor = static_cast<int>(j);
+      for (std::size_t j = 0; j < labelled.size(); ++j)
+        if ((static_cast<int>(j) - anchor) % k != 0) yt[labelled[j]].label.clear();
     }
   }
+  // Minor grid lines only where a decade is tall enough for them not to blur into a texture.
+  const bool y_minor_grid = g.y.scale != Scale::log10 ||
+                            std::abs(y_pixels.to_pixel(10 * g.y.limits.min) - y_pixels.to_pixel(g.y.limits.min)) > fs * 4.5;
   float label_w = 0;
   if (!(g.y.flags & AxisFlags_NoTickLabels))
     for (const Tick& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
@@ -151,6 +159,7 @@ void Finish() {
     const ImVec2 ts = ImGui::CalcTextSize(g.title.c_str());
     float tx = (g.area.Min.x + g.area.Max.x - ts.x) * 0.5f;
     if (!g.y.label.empty()) tx = std::max(tx, g.frame.Min.x + ImGui::CalcTextSize(g.y.label.c_str()).x + fs);
+    tx = std::max(tx, g.frame.Min.x);  // a title wider than the plot keeps its start
     dl->AddText(ImVec2(tx, g.frame.Min.y), text_color(), g.title.c_str());
   }
 
@@ -159,7 +168,7 @@ void Finish() {
   for (const Tick& t : yt) {
     const float py = static_cast<float>(std::round(g.ty.to_pixel(t.value)));
     if (py < g.area.Min.y - 0.5f || py > g.area.Max.y + 0.5f) continue;
-    if (!(g.y.flags & AxisFlags_NoGrid))
+    if (!(g.y.flags & AxisFlags_NoGrid) && (t.major || y_minor_grid))
       dl->AddLine(ImVec2(g.area.Min.x, py), ImVec2(g.area.Max.x, py), t.major ? grid : grid_minor);
     if (!t.label.empty() && !(g.y.flags & AxisFlags_NoTickLabels)) {
       const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
@@ -247,6 +256,8 @@ void SetupAxisLimits(Axis axis, double min, double max) {
   if (max > min) a.limits = {min, max};
 }
 
+void HideNextItemFromLegend() { g.next_no_legend = true; }
+
 void SetupAxisTicks(Axis axis, int target_count) { (axis == Axis::X ? g.x : g.y).ticks = target_count; }
 
 void SetNextLineStyle(ImU32 color, float thickness) {
@@ -291,7 +302,8 @@ template <class GetXY> void line_impl(const char* label, int count, GetXY get, b
     }
   }
   flush();
-  if (best.label.size() && !(g.flags & PlotFlags_NoLegend)) g.legend.push_back({best.label, col});
+  if (best.label.size() && !(g.flags & PlotFlags_NoLegend) && !g.next_no_legend) g.legend.push_back({best.label, col});
+  g.next_no_legend = false;
   if (g.hovered && best.dist < 1e300 && !best.label.empty()) g.hover.push_back(best);
 }
 }  // namespace

@@ -59,6 +59,8 @@ void SetupAxisLimits(Axis axis, double min, double max);  // fixed limits (turns
 void SetupAxisTicks(Axis axis, int target_count);         // about this many labelled ticks
 
 void SetNextLineStyle(ImU32 color, float thickness = -1.0f);
+// The next item is drawn and hovered but not listed in the legend (e.g. faded earlier snapshots).
+void HideNextItemFromLegend();
 // ys against x = x0 + i·xscale, i = 0…count−1.
 void PlotLine(const char* label, const float* ys, int count, double xscale = 1.0, double x0 = 0.0,
               int offset = 0, int stride = sizeof(float));

@@ -1,0 +1,179 @@
+// The in-app file dialog: a path field, Up, the folder's entries (folders first), OK / Cancel.
+// Nothing here throws: a folder that cannot be read says why and the dialog stays usable.
+#include "app/panels/file_dialog.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include "app/panels/common.hpp"
+
+namespace unrolled::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+const char* const dialog_id = "##file_dialog";
+
+const char* title_of(FileDialogPurpose p) {
+  switch (p) {
+    case FileDialogPurpose::open_model: return "Open model";
+    case FileDialogPurpose::save_model: return "Save model";
+    case FileDialogPurpose::choose_csv: return "Choose a CSV series";
+    case FileDialogPurpose::export_folder: return "Export folder";
+  }
+  return "";
+}
+const char* ok_label(FileDialogPurpose p) {
+  switch (p) {
+    case FileDialogPurpose::open_model: return "Open";
+    case FileDialogPurpose::save_model: return "Save";
+    case FileDialogPurpose::choose_csv: return "Choose";
+    case FileDialogPurpose::export_folder: return "Use this folder";
+  }
+  return "OK";
+}
+
+void go_to(FileDialogState& d, const std::string& dir) {
+  d.dir = dir;
+  if (d.purpose == FileDialogPurpose::export_folder) d.path_edit = dir;
+  else d.path_edit = join_path(dir, fs::path(d.path_edit).filename().string());
+}
+
+// Whether OK may go ahead; otherwise d.error says why.
+bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
+  std::error_code ec;
+  const std::string& path = d.path_edit;
+  if (path.empty()) {
+    d.error = "type a path or pick an entry";
+    return false;
+  }
+  const bool reading = d.purpose == FileDialogPurpose::open_model || d.purpose == FileDialogPurpose::choose_csv;
+  if (reading && !fs::is_regular_file(path, ec)) {
+    d.error = path + " is not a file";
+    return false;
+  }
+  switch (d.purpose) {
+    case FileDialogPurpose::open_model:
+      out.push_back(cmd::LoadModel{path});  // the worker reads it; errors come back as messages
+      return true;
+    case FileDialogPurpose::choose_csv:
+      ui.train_csv_edit = path;
+      return true;
+    case FileDialogPurpose::save_model: {
+      const fs::path parent = fs::path(path).parent_path();
+      if (fs::is_directory(path, ec)) {
+        d.error = path + " is a folder; add a file name";
+        return false;
+      }
+      if (!parent.empty() && !fs::is_directory(parent, ec)) {
+        d.error = "no such folder: " + parent.string();
+        return false;
+      }
+      out.push_back(cmd::SaveModel{path});  // the worker writes it and reports success or failure
+      return true;
+    }
+    case FileDialogPurpose::export_folder:
+      if (!fs::is_directory(path, ec)) {
+        d.error = path + " is not a folder";
+        return false;
+      }
+      ui.export_dir = path;
+      ui.notice = "exports go to " + path;
+      ui.notice_is_error = false;
+      return true;
+  }
+  return false;
+}
+}  // namespace
+
+void OpenFileDialog(UiState& ui, FileDialogPurpose purpose, const std::string& start_dir, const std::string& path) {
+  FileDialogState& d = ui.file_dialog;
+  d.request = true;
+  d.purpose = purpose;
+  d.dir = start_dir.empty() ? "." : start_dir;
+  d.path_edit = path;
+  d.listed_dir.clear();  // read the folder again: it may have changed since last time
+  d.error.clear();
+}
+
+void FileDialog(UiState& ui, CommandList& out) {
+  FileDialogState& d = ui.file_dialog;
+  if (d.request) {
+    ImGui::OpenPopup(dialog_id);
+    d.request = false;
+  }
+  const float fs = ImGui::GetFontSize();
+  const ImVec2 vp = ImGui::GetMainViewport()->Size;
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::min(fs * 36, vp.x * 0.9f), std::min(fs * 26, vp.y * 0.85f)), ImGuiCond_Appearing);
+  if (!ImGui::BeginPopupModal(dialog_id, nullptr, ImGuiWindowFlags_NoTitleBar)) return;
+  if (d.listed_dir != d.dir) {  // read once per folder, not every frame
+    std::string err;
+    d.entries = list_folder(d.dir, err);
+    d.listed_dir = d.dir;
+    d.error = err;
+  }
+  SectionHeader(title_of(d.purpose));
+  if (ImGui::Button("Up")) go_to(d, parent_folder(d.dir));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The folder above");
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("%s", d.dir.c_str());
+
+  const float footer = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetTextLineHeightWithSpacing() * 2;
+  std::string open_dir;
+  bool activate = false;
+  if (ImGui::BeginChild("##entries", ImVec2(0, -footer), true)) {
+    for (const FileEntry& e : d.entries) {
+      char label[512];
+      std::snprintf(label, sizeof label, "%s%s", e.name.c_str(), e.is_dir ? "/" : "");
+      const std::string full = join_path(d.dir, e.name);
+      const bool selected = full == d.path_edit;
+      if (ImGui::Selectable(label, selected, ImGuiSelectableFlags_AllowDoubleClick)) {
+        if (e.is_dir) open_dir = full;
+        else {
+          if (d.purpose != FileDialogPurpose::export_folder) d.path_edit = full;
+          activate = ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left);
+        }
+      }
+      if (!e.is_dir) {
+        char size[32];
+        if (e.size >= 1 << 20) std::snprintf(size, sizeof size, "%.1f MB", e.size / 1048576.0);
+        else std::snprintf(size, sizeof size, "%.1f kB", e.size / 1024.0);
+        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(size).x);
+        ImGui::TextDisabled("%s", size);
+      }
+    }
+    if (d.entries.empty() && d.error.empty()) ImGui::TextDisabled("(empty folder)");
+  }
+  ImGui::EndChild();
+  if (!open_dir.empty()) go_to(d, open_dir);
+
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  const bool enter = ImGui::InputText("##path", &d.path_edit, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (enter) {
+    std::error_code ec;
+    if (fs::is_directory(d.path_edit, ec) && d.purpose != FileDialogPurpose::export_folder) {
+      go_to(d, d.path_edit);  // Enter on a folder opens it
+    } else {
+      activate = true;
+    }
+  }
+  if (!d.error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s", d.error.c_str());
+  else ImGui::TextDisabled(d.purpose == FileDialogPurpose::export_folder ? "Curves, forecasts and screenshots are saved here with time-stamped names."
+                                                                        : "Type a path, or pick an entry (double-click opens).");
+  if (ImGui::Button(ok_label(d.purpose)) || activate) {
+    if (accept(d, ui, out)) ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+}  // namespace unrolled::app

@@ -1,0 +1,86 @@
+// Forecast: the series (truth), the model's one-step predictions (each sample from the T true values
+// before it) and an autoregressive rollout (the model feeding on its own predictions) from a chosen
+// start over a chosen horizon, all in the data's units and updated as the model trains. The
+// validation part of the series is shaded; only that band is filled, since every filled pixel costs
+// on a software renderer.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "app/panels/common.hpp"
+#include "app/panels/panels.hpp"
+#include "app/plot/plot.hpp"
+#include "app/session/training.hpp"
+
+namespace unrolled::app {
+
+void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
+  const ForecastView& fv = *snap.train->forecast;
+  const float fs = ImGui::GetFontSize();
+  const int N = static_cast<int>(fv.truth.size());
+  const int S = fv.split;
+
+  // Rollout start and horizon (0 = the session's default: from the split, over the validation part).
+  int from = ui.rollout_from > 0 ? ui.rollout_from : fv.rollout_from;
+  int horizon = ui.horizon > 0 ? ui.horizon : static_cast<int>(fv.rollout.size());
+  const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+  bool changed = false;
+  ImGui::SetNextItemWidth(w);
+  changed |= ImGui::SliderInt("##from", &from, 1, std::max(N, 1), "rollout from t = %d", ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Where the model starts feeding on its own predictions (the T values before it are true)");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  changed |= ImGui::SliderInt("##horizon", &horizon, 1, std::max(4 * N, 1), "horizon %d", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("How many samples the rollout predicts");
+  if (changed) {
+    ui.rollout_from = from;
+    ui.horizon = horizon;
+    out.push_back(cmd::SetForecast{from, horizon});
+  }
+  ImGui::Checkbox("zoom to validation", &ui.forecast_zoom);
+  // MSE readouts, each on this line when it fits.
+  char text[64];
+  std::snprintf(text, sizeof text, "one-step MSE %.3g", fv.one_step_mse);
+  if (ImGui::CalcTextSize(text).x + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
+  ImGui::TextDisabled("%s", text);
+  if (std::isfinite(fv.rollout_mse)) {
+    std::snprintf(text, sizeof text, "rollout MSE %.3g", fv.rollout_mse);
+    if (ImGui::CalcTextSize(text).x + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
+    ImGui::TextDisabled("%s", text);
+  }
+
+  const int K = static_cast<int>(fv.rollout.size());
+  const double x_max = std::max<double>(N, fv.rollout_from + K) - 1;
+  if (plot::BeginPlot("series and predictions (data units)###forecast", ImVec2(-1, -1))) {
+    plot::SetupAxes("t (sample)", nullptr, plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
+    if (ui.forecast_zoom) plot::SetupAxisLimits(plot::Axis::X, std::max(0, std::min(S, fv.rollout_from) - fv.steps), std::max(x_max, 1.0));
+    else plot::SetupAxisLimits(plot::Axis::X, 0, std::max(x_max, 1.0));
+    if (N > 0 && S < N) {
+      plot::PlotShadedX(S - 0.5, N - 0.5, IM_COL32(230, 159, 0, 22));
+      const ImVec2 p = plot::GetPlotPos(), sz = plot::GetPlotSize();
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      const float split_px = plot::PlotToPixels(S - 0.5, 0).x;
+      // Region names on a small dark plate, so the series passing behind them does not garble them.
+      auto region = [&](float x, const char* text) {
+        const ImVec2 ts = ImGui::CalcTextSize(text), a(x + fs * 0.3f, p.y + sz.y - ts.y - fs * 0.3f);
+        dl->AddRectFilled(ImVec2(a.x - 2, a.y - 1), ImVec2(a.x + ts.x + 2, a.y + ts.y + 1), IM_COL32(27, 28, 32, 230), 2.0f);
+        dl->AddText(a, ImGui::GetColorU32(ImGuiCol_TextDisabled), text);
+      };
+      if (split_px - p.x > fs * 5) region(p.x, "training");
+      if (p.x + sz.x - split_px > fs * 6) region(split_px, "validation");
+    }
+    plot::SetNextLineStyle(IM_COL32(200, 200, 205, 255), 1.5f);
+    plot::PlotLine("truth", fv.truth.data(), N);
+    plot::SetNextLineStyle(plot::SeriesColor(0), 1.5f);
+    plot::PlotLine("one-step", fv.one_step.data(), static_cast<int>(fv.one_step.size()));
+    plot::SetNextLineStyle(plot::SeriesColor(1), 2.5f);
+    plot::PlotLine("rollout", fv.rollout.data(), K, 1.0, fv.rollout_from);
+    if (K > 0) plot::PlotVLine(fv.rollout_from, plot::Faded(plot::SeriesColor(1), 0.6f), 1.0f);
+    plot::EndPlot();
+  }
+}
+
+}  // namespace unrolled::app

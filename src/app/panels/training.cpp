@@ -1,0 +1,349 @@
+// The training panel: Train / Pause / Reset, the run's numbers (steps per second, step, epoch, loss,
+// validation MSE, learning rate), and every trainer setting. The panel edits a copy of the settings
+// (UiState::train_edit); validate_train_settings() runs whenever the copy changes and its message
+// stands under the field it names, before anything is sent. Apply sends ConfigureTraining (a fresh
+// run at step 0); the worker's own refusal (TrainView::error) shows by the Apply button.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+#include "app/panels/common.hpp"
+#include "app/panels/file_dialog.hpp"
+#include "app/panels/panels.hpp"
+#include "app/session/training.hpp"
+
+namespace unrolled::app {
+
+namespace {
+
+// The fields an error message can name, found by the words it starts with (the core's and the
+// session's messages name their field first: "hidden size 300 is out of range (1…256)").
+enum class Field { none, cell, hidden, layers, steps, loss, val, source, length, waves, frequency, amplitude, noise,
+                   more_signal, csv, optimizer, lr, momentum, weight_decay, clip, schedule, batch, epochs, seed,
+                   patience };
+
+Field error_field(const std::string& message) {
+  static const std::pair<Field, const char*> keys[] = {
+      {Field::hidden, "hidden"},          {Field::hidden, "parameters"},        {Field::layers, "layers"},
+      {Field::steps, "sequence length"},  {Field::val, "validation fraction"},  {Field::length, "signal length"},
+      {Field::length, "the series"},      {Field::length, "length must"},       {Field::waves, "waves"},
+      {Field::frequency, "frequency"},    {Field::amplitude, "amplitude"},      {Field::noise, "noise"},
+      {Field::more_signal, "offset"},     {Field::more_signal, "trend"},        {Field::more_signal, "damping"},
+      {Field::more_signal, "phase"},      {Field::csv, "csv"},                  {Field::lr, "learning rate"},
+      {Field::momentum, "momentum"},      {Field::momentum, "nesterov"},        {Field::momentum, "dampening"},
+      {Field::weight_decay, "weight decay"}, {Field::optimizer, "beta"},        {Field::optimizer, "eps"},
+      {Field::clip, "clip"},              {Field::schedule, "schedule"},        {Field::schedule, "minimum learning rate"},
+      {Field::batch, "batch"},            {Field::epochs, "epochs"},            {Field::patience, "early-stopping"},
+      {Field::cell, "nonlinearity"}};
+  std::string low = message;
+  for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  Field best = Field::none;
+  std::size_t best_pos = std::string::npos, best_len = 0;
+  for (const auto& [field, key] : keys) {
+    const std::size_t pos = low.find(key);
+    const std::size_t len = std::char_traits<char>::length(key);
+    if (pos != std::string::npos && (pos < best_pos || (pos == best_pos && len > best_len))) {
+      best = field;
+      best_pos = pos;
+      best_len = len;
+    }
+  }
+  return best;
+}
+
+const ImVec4 error_color(1.0f, 0.45f, 0.4f, 1.0f);
+const ImVec4 ok_color(0.6f, 0.85f, 0.6f, 1.0f);
+
+// One settings row: a label in the left column, the widget filling the rest.
+struct Form {
+  float label_w;
+  Field error_at;
+  const std::string& error;
+  void label(const char* text) const {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(text);
+    ImGui::SameLine(label_w);
+    ImGui::SetNextItemWidth(-1);
+  }
+  // The validation message under the field it names.
+  void error_for(Field f) const {
+    if (f != error_at || error.empty()) return;
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(error_color, "%s", error.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  bool int_field(const char* text, const char* id, int& v, Field f, const char* tip = nullptr) const {
+    label(text);
+    const bool changed = ImGui::InputInt(id, &v, 0, 0);
+    if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    error_for(f);
+    return changed;
+  }
+  bool number_field(const char* text, const char* id, double& v, Field f, const char* tip = nullptr,
+                    const char* format = "%.6g") const {
+    label(text);
+    const bool changed = ImGui::InputDouble(id, &v, 0, 0, format);
+    if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    error_for(f);
+    return changed;
+  }
+  bool combo(const char* text, const char* id, int& v, const char* const* names, int count, Field f) const {
+    label(text);
+    const bool changed = ImGui::Combo(id, &v, names, count);
+    error_for(f);
+    return changed;
+  }
+};
+
+ImVec4 state_color(TrainState s) {
+  switch (s) {
+    case TrainState::running: return ImVec4(0.45f, 0.85f, 0.55f, 1);
+    case TrainState::paused: return ImVec4(0.95f, 0.8f, 0.35f, 1);
+    case TrainState::diverged: return error_color;
+    case TrainState::finished:
+    case TrainState::early_stopped: return ImVec4(0.55f, 0.75f, 1.0f, 1);
+    default: return ImVec4(0.75f, 0.76f, 0.8f, 1);
+  }
+}
+
+void RunSection(const Snapshot& snap, CommandList& out) {
+  const TrainView& tv = *snap.train;
+  const float fs = ImGui::GetFontSize();
+  const bool running = tv.state == TrainState::running;
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+  ImGui::PushStyleColor(ImGuiCol_Button, running ? ImVec4(0.55f, 0.42f, 0.12f, 1) : ImVec4(0.16f, 0.45f, 0.28f, 1));
+  if (ImGui::Button(running ? "Pause (Shift+T)" : "Train (T)", ImVec2(half, fs * 1.8f)))
+    out.push_back(running ? Command{cmd::PauseTraining{}} : Command{cmd::Train{}});
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  if (ImGui::Button("Reset (R)", ImVec2(-1, fs * 1.8f))) out.push_back(cmd::ResetTraining{});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to step 0 with the seed's initial weights: the same run again");
+
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Speed");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  static const double speeds[] = {0, 1000, 100, 10};
+  static const char* const speed_names[] = {"full speed", "1000 steps/s", "100 steps/s", "10 steps/s"};
+  int speed = 0;
+  for (int i = 0; i < 4; ++i)
+    if (std::abs(tv.max_steps_per_second - speeds[i]) < 1e-9) speed = i;
+  if (ImGui::Combo("##train_speed", &speed, speed_names, 4)) out.push_back(cmd::SetTrainSpeed{speeds[speed]});
+
+  ImGui::TextColored(state_color(tv.state), "● %s", train_state_name(tv.state));
+  ImGui::SameLine(0, fs);
+  if (running) ImGui::Text("%.0f steps/s", tv.steps_per_second);
+  ImGui::Text("step %lld    epoch %d / %d", static_cast<long long>(tv.step), tv.epoch, tv.settings.trainer.epochs);
+  ImGui::Text("loss %.4g", tv.last_loss);
+  ImGui::SameLine(fs * 8.5f);
+  if (std::isfinite(tv.last_val_mse)) ImGui::Text("val MSE %.4g", tv.last_val_mse);
+  else ImGui::TextDisabled("val MSE –");
+  if (tv.best_epoch > 0) ImGui::Text("best val %.4g (epoch %d)", tv.best_val_mse, tv.best_epoch);
+  ImGui::Text("lr %.3g", tv.lr);
+  ImGui::SameLine(fs * 8.5f);
+  ImGui::Text("%.1f s", tv.seconds);
+  ImGui::TextDisabled("%s, B = %d", tv.data_description.c_str(), tv.batch);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the data, and the batch actually used");
+}
+
+}  // namespace
+
+void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
+  const TrainView& tv = *snap.train;
+  // Edit from what the run applied; adopt a newly applied run only when nothing is being edited.
+  if (!ui.train_edit_loaded || (!(tv.settings == ui.train_seen) && ui.train_edit == ui.train_seen)) {
+    ui.train_edit = tv.settings;
+    ui.train_csv_edit = tv.settings.csv_path;
+    ui.train_edit_loaded = true;
+  }
+  ui.train_seen = tv.settings;
+  TrainSettings& e = ui.train_edit;
+  if (!ui.train_validated_once || !(e == ui.train_validated)) {  // validate only when the copy changed
+    ui.train_edit_error = validate_train_settings(e);
+    ui.train_validated = e;
+    ui.train_validated_once = true;
+  }
+  const std::string& error = ui.train_edit_error;
+  const float fs = ImGui::GetFontSize();
+  const Form form{fs * 6.4f, error.empty() ? Field::none : error_field(error), error};
+
+  RunSection(snap, out);
+
+  TrainerConfig& t = e.trainer;
+  SectionHeader("Model");
+  {
+    int cell = t.model.cell == CellKind::rnn ? (t.model.nonlinearity == Nonlinearity::relu ? 1 : 0)
+                                             : (t.model.cell == CellKind::lstm ? 2 : 3);
+    static const char* const cells[] = {"RNN (tanh)", "RNN (relu)", "LSTM", "GRU"};
+    if (form.combo("Cell", "##t_cell", cell, cells, 4, Field::cell)) {
+      t.model.cell = cell <= 1 ? CellKind::rnn : (cell == 2 ? CellKind::lstm : CellKind::gru);
+      t.model.nonlinearity = cell == 1 ? Nonlinearity::relu : Nonlinearity::tanh;
+    }
+    form.int_field("Hidden H", "##t_hidden", t.model.hidden_size, Field::hidden, "units per layer, 1–256");
+    form.int_field("Layers", "##t_layers", t.model.num_layers, Field::layers, "1–3");
+  }
+
+  SectionHeader("Data");
+  {
+    int source = e.csv_path.empty() && ui.train_csv_edit.empty() ? static_cast<int>(e.signal.shape) : 3;
+    static const char* const sources[] = {"sine", "square", "sawtooth", "CSV file"};
+    if (form.combo("Signal", "##t_source", source, sources, 4, Field::source)) {
+      if (source < 3) {
+        e.signal.shape = static_cast<WaveShape>(source);
+        e.csv_path.clear();
+        ui.train_csv_edit.clear();
+      } else if (ui.train_csv_edit.empty()) {
+        OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, "");
+      }
+    }
+    if (source == 3 || !e.csv_path.empty()) {
+      const float browse_w = ImGui::CalcTextSize("Browse…").x + ImGui::GetStyle().FramePadding.x * 2;
+      ImGui::SetNextItemWidth(-browse_w - ImGui::GetStyle().ItemSpacing.x);
+      ImGui::InputTextWithHint("##t_csv", "path/to/series.csv", &ui.train_csv_edit);
+      e.csv_path = ui.train_csv_edit;
+      ImGui::SameLine();
+      if (ImGui::Button("Browse…")) OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, ui.train_csv_edit);
+      form.label("Column");
+      ImGui::InputText("##t_column", &e.csv_column);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("a header name, or a 0-based index");
+      form.error_for(Field::csv);
+    } else {
+      SignalConfig& sg = e.signal;
+      form.int_field("Length N", "##t_len", sg.length, Field::length, "samples in the series, 2–100000");
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted("Waves");
+      ImGui::SameLine(form.label_w);
+      ImGui::SetNextItemWidth(-1);
+      ImGui::SliderInt("##t_waves", &sg.waves, 1, max_signal_waves);
+      form.error_for(Field::waves);
+      for (int k = 0; k < std::clamp(sg.waves, 1, max_signal_waves); ++k) {
+        ImGui::PushID(k);
+        char text[32];
+        std::snprintf(text, sizeof text, "f%d, A%d", k + 1, k + 1);
+        form.label(text);
+        const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+        ImGui::SetNextItemWidth(w);
+        ImGui::InputDouble("##f", &sg.wave[k].frequency, 0, 0, "%.4g");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("frequency in cycles per sample (0.02 = a period of 50 samples)");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputDouble("##a", &sg.wave[k].amplitude, 0, 0, "%.4g");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("amplitude");
+        ImGui::PopID();
+      }
+      form.error_for(Field::frequency);
+      form.error_for(Field::amplitude);
+      form.number_field("Noise σ", "##t_noise", sg.noise, Field::noise, "standard deviation of the Gaussian noise added");
+      if (ImGui::TreeNode("More signal")) {
+        form.number_field("Offset", "##t_off", sg.offset, Field::none);
+        form.number_field("Trend", "##t_trend", sg.trend, Field::none, "added per sample");
+        form.number_field("Damping", "##t_damp", sg.damping, Field::none, "amplitude decays as e^(−damping·t)");
+        int noise_seed = static_cast<int>(sg.seed);
+        if (form.int_field("Noise seed", "##t_nseed", noise_seed, Field::none) && noise_seed >= 0)
+          sg.seed = static_cast<std::uint64_t>(noise_seed);
+        ImGui::TreePop();
+      }
+      form.error_for(Field::more_signal);
+    }
+    form.int_field("Steps T", "##t_seq", e.split.steps, Field::steps, "sequence length of each training window, 1–256");
+    int loss = e.split.loss == LossMode::last ? 0 : 1;
+    static const char* const losses[] = {"last step", "every step"};
+    if (form.combo("Loss", "##t_loss", loss, losses, 2, Field::loss)) e.split.loss = loss == 0 ? LossMode::last : LossMode::all;
+    form.number_field("Validation", "##t_val", e.split.val_fraction, Field::val,
+                      "the last fraction of the series, kept for validation (0–0.9)", "%.3g");
+  }
+
+  SectionHeader("Optimizer");
+  {
+    int kind = t.optimizer.kind == OptimizerKind::adam ? 0 : 1;
+    static const char* const kinds[] = {"Adam", "SGD"};
+    if (form.combo("Optimizer", "##t_opt", kind, kinds, 2, Field::optimizer))
+      t.optimizer.kind = kind == 0 ? OptimizerKind::adam : OptimizerKind::sgd;
+    form.number_field("Learning rate", "##t_lr", t.optimizer.lr, Field::lr, "step size, in (0, 1000]", "%.4g");
+    if (t.optimizer.kind == OptimizerKind::sgd)
+      form.number_field("Momentum", "##t_mom", t.optimizer.momentum, Field::momentum, "0 ≤ momentum < 1", "%.3g");
+    form.number_field("Weight decay", "##t_wd", t.optimizer.weight_decay, Field::weight_decay, "L2 penalty, 0–1", "%.3g");
+    bool clip = t.clip > 0;
+    ImGui::AlignTextToFramePadding();
+    if (ImGui::Checkbox("Clip ‖g‖", &clip)) t.clip = clip ? 1.0 : 0.0;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Global-norm gradient clipping (clip_grad_norm_): keeps one bad step from blowing up the weights");
+    if (clip) {
+      ImGui::SameLine(form.label_w);
+      ImGui::SetNextItemWidth(-1);
+      ImGui::InputDouble("##t_clip", &t.clip, 0, 0, "%.3g");
+    }
+    form.error_for(Field::clip);
+    int sched = static_cast<int>(t.schedule.kind);
+    static const char* const scheds[] = {"constant", "step decay", "on plateau"};
+    if (form.combo("Schedule", "##t_sched", sched, scheds, 3, Field::schedule)) t.schedule.kind = static_cast<ScheduleKind>(sched);
+    if (t.schedule.kind == ScheduleKind::step) {
+      form.int_field("Every", "##t_sstep", t.schedule.step_epochs, Field::none, "epochs between decays");
+      form.number_field("Factor", "##t_gamma", t.schedule.gamma, Field::none, "lr multiplied by this, (0, 1]", "%.3g");
+    } else if (t.schedule.kind == ScheduleKind::plateau) {
+      form.int_field("Patience", "##t_spat", t.schedule.patience, Field::none, "epochs without improvement tolerated");
+      form.number_field("Factor", "##t_gamma", t.schedule.gamma, Field::none, "lr multiplied by this, (0, 1]", "%.3g");
+      form.number_field("Min lr", "##t_minlr", t.schedule.min_lr, Field::none, nullptr, "%.3g");
+    }
+  }
+
+  SectionHeader("Run");
+  {
+    form.int_field("Batch B", "##t_batch", t.batch, Field::batch, "windows per step, 1–1024");
+    form.int_field("Epochs", "##t_epochs", t.epochs, Field::epochs);
+    int seed = static_cast<int>(t.seed);
+    if (form.int_field("Seed", "##t_seed", seed, Field::seed, "weights and shuffling") && seed >= 0)
+      t.seed = static_cast<std::uint64_t>(seed);
+    form.int_field("Early stop", "##t_pat", t.early_stop_patience, Field::patience,
+                   "stop after this many epochs without a better validation MSE; 0 = off");
+  }
+
+  ImGui::Spacing();
+  const bool changed = !(e == tv.settings);
+  ImGui::BeginDisabled(!changed || !error.empty());
+  if (ImGui::Button("Apply", ImVec2(fs * 6, 0))) {
+    out.push_back(cmd::ConfigureTraining{e});
+    if (tv.state == TrainState::running) out.push_back(cmd::Train{});  // keep training, from step 0
+  }
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Start a new run with these settings, at step 0");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!changed);
+  if (ImGui::Button("Revert")) {
+    e = tv.settings;
+    ui.train_csv_edit = e.csv_path;
+  }
+  ImGui::EndDisabled();
+  ImGui::PushTextWrapPos(0);
+  if (!error.empty() && form.error_at == Field::none) ImGui::TextColored(error_color, "%s", error.c_str());
+  else if (!error.empty()) ImGui::TextColored(error_color, "fix the field marked above to apply");
+  else if (changed) ImGui::TextDisabled("changed: Apply starts a new run at step 0");
+  if (!tv.error.empty()) ImGui::TextColored(error_color, "not applied: %s", tv.error.c_str());
+  ImGui::PopTextWrapPos();
+
+  SectionHeader("Files");
+  {
+    const float w = ImGui::GetContentRegionAvail().x;
+    if (ImGui::Button("Save model…", ImVec2(w, 0)))
+      OpenFileDialog(ui, FileDialogPurpose::save_model, ui.export_dir,
+                     join_path(ui.export_dir, timestamped_name("model", "json", std::time(nullptr))));
+    if (ImGui::Button("Export curves (CSV)", ImVec2(w, 0)))
+      out.push_back(cmd::ExportCurves{join_path(ui.export_dir, timestamped_name("curves", "csv", std::time(nullptr)))});
+    if (ImGui::Button("Export forecast (CSV)", ImVec2(w, 0)))
+      out.push_back(cmd::ExportForecast{join_path(ui.export_dir, timestamped_name("forecast", "csv", std::time(nullptr)))});
+    ImGui::TextDisabled("to");
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(ui.export_dir.c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::Button("Change folder…")) OpenFileDialog(ui, FileDialogPurpose::export_folder, ui.export_dir, ui.export_dir);
+  }
+}
+
+}  // namespace unrolled::app
