@@ -13,18 +13,14 @@
 
 #include "app/session/scene.hpp"
 #include "app/session/session.hpp"
+#include "app/session_util.hpp"
 #include "io/model_file.hpp"
 
 using namespace unrolled;
 using namespace unrolled::app;
 using namespace std::chrono_literals;
+using test::settle;
 
-namespace {
-std::shared_ptr<const Snapshot> settle(Session& s, std::uint64_t seq) {
-  REQUIRE(s.wait_applied(seq, 10s));
-  return s.latest();
-}
-}  // namespace
 
 TEST_CASE("the first snapshot is the default scene: LSTM, H = 8, sine, T = 24, at t = 0") {
   Session s;

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "app/session/snapshot.hpp"
+#include "app/session/training.hpp"
 
 namespace unrolled::app {
 
@@ -22,10 +23,28 @@ struct SetSpeed { double steps_per_second = 4.0; };
 struct Configure { SceneSettings settings; };   // rebuild the scene (clamped; message if clamped)
 struct LoadModel { std::string path; };         // weights from a model file; error keeps the scene
 struct Reseed { std::uint64_t seed = 1; };
+
+// Live training (issue 5). The run belongs to the worker; the panels see it through Snapshot::train.
+struct ConfigureTraining { TrainSettings settings; };  // validate, build the data and a fresh run at step 0
+                                                       // (paused); an error keeps the current run
+struct Train {};            // start or resume (T); after finished/early stop: continue for more epochs
+struct PauseTraining {};    // (Shift+T)
+struct ToggleTraining {};
+struct ResetTraining {};    // back to step 0 with the seed's initial weights (R): the same run again
+struct SetTrainSpeed { double max_steps_per_second = 0; };  // 0 = full speed
+struct SetForecast { int rollout_from = 0; int horizon = 0; };  // 0 = default (S and N − S)
+struct SetWindow { int window = 0; };     // the validation window the stepping views follow
+struct Follow { bool on = true; };        // stepping views show the training model (on) or the explorer
+struct SaveModel { std::string path; };   // the run's model with normalisation and settings (atomic)
+struct ExportCurves { std::string path; };    // step,epoch,train_loss,val_loss,grad_norm,lr,seconds
+struct ExportForecast { std::string path; };  // t,truth,one_step,rollout
 }  // namespace cmd
 
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepForward, cmd::StepBack,
                              cmd::GoStart, cmd::GoEnd, cmd::Seek, cmd::SetPass, cmd::SetSpeed,
-                             cmd::Configure, cmd::LoadModel, cmd::Reseed>;
+                             cmd::Configure, cmd::LoadModel, cmd::Reseed, cmd::ConfigureTraining, cmd::Train,
+                             cmd::PauseTraining, cmd::ToggleTraining, cmd::ResetTraining, cmd::SetTrainSpeed,
+                             cmd::SetForecast, cmd::SetWindow, cmd::Follow, cmd::SaveModel, cmd::ExportCurves,
+                             cmd::ExportForecast>;
 
 }  // namespace unrolled::app

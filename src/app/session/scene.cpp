@@ -111,60 +111,24 @@ float absmax(const Grid& g) {
   for (float v : g.v) m = std::max(m, std::abs(v));
   return m;
 }
-}  // namespace
 
-std::shared_ptr<const Scene> build_scene(const SceneSettings& settings_in, std::uint64_t id,
-                                         const Model<float>* file_model) {
-  auto scene = std::make_shared<Scene>();
-  Scene& s = *scene;
-  s.id = id;
-  s.settings = settings_in;
-  clamp_settings(s.settings);
-  const SceneSettings& st = s.settings;
-
-  Model<float> m;
-  if (file_model) {
-    m = *file_model;
-    const std::string& p = st.model_path;
-    s.source = p.substr(p.find_last_of('/') == std::string::npos ? 0 : p.find_last_of('/') + 1);
-  } else {
-    ModelConfig cfg = st.model;
-    cfg.input_size = 1;
-    cfg.output_size = 1;
-    m = Model<float>(cfg);
-    init_uniform(m, st.seed);
-    for (float& p : m.params) p *= static_cast<float>(st.weight_scale);
-    std::ostringstream src;
-    src << "untrained, seed " << st.seed << ", weight scale " << st.weight_scale;
-    s.source = src.str();
-  }
+// One forward pass and one BPTT of `m` over one sequence, flattened into the scene's grids.
+// input [I × T], target_all [O × T] (the loss `last` uses its last column).
+void fill_scene(Scene& s, const Model<float>& m, const Mat<float>& input, const Mat<float>& target_all,
+                LossMode loss) {
   const ModelConfig& cfg = m.config;
   s.config = cfg;
   s.parameter_count = parameter_count(cfg);
   const int H = cfg.hidden_size, L = cfg.num_layers, G = gate_count(cfg.cell);
-  const int I = cfg.input_size, O = cfg.output_size;
-
-  // The signal: T + 1 samples, x_t = s[t−1] and target_t = s[t] (predict the next value).
-  std::vector<double> sig;
-  int T = st.steps;
-  if (st.signal == SignalKind::csv) {
-    sig = read_csv_column(st.csv_path);
-    T = std::min(T, static_cast<int>(sig.size()) - 1);
-  } else {
-    sig = make_signal(st.signal, T + 1, st.seed);
-  }
+  const int O = cfg.output_size;
+  const int T = static_cast<int>(input.cols());
   s.steps = T;
-  Mat<float> input(I, T), target_all(O, T), target_last(O, 1);
-  for (int t = 0; t < T; ++t) {
-    input.col(t).setConstant(static_cast<float>(sig[static_cast<std::size_t>(t)]));
-    target_all.col(t).setConstant(static_cast<float>(sig[static_cast<std::size_t>(t) + 1]));
-  }
-  target_last = target_all.rightCols(1);
+  const Mat<float> target_last = target_all.rightCols(1);
 
   Trace<float> tr;
   forward(m, input, 1, tr);
   Mat<float> dy;
-  s.loss = st.loss == LossMode::all ? mse_loss(tr, target_all, LossMode::all, &dy)
+  s.loss = loss == LossMode::all ? mse_loss(tr, target_all, LossMode::all, &dy)
                                     : mse_loss(tr, target_last, LossMode::last, &dy);
   Gradients<float> g;
   backward(m, tr, dy, g);
@@ -231,6 +195,74 @@ std::shared_ptr<const Scene> build_scene(const SceneSettings& settings_in, std::
   s.h_absmax = std::max(h_max, 1e-6f);
   s.c_absmax = std::max(c_max, 1e-6f);
   s.grad_absmax = std::max(g_max, 1e-12f);
+}
+}  // namespace
+
+std::shared_ptr<const Scene> build_scene(const SceneSettings& settings_in, std::uint64_t id,
+                                         const Model<float>* file_model) {
+  auto scene = std::make_shared<Scene>();
+  Scene& s = *scene;
+  s.id = id;
+  s.settings = settings_in;
+  clamp_settings(s.settings);
+  const SceneSettings& st = s.settings;
+
+  Model<float> m;
+  if (file_model) {
+    m = *file_model;
+    const std::string& p = st.model_path;
+    s.source = p.substr(p.find_last_of('/') == std::string::npos ? 0 : p.find_last_of('/') + 1);
+  } else {
+    ModelConfig cfg = st.model;
+    cfg.input_size = 1;
+    cfg.output_size = 1;
+    m = Model<float>(cfg);
+    init_uniform(m, st.seed);
+    for (float& p : m.params) p *= static_cast<float>(st.weight_scale);
+    std::ostringstream src;
+    src << "untrained, seed " << st.seed << ", weight scale " << st.weight_scale;
+    s.source = src.str();
+  }
+  // The signal: T + 1 samples, x_t = s[t−1] and target_t = s[t] (predict the next value).
+  std::vector<double> sig;
+  int T = st.steps;
+  if (st.signal == SignalKind::csv) {
+    sig = read_csv_column(st.csv_path);
+    T = std::min(T, static_cast<int>(sig.size()) - 1);
+  } else {
+    sig = make_signal(st.signal, T + 1, st.seed);
+  }
+  const int I = m.config.input_size, O = m.config.output_size;
+  Mat<float> input(I, T), target_all(O, T);
+  for (int t = 0; t < T; ++t) {
+    input.col(t).setConstant(static_cast<float>(sig[static_cast<std::size_t>(t)]));
+    target_all.col(t).setConstant(static_cast<float>(sig[static_cast<std::size_t>(t) + 1]));
+  }
+  fill_scene(s, m, input, target_all, st.loss);
+  return scene;
+}
+
+std::shared_ptr<const Scene> build_training_scene(const Model<float>& model, const SeriesDataset& data, int window,
+                                                  const SceneSettings& settings, std::uint64_t id,
+                                                  std::string source) {
+  auto scene = std::make_shared<Scene>();
+  Scene& s = *scene;
+  s.id = id;
+  s.settings = settings;
+  s.source = std::move(source);
+  s.follows_training = true;
+  const int T = data.steps(), S = data.split_index();
+  const int W = data.count(Split::validation);
+  const int k = std::clamp(window, 0, std::max(W - 1, 0));
+  // Validation window k: x = z[S−T+k … S+k−1], targets one sample later (dataset.hpp).
+  const std::vector<float>& z = data.series();
+  const int first = std::max(S - T + k, 0);
+  Mat<float> input(1, T), target_all(1, T);
+  for (int t = 0; t < T; ++t) {
+    input(0, t) = z[static_cast<std::size_t>(std::min(first + t, data.length() - 1))];
+    target_all(0, t) = z[static_cast<std::size_t>(std::min(first + t + 1, data.length() - 1))];
+  }
+  fill_scene(s, model, input, target_all, data.loss());
   return scene;
 }
 

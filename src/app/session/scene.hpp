@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/session/snapshot.hpp"
+#include "core/dataset.hpp"
 #include "core/model.hpp"
 
 namespace unrolled::app {
@@ -27,5 +28,11 @@ Model<float> load_model_weights(const std::string& path);
 // Throws std::runtime_error on data errors (bad CSV); the caller keeps the previous scene.
 std::shared_ptr<const Scene> build_scene(const SceneSettings& settings, std::uint64_t id,
                                          const Model<float>* model = nullptr);
+
+// The stepping views of a training run: `model` over validation window `window` of `data` (clamped),
+// with the run's loss. settings and source only label the scene.
+std::shared_ptr<const Scene> build_training_scene(const Model<float>& model, const SeriesDataset& data, int window,
+                                                  const SceneSettings& settings, std::uint64_t id,
+                                                  std::string source);
 
 }  // namespace unrolled::app

@@ -18,6 +18,7 @@
 
 #include "app/session/command.hpp"
 #include "app/session/snapshot.hpp"
+#include "app/session/training.hpp"
 #include "core/model.hpp"
 
 namespace unrolled::app {
@@ -25,7 +26,9 @@ namespace unrolled::app {
 class Session {
  public:
   // Builds the first scene before returning, so latest() is never empty.
-  explicit Session(const SceneSettings& initial = {});
+  // The training run starts from `training` (paused at step 0); bad settings fall back to the defaults
+  // with a message.
+  explicit Session(const SceneSettings& initial = {}, const TrainSettings& training = {});
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;

@@ -15,13 +15,15 @@
 
 namespace unrolled::app {
 
+struct TrainView;  // session/training.hpp
+
 enum class SignalKind { sine, square, noise, step, csv };
 enum class Pass { forward, backward };
 
 const char* signal_name(SignalKind kind);  // "sine", "square", "noise", "step", "csv"
 
 // Limits the controls and the session enforce (values outside are clamped, with a message).
-inline constexpr int min_hidden = 1, max_hidden = 64;
+inline constexpr int min_hidden = 1, max_hidden = 256;
 inline constexpr int min_layers = 1, max_app_layers = 3;
 inline constexpr int min_steps = 2, max_steps = 256;
 inline constexpr double min_weight_scale = 0.05, max_weight_scale = 8.0;
@@ -71,7 +73,8 @@ struct Scene {
   std::uint64_t id = 0;          // new id for every rebuilt scene
   SceneSettings settings;        // as applied (after clamping)
   ModelConfig config;            // the model's real sizes (a model file may bring I, O > 1)
-  std::string source;            // "seeded init (seed 1, scale 1)" or the model file's name
+  std::string source;            // "seeded init (seed 1, scale 1)", the model file's name, or the training run
+  bool follows_training = false; // the training run's model on one of its validation windows
   long long parameter_count = 0;
   int steps = 0;                 // T
   Grid input;                    // [I × T]  x_1 … x_T
@@ -95,8 +98,8 @@ struct Snapshot {
   int t = 0;
   bool playing = false;
   double speed = 4.0;          // steps per second
-  long long train_steps = 0;   // issue 5 (live training) fills this and the curves below
-  std::vector<float> train_loss;
+  long long train_steps = 0;   // the training run's step (== train->step)
+  std::shared_ptr<const TrainView> train;  // the training run (never null)
   std::string message;         // last status or error, shown in the UI
   bool message_is_error = false;
   std::uint64_t message_id = 0;  // changes when a new message arrives

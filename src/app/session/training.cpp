@@ -1,0 +1,338 @@
+#include "app/session/training.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "core/forecast.hpp"
+#include "io/csv.hpp"
+
+namespace unrolled::app {
+
+TrainSettings::TrainSettings() {
+  trainer.model.hidden_size = 32;  // unrolled-cli train's defaults
+  trainer.epochs = 200;
+  split.steps = 32;
+  split.loss = LossMode::last;
+  split.val_fraction = 0.2;
+}
+
+namespace {
+std::string num(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
+  return std::string(buf, r.ptr);
+}
+std::string range_error(const char* field, double value, double lo, double hi) {
+  return std::string(field) + " " + num(value) + " is out of range (" + num(lo) + "…" + num(hi) + ")";
+}
+}  // namespace
+
+std::vector<io::Setting> train_setting_entries(const TrainSettings& s) {
+  const TrainerConfig& t = s.trainer;
+  const OptimizerConfig& o = t.optimizer;
+  const ScheduleConfig& sc = t.schedule;
+  std::vector<io::Setting> e = {
+      {"cell", cell_name(t.model.cell)},
+      {"hidden", num(t.model.hidden_size), true},
+      {"layers", num(t.model.num_layers), true},
+      {"nonlinearity", nonlinearity_name(t.model.nonlinearity)},
+      {"data", s.csv_path.empty() ? "sine" : s.csv_path},
+      {"seq", num(s.split.steps), true},
+      {"loss", loss_mode_name(s.split.loss)},
+      {"val-fraction", num(s.split.val_fraction), true},
+      {"epochs", num(t.epochs), true},
+      {"batch", num(t.batch), true},
+      {"seed", std::to_string(t.seed), true},
+      {"optimizer", optimizer_name(o.kind)},
+      {"lr", num(o.lr), true},
+      {"momentum", num(o.momentum), true},
+      {"nesterov", o.nesterov ? "1" : "0", true},
+      {"beta1", num(o.beta1), true},
+      {"beta2", num(o.beta2), true},
+      {"weight-decay", num(o.weight_decay), true},
+      {"clip", num(t.clip), true},
+      {"schedule", schedule_name(sc.kind)},
+      {"lr-step", num(sc.step_epochs), true},
+      {"lr-factor", num(sc.gamma), true},
+      {"lr-patience", num(sc.patience), true},
+      {"min-lr", num(sc.min_lr), true},
+      {"patience", num(t.early_stop_patience), true},
+      {"tbptt", num(t.truncate), true},
+      {"max-loss", num(t.max_loss), true},
+  };
+  if (!s.csv_path.empty()) e.push_back({"column", s.csv_column});
+  if (s.csv_path.empty()) {
+    const SignalConfig& g = s.signal;
+    e.push_back({"shape", wave_shape_name(g.shape)});
+    e.push_back({"length", num(g.length), true});
+    static const char* const names[max_signal_waves][3] = {
+        {"freq", "amp", "phase"}, {"freq2", "amp2", "phase2"}, {"freq3", "amp3", "phase3"}};
+    for (int k = 0; k < std::clamp(g.waves, 1, max_signal_waves); ++k) {
+      const Wave& w = g.wave[static_cast<std::size_t>(k)];
+      e.push_back({names[k][0], num(w.frequency), true});
+      e.push_back({names[k][1], num(w.amplitude), true});
+      e.push_back({names[k][2], num(w.phase), true});
+    }
+    e.push_back({"offset", num(g.offset), true});
+    e.push_back({"trend", num(g.trend), true});
+    e.push_back({"damping", num(g.damping), true});
+    e.push_back({"noise", num(g.noise), true});
+    e.push_back({"noise-seed", std::to_string(g.seed), true});
+  }
+  return e;
+}
+
+bool operator==(const TrainSettings& a, const TrainSettings& b) {
+  const auto ea = train_setting_entries(a), eb = train_setting_entries(b);
+  if (ea.size() != eb.size()) return false;
+  for (std::size_t i = 0; i < ea.size(); ++i)
+    if (ea[i].key != eb[i].key || ea[i].text != eb[i].text) return false;
+  return a.csv_column == b.csv_column && a.trainer.optimizer.dampening == b.trainer.optimizer.dampening &&
+         a.trainer.optimizer.eps == b.trainer.optimizer.eps && a.trainer.schedule.threshold == b.trainer.schedule.threshold;
+}
+
+std::string validate_train_settings(const TrainSettings& s) {
+  const TrainerConfig& t = s.trainer;
+  if (t.model.hidden_size < 1 || t.model.hidden_size > max_train_hidden)
+    return range_error("hidden size", t.model.hidden_size, 1, max_train_hidden);
+  if (t.model.num_layers < 1 || t.model.num_layers > max_train_layers)
+    return range_error("layers", t.model.num_layers, 1, max_train_layers);
+  if (s.split.steps < 1 || s.split.steps > max_train_steps)
+    return range_error("sequence length", s.split.steps, 1, max_train_steps);
+  if (t.batch < 1 || t.batch > max_train_batch) return range_error("batch", t.batch, 1, max_train_batch);
+  if (t.epochs < 1 || t.epochs > max_train_epochs) return range_error("epochs", t.epochs, 1, max_train_epochs);
+  if (!(s.split.val_fraction > 0 && s.split.val_fraction <= max_val_fraction))
+    return range_error("validation fraction", s.split.val_fraction, 0, max_val_fraction) + "; it must be above 0";
+  ModelConfig m = t.model;
+  m.input_size = m.output_size = 1;
+  for (const std::string& e : {validate_config(m), validate_optimizer(t.optimizer), validate_schedule(t.schedule),
+                               validate_trainer(t)})
+    if (!e.empty()) return e;
+  if (s.csv_path.empty()) {
+    if (s.signal.length < 2 || s.signal.length > max_train_length)
+      return range_error("signal length", s.signal.length, 2, max_train_length);
+    if (std::string e = validate_signal(s.signal); !e.empty()) return e;
+    if (std::string e = SeriesDataset::check_sizes(s.signal.length, s.split); !e.empty()) return e;
+  } else if (s.csv_column.empty()) {
+    return "CSV column is empty: give a header name or a 0-based index";
+  }
+  return {};
+}
+
+std::shared_ptr<const SeriesDataset> make_train_dataset(const TrainSettings& s) {
+  if (std::string e = validate_train_settings(s); !e.empty()) throw std::runtime_error(e);
+  try {
+    if (s.csv_path.empty()) {
+      const std::string what = std::string(wave_shape_name(s.signal.shape)) + " signal, " +
+                               std::to_string(s.signal.length) + " points";
+      return std::make_shared<SeriesDataset>(generate_signal(s.signal), s.split, what);
+    }
+    const io::CsvTable table = io::read_csv(s.csv_path);
+    std::vector<double> series = io::column(table, s.csv_column);
+    std::string col = s.csv_column;
+    if (!table.header.empty()) col = table.header[io::column_index(table, col)];
+    const std::string name = s.csv_path.substr(s.csv_path.find_last_of('/') == std::string::npos
+                                                   ? 0
+                                                   : s.csv_path.find_last_of('/') + 1);
+    const std::string what = name + " column " + col + ", " + std::to_string(series.size()) + " points";
+    if (std::string e = SeriesDataset::check_sizes(static_cast<int>(series.size()), s.split); !e.empty())
+      throw std::runtime_error(s.csv_path + ": " + e);
+    return std::make_shared<SeriesDataset>(std::move(series), s.split, what);
+  } catch (const io::IoError& e) {
+    throw std::runtime_error(e.what());
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
+}
+
+const char* train_state_name(TrainState state) {
+  switch (state) {
+    case TrainState::idle: return "ready";
+    case TrainState::running: return "training";
+    case TrainState::paused: return "paused";
+    case TrainState::finished: return "finished";
+    case TrainState::early_stopped: return "stopped early";
+    case TrainState::diverged: return "diverged";
+  }
+  return "?";
+}
+
+// ---- History ---------------------------------------------------------------------------------------
+
+namespace {
+// Weighted mean of a (count ca) and b (count cb).
+double wmean(double a, int ca, double b, int cb) { return (a * ca + b * cb) / (ca + cb); }
+
+// The fields both kinds of point share: counts add up, the rest comes from the later point.
+template <class Point> void take_later(Point& into, const Point& later) {
+  into.count += later.count;
+  into.step = later.step;
+  into.epoch = later.epoch;
+  into.seconds = later.seconds;
+  into.lr = later.lr;
+}
+void merge(StepPoint& into, const StepPoint& later) {
+  into.loss = wmean(into.loss, into.count, later.loss, later.count);
+  into.grad_norm = wmean(into.grad_norm, into.count, later.grad_norm, later.count);
+  take_later(into, later);
+}
+void merge(EpochPoint& into, const EpochPoint& later) {
+  into.train_loss = wmean(into.train_loss, into.count, later.train_loss, later.count);
+  into.val_mse = wmean(into.val_mse, into.count, later.val_mse, later.count);
+  into.val_mae = wmean(into.val_mae, into.count, later.val_mae, later.count);
+  take_later(into, later);
+}
+}  // namespace
+
+template <class Point> void History<Point>::add(const Point& p) {
+  if (has_pending_) merge(pending_, p);
+  else pending_ = p;
+  has_pending_ = true;
+  if (pending_.count < stride_) return;
+  points_.push_back(pending_);
+  has_pending_ = false;
+  if (points_.size() < capacity_) return;
+  // Full: halve by merging neighbours; an odd last point waits as the pending one.
+  std::size_t n = 0;
+  for (std::size_t i = 0; i + 1 < points_.size(); i += 2) {
+    Point m = points_[i];
+    merge(m, points_[i + 1]);
+    points_[n++] = m;
+  }
+  if (points_.size() % 2 == 1) {
+    pending_ = points_.back();
+    has_pending_ = true;
+  }
+  points_.resize(n);
+  stride_ *= 2;
+}
+
+template <class Point> std::vector<Point> History<Point>::with_pending() const {
+  std::vector<Point> out;
+  out.reserve(points_.size() + 1);
+  out = points_;
+  if (has_pending_) out.push_back(pending_);
+  return out;
+}
+
+template class History<StepPoint>;
+template class History<EpochPoint>;
+
+// ---- Views -----------------------------------------------------------------------------------------
+
+ForecastView compute_forecast(const Trainer& trainer, const SeriesDataset& data, int rollout_from, int horizon) {
+  ForecastView f;
+  const int N = data.length(), S = data.split_index(), T = data.steps();
+  const Normalization& norm = data.normalization();
+  f.at_step = trainer.step();
+  f.split = S;
+  f.steps = T;
+  f.truth.assign(data.raw().begin(), data.raw().end());
+  constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+  f.one_step.assign(static_cast<std::size_t>(N), nan);
+  // Teacher-forced over the validation part only: the training part would cost 4x more every refresh.
+  const std::vector<float> one = one_step_forecast(trainer.model(), data.series(), T, S, N);
+  double se = 0;
+  for (int t = S; t < N; ++t) {
+    const double p = norm.invert(one[static_cast<std::size_t>(t - S)]);
+    f.one_step[static_cast<std::size_t>(t)] = static_cast<float>(p);
+    se += (p - data.raw()[static_cast<std::size_t>(t)]) * (p - data.raw()[static_cast<std::size_t>(t)]);
+  }
+  f.one_step_mse = N > S ? se / (N - S) : std::numeric_limits<double>::quiet_NaN();
+
+  f.rollout_from = std::clamp(rollout_from, 1, N);
+  const int K = std::clamp(horizon, 1, 4 * N);
+  const std::vector<float> roll = rollout(trainer.model(), data.series(), T, f.rollout_from, K);
+  f.rollout.resize(static_cast<std::size_t>(K));
+  double rse = 0;
+  int with_truth = 0;
+  for (int k = 0; k < K; ++k) {
+    const double p = norm.invert(roll[static_cast<std::size_t>(k)]);
+    f.rollout[static_cast<std::size_t>(k)] = static_cast<float>(p);
+    const int t = f.rollout_from + k;
+    if (t < N) {
+      rse += (p - data.raw()[static_cast<std::size_t>(t)]) * (p - data.raw()[static_cast<std::size_t>(t)]);
+      ++with_truth;
+    }
+  }
+  f.rollout_mse = with_truth ? rse / with_truth : std::numeric_limits<double>::quiet_NaN();
+  return f;
+}
+
+DecayCurve compute_decay(const Trainer& trainer, int windows) {
+  const Dataset& data = trainer.data();
+  const Split split = data.count(Split::validation) > 0 ? Split::validation : Split::train;
+  const int available = data.count(split);
+  const int B = std::clamp(windows, 1, std::max(available, 1));
+  const int T = data.steps(), I = data.input_size(), O = data.output_size();
+  DecayCurve d;
+  d.step = trainer.step();
+  const Model<float>& m = trainer.model();
+  const int L = m.config.num_layers;
+  d.layers.assign(static_cast<std::size_t>(L), std::vector<float>(static_cast<std::size_t>(T), 0.0f));
+  if (available == 0) return d;
+  std::vector<int> index(static_cast<std::size_t>(B));
+  for (int b = 0; b < B; ++b) index[static_cast<std::size_t>(b)] = static_cast<int>((long long)b * available / B);
+  Mat<float> x(I, T * B), y(O, data.loss() == LossMode::last ? B : T * B);
+  data.fill(split, index.data(), B, x, y);
+  Trace<float> tr;
+  forward(m, x, B, tr);
+  Mat<float> dy;
+  mse_loss(tr, y, data.loss(), &dy);
+  dy *= static_cast<float>(B);  // each window's own loss, not the batch mean
+  Gradients<float> g;
+  backward(m, tr, dy, g);
+  for (int k = 0; k < L; ++k) {
+    const Mat<float>& gh = g.grad_h[static_cast<std::size_t>(k)];
+    for (int t = 0; t < T; ++t) {
+      double sum = 0;
+      for (int b = 0; b < B; ++b) sum += gh.col(static_cast<Eigen::Index>(t) * B + b).norm();
+      d.layers[static_cast<std::size_t>(k)][static_cast<std::size_t>(t)] = static_cast<float>(sum / B);
+    }
+  }
+  return d;
+}
+
+// ---- Exports ---------------------------------------------------------------------------------------
+
+namespace {
+std::string cell(double v) {
+  if (!std::isfinite(v)) return {};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+}  // namespace
+
+std::string curves_csv(const std::vector<StepPoint>& steps, const std::vector<EpochPoint>& epochs) {
+  std::string out = "step,epoch,train_loss,val_loss,grad_norm,lr,seconds\n";
+  std::size_t e = 0;
+  for (const StepPoint& p : steps) {
+    double val = std::numeric_limits<double>::quiet_NaN();
+    while (e < epochs.size() && epochs[e].step <= p.step) val = epochs[e++].val_mse;
+    out += std::to_string(p.step) + "," + std::to_string(p.epoch) + "," + cell(p.loss) + "," + cell(val) + "," +
+           cell(p.grad_norm) + "," + cell(p.lr) + "," + cell(p.seconds) + "\n";
+  }
+  return out;
+}
+
+std::string forecast_csv(const ForecastView& f) {
+  std::string out = "t,truth,one_step,rollout\n";
+  const int N = static_cast<int>(f.truth.size());
+  const int end = std::max(N, f.rollout_from + static_cast<int>(f.rollout.size()));
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  for (int t = 0; t < end; ++t) {
+    const std::size_t i = static_cast<std::size_t>(t);
+    const int k = t - f.rollout_from;
+    out += std::to_string(t) + "," + cell(t < N ? f.truth[i] : nan) + "," + cell(t < N ? f.one_step[i] : nan) + "," +
+           cell(k >= 0 && k < static_cast<int>(f.rollout.size()) ? f.rollout[static_cast<std::size_t>(k)] : nan) +
+           "\n";
+  }
+  return out;
+}
+
+}  // namespace unrolled::app

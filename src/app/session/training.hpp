@@ -1,0 +1,171 @@
+// Live training in the app: what the training panel edits (TrainSettings), what the worker thread
+// publishes about a run (TrainView, inside every Snapshot), and the pure functions that compute the
+// views from a Trainer. GL-free and ImGui-free; the session's worker thread owns the Trainer.
+//
+// Size key: N series length, S first validation sample, T steps per window, L layers, K horizon,
+// P points kept in a history (at most history_capacity).
+//
+// Memory stays bounded however long a run lasts: histories are decimated (pairs of neighbouring
+// points merge when full, so the stride doubles), forecasts are [N], decay curves [L × T] with a fixed
+// number of kept snapshots.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/dataset.hpp"
+#include "core/signal.hpp"
+#include "core/trainer.hpp"
+#include "io/train_config.hpp"
+
+namespace unrolled::app {
+
+// Limits of the training panel (the CLI allows more; the app keeps a run watchable and its views
+// drawable). Values outside are refused by validate_train_settings with a message.
+inline constexpr int max_train_hidden = 256;
+inline constexpr int max_train_layers = 3;
+inline constexpr int max_train_steps = 256;    // T
+inline constexpr int max_train_batch = 1024;
+inline constexpr int max_train_epochs = 1000000;
+inline constexpr int max_train_length = 100000;  // N of a generated signal
+
+// What the training panel edits. Defaults are `unrolled-cli train`'s, except epochs (200, so a run
+// lasts long enough to watch; the CLI's 30 finish in under a second).
+struct TrainSettings {
+  TrainerConfig trainer;         // cell, H, L, optimizer, lr, schedule, batch, epochs, seed, clip
+  SignalConfig signal;           // the generated series (used when csv_path is empty)
+  std::string csv_path;          // a CSV series instead
+  std::string csv_column = "0";  // header name or 0-based index
+  SeriesSplit split;             // T, loss (last|all), validation fraction
+  TrainSettings();
+};
+bool operator==(const TrainSettings& a, const TrainSettings& b);
+
+// Empty when the settings can train; otherwise one sentence naming the field and its allowed range
+// (the same checks as unrolled-cli train: validate_config, validate_optimizer, validate_schedule,
+// validate_trainer, validate_signal, SeriesDataset::check_sizes).
+std::string validate_train_settings(const TrainSettings& settings);
+
+// The data set of a run. Throws std::runtime_error naming the file, line and column (CSV) or the
+// field (sizes) when it cannot be built.
+std::shared_ptr<const SeriesDataset> make_train_dataset(const TrainSettings& settings);
+
+// The settings as the model file's "training" entries (the same keys as unrolled-cli train's flags).
+std::vector<io::Setting> train_setting_entries(const TrainSettings& settings);
+
+enum class TrainState { idle, running, paused, finished, early_stopped, diverged };
+const char* train_state_name(TrainState state);  // "idle", "training", "paused", "finished", …
+
+// One point of the step history: a single step, or the mean over `count` merged steps.
+struct StepPoint {
+  std::int64_t step = 0;  // the last step merged into this point
+  int epoch = 0;
+  int count = 1;          // steps merged
+  double seconds = 0;     // training time at `step`
+  double loss = 0;        // mean mini-batch loss (normalised units)
+  double grad_norm = 0;   // mean gradient norm before clipping
+  double lr = 0;          // at `step`
+};
+struct EpochPoint {
+  int epoch = 0;
+  std::int64_t step = 0;
+  int count = 1;
+  double seconds = 0;
+  double train_loss = 0, val_mse = 0, val_mae = 0;
+  double lr = 0;
+};
+
+inline constexpr std::size_t history_capacity = 4096;
+
+// Points in order; when `capacity` is reached every two neighbours merge into one (weighted means of
+// the measured values, the later step, time and learning rate), so P ≤ capacity and the points stay
+// evenly spaced in steps.
+template <class Point> class History {
+ public:
+  explicit History(std::size_t capacity = history_capacity) : capacity_(capacity < 2 ? 2 : capacity) {}
+  void add(const Point& p);
+  void clear() { points_.clear(); pending_ = {}; has_pending_ = false; stride_ = 1; }
+  const std::vector<Point>& points() const { return points_; }
+  std::vector<Point> with_pending() const;  // the stored points and the one still being gathered
+  int stride() const { return stride_; }  // raw points per stored point
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  std::size_t capacity_;
+  std::vector<Point> points_;
+  Point pending_{};        // raw points gathered until `stride` of them make one stored point
+  bool has_pending_ = false;
+  int stride_ = 1;
+};
+
+// Truth, teacher-forced one-step predictions and an autoregressive rollout, in the data's units.
+struct ForecastView {
+  std::int64_t at_step = 0;      // the trainer's step when this was computed
+  int split = 0;                 // S: samples S … N−1 are validation
+  int steps = 0;                 // T
+  std::vector<float> truth;      // [N]
+  std::vector<float> one_step;   // [N] prediction of sample t from the T before it; NaN for t = 0
+  int rollout_from = 0;          // first predicted sample of the rollout
+  std::vector<float> rollout;    // [K] predictions for rollout_from … rollout_from+K−1
+  double one_step_mse = 0;       // over the validation samples (data units)
+  double rollout_mse = 0;        // over the rollout samples that have a truth; NaN when none
+};
+
+// ‖dL/dh_t‖ for t = 1…T, one curve per layer: mean over validation windows of the gradient of each
+// window's own loss (so the numbers do not depend on how many windows are averaged).
+struct DecayCurve {
+  std::int64_t step = 0;
+  std::vector<std::vector<float>> layers;  // [L][T]
+};
+struct DecayView {
+  DecayCurve current;
+  std::vector<DecayCurve> earlier;  // kept at steps 0, 10, 100, 1000, … (at most decay_keep, oldest first)
+};
+inline constexpr std::size_t decay_keep = 6;
+
+// Forecast of the trainer's current model. rollout_from is clamped to 1…N, horizon to 1…4N.
+ForecastView compute_forecast(const Trainer& trainer, const SeriesDataset& data, int rollout_from, int horizon);
+// Decay curves over up to `windows` validation windows (training windows when there are none).
+DecayCurve compute_decay(const Trainer& trainer, int windows = 32);
+
+// The exports, in unrolled-cli train's column layouts:
+//   curves:   step,epoch,train_loss,val_loss,grad_norm,lr,seconds — one row per stored (decimated)
+//             point; val_loss on the first row at or after each epoch's end, else empty
+//   forecast: t,truth,one_step,rollout — every sample of the series and of the rollout; empty cells
+//             where a column has no value
+std::string curves_csv(const std::vector<StepPoint>& steps, const std::vector<EpochPoint>& epochs);
+std::string forecast_csv(const ForecastView& forecast);
+
+// Everything the panels show about the run, published with each Snapshot (never null).
+struct TrainView {
+  TrainSettings settings;          // as applied
+  std::string data_description;    // "sine, 1000 points"
+  std::string error;               // settings that could not be applied (the previous run is kept)
+  TrainState state = TrainState::idle;
+  std::int64_t step = 0;
+  int epoch = 0;                   // completed epochs
+  int steps_per_epoch = 0;
+  int batch = 0;                   // B actually used
+  double seconds = 0;              // training time
+  double lr = 0;
+  double steps_per_second = 0;     // measured over the last second of training
+  double max_steps_per_second = 0; // 0 = full speed
+  double last_loss = 0;
+  double last_val_mse = 0;         // NaN before the first epoch ends
+  double best_val_mse = 0;
+  int best_epoch = 0;
+  std::string message;             // why the run stopped (divergence with advice, early stop)
+  std::int64_t divergence_step = 0;
+  std::shared_ptr<const std::vector<StepPoint>> steps;    // decimated, never null
+  std::shared_ptr<const std::vector<EpochPoint>> epochs;  // decimated, never null
+  int step_stride = 1;
+  std::shared_ptr<const ForecastView> forecast;  // never null
+  std::shared_ptr<const DecayView> decay;        // never null
+  int window = 0;                  // the validation window the stepping views show, when following
+  int windows = 0;                 // validation windows
+  bool following = false;          // the stepping views show this model (else the explorer scene)
+  std::uint64_t model_version = 0; // changes whenever the weights change
+};
+
+}  // namespace unrolled::app

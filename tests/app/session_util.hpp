@@ -1,0 +1,32 @@
+// Waiting on the session's worker thread from a test.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "app/session/session.hpp"
+
+namespace unrolled::app::test {
+
+using namespace std::chrono_literals;
+
+// The snapshot once the command with this sequence number has been applied.
+inline std::shared_ptr<const Snapshot> settle(Session& s, std::uint64_t seq) {
+  REQUIRE(s.wait_applied(seq, 20s));
+  return s.latest();
+}
+
+// The first snapshot for which pred holds; fails after 60 s (sanitizer builds are slow).
+template <class Pred> std::shared_ptr<const Snapshot> wait_for(Session& s, Pred pred) {
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  for (;;) {
+    auto snap = s.latest();
+    if (pred(*snap)) return snap;
+    REQUIRE(std::chrono::steady_clock::now() < give_up);
+    std::this_thread::sleep_for(2ms);
+  }
+}
+
+}  // namespace unrolled::app::test
