@@ -167,3 +167,58 @@ TEST_CASE("a screenshot that cannot be written is an error, and leaves no half f
   CHECK(r.code == 1);
   CHECK(r.err.find("/nonexistent-dir/shot.png") != std::string::npos);
 }
+
+TEST_CASE("--train: the training curves fill in over the frames, and --stats counts the training steps") {
+  const fs::path early = scratch() / "train-early.png", late = scratch() / "train-late.png",
+                 stats = scratch() / "train-stats.json";
+  Run a = run("--size 1280x800 --train --frames 3 --screenshot '" + early.string() + "'");
+  INFO(a.err);
+  REQUIRE(a.code == 0);
+  Run b = run("--size 1280x800 --train --frames 150 --screenshot '" + late.string() + "' --stats '" + stats.string() + "'");
+  INFO(b.err);
+  REQUIRE(b.code == 0);
+  Image i0(early), i1(late);
+  REQUIRE(i0.w == 1280);
+  REQUIRE(i1.w == 1280);
+  REQUIRE(i1.h == 800);
+
+  // The training-curve tile of the Train workspace at 1280x800: right of the training panel
+  // (18 characters of 15 px), left of the forecast, below the menu bar and above the status line.
+  const int x0 = 285, x1 = 760, y0 = 60, y1 = 760;
+  std::size_t changed = 0, blue0 = 0, blue1 = 0, area = 0;
+  // The train-loss line is Okabe–Ito sky blue (86, 180, 233); count pixels close to it.
+  auto sky_blue = [](const unsigned char* p) {
+    return std::abs(p[0] - 86) < 40 && std::abs(p[1] - 180) < 40 && std::abs(p[2] - 233) < 40;
+  };
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      const std::size_t i = (static_cast<std::size_t>(y) * 1280 + x) * 3;
+      ++area;
+      if (std::abs(i0.px[i] - i1.px[i]) + std::abs(i0.px[i + 1] - i1.px[i + 1]) + std::abs(i0.px[i + 2] - i1.px[i + 2]) > 30)
+        ++changed;
+      blue0 += sky_blue(&i0.px[i]);
+      blue1 += sky_blue(&i1.px[i]);
+    }
+  MESSAGE("training-curve region: " << changed << " of " << area << " pixels changed; sky-blue pixels " << blue0 << " → " << blue1);
+  CHECK(changed > area / 50);
+  CHECK(blue1 > blue0 + 300);  // the loss line has been drawn across the plot
+
+  std::ifstream in(stats);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  CHECK(j.at("frames").get<int>() == 150);
+  CHECK(j.at("train_steps").get<long long>() > 0);
+  CHECK(j.at("frame_ms").at("p95").get<double>() > 0.0);
+}
+
+TEST_CASE("--train at scale 2 on 1920x1080 renders the Train workspace") {
+  const fs::path p = scratch() / "train-scale2.png";
+  Run r = run("--size 1920x1080 --scale 2 --train --frames 20 --screenshot '" + p.string() + "'");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  Image i(p);
+  CHECK(i.w == 1920);
+  CHECK(i.h == 1080);
+  std::set<unsigned> colours;
+  for (std::size_t k = 0; k + 2 < i.px.size(); k += 3) colours.insert((i.px[k] << 16) | (i.px[k + 1] << 8) | i.px[k + 2]);
+  CHECK(colours.size() > 500);
+}
