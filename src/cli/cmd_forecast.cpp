@@ -21,7 +21,8 @@ std::vector<OptionSpec> forecast_options() {
   std::vector<OptionSpec> v;
   const char* f = "forecast";
   v.push_back({"model", OptionKind::text, "", 0, 0, f, "model file (required); its normalisation and training settings are used"});
-  v.push_back({"data", OptionKind::text, "", 0, 0, f, "sine or FILE.csv (default: the data the model was trained on)"});
+  v.push_back({"data", OptionKind::text, "", 0, 0, f,
+               "sine or FILE.csv (default: the data the model was trained on; memory tasks have no series)"});
   v.push_back({"column", OptionKind::text, "0", 0, 0, f, "CSV column: header name or 0-based index (default: the training one)"});
   v.push_back({"seq", OptionKind::integer, "32", 1, 100000, f, "window length T (default: the training one)"});
   v.push_back({"horizon", OptionKind::integer, "", 0, 10000000, f, "rollout steps (required)"});
@@ -80,10 +81,14 @@ int run(const std::vector<std::string>& argv) {
   if (out == model_path) throw UsageError("--out names the model file");
 
   const io::ModelFile file = io::load_model_file(model_path);
+  const io::TrainingMetadata md = io::read_training_metadata(file.extra, model_path);
+  if (auto it = md.settings.find("data"); it != md.settings.end() && is_memory_task(it->second))
+    throw io::FormatError(model_path + ": trained on the memory task " + it->second +
+                          ", which answers once at the end of a window and has no series to forecast; "
+                          "forecast needs a model trained on sine or a CSV series");
   if (file.config.input_size != 1 || file.config.output_size != 1)
     throw io::FormatError(model_path + ": input_size and output_size must be 1 for forecasting, got " +
                           std::to_string(file.config.input_size) + " and " + std::to_string(file.config.output_size));
-  const io::TrainingMetadata md = io::read_training_metadata(file.extra, model_path);
   // Fill what the command line left out from the training settings: the data source first, then
   // the signal settings when the data is generated (and the model was trained on generated data).
   auto inherit = [&](const std::string& key) {

@@ -1,5 +1,6 @@
-// `unrolled-cli train`: the sine-wave forecaster (or a column of the user's CSV) trained headless —
-// the same core Trainer the app runs, with progress on the terminal and the results in files.
+// `unrolled-cli train`: the sine-wave forecaster (or a column of the user's CSV, or a memory task)
+// trained headless — the same core Trainer the app runs, with progress on the terminal and the
+// results in files.
 #include <unistd.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "cli/train_settings.hpp"
 #include "core/dataset.hpp"
 #include "core/forecast.hpp"
+#include "core/memory_tasks.hpp"
 #include "core/trainer.hpp"
 #include "io/atomic_write.hpp"
 #include "io/model_file.hpp"
@@ -29,14 +31,17 @@ std::vector<OptionSpec> train_options() {
   v.push_back({"layers", OptionKind::integer, "1", 1, max_layers, m, "stacked layers L"});
   v.push_back({"nonlinearity", OptionKind::text, "tanh", 0, 0, m, "tanh or relu (rnn only)"});
   const char* d = "data";
-  v.push_back({"data", OptionKind::text, "sine", 0, 0, d, "sine (generated, see the signal flags) or FILE.csv"});
+  v.push_back({"data", OptionKind::text, "sine", 0, 0, d,
+               "sine (generated, see the signal flags), FILE.csv, or a memory task: copy:T or adding:T"});
   v.push_back({"column", OptionKind::text, "0", 0, 0, d, "CSV column: header name or 0-based index"});
-  v.push_back({"seq", OptionKind::integer, "32", 1, 100000, d, "window length T: each window predicts the value after it"});
+  v.push_back({"seq", OptionKind::integer, "32", 1, 100000, d,
+               "window length T: each window predicts the value after it (memory tasks: the T of copy:T)"});
   v.push_back({"loss", OptionKind::text, "last", 0, 0, d,
                "last (many-to-one: the next value after the window) or all (many-to-many: the next value at every step)"});
   v.push_back({"val-fraction", OptionKind::number, "0.2", 1e-9, max_val_fraction, d,
                "the last fraction of the series is validation (chronological split)"});
   append_signal_options(v);
+  append_memory_task_options(v);
   const char* t = "training";
   v.push_back({"epochs", OptionKind::integer, "30", 1, 1000000, t, "passes over the training windows"});
   v.push_back({"batch", OptionKind::integer, "32", 1, 65536, t, "windows per mini-batch B (incomplete last batch skipped)"});
@@ -83,14 +88,23 @@ const std::vector<OptionSpec>& options() {
 
 std::string train_help() {
   return "usage: unrolled-cli train [--cell rnn|lstm|gru] [--hidden N] [--layers N] [--seq N] [--batch N]\n"
-         "                          [--lr X] [--epochs N] [--seed N] [--data sine|FILE.csv] [--config FILE]\n"
-         "                          --out MODEL.json [--metrics FILE.csv] [--forecast FILE.csv] [more flags]\n"
+         "                          [--lr X] [--epochs N] [--seed N] [--data sine|FILE.csv|copy:T|adding:T]\n"
+         "                          [--config FILE] --out MODEL.json [--metrics FILE.csv] [--forecast FILE.csv]\n"
+         "                          [more flags]\n"
          "\n"
          "Trains a recurrent network to forecast a series one step ahead: windows of --seq values predict\n"
          "the next value. The series is split chronologically (the last --val-fraction is validation) and\n"
          "normalised with the mean and standard deviation of the training part only; losses and MSEs are\n"
          "in those normalised units. The model file keeps the normalisation and every setting (extra keys\n"
          "\"normalization\", \"training\", \"training_result\") for `unrolled-cli forecast`.\n"
+         "\n"
+         "--data copy:T and adding:T are memory tasks instead, scored on the last step (docs/formats.md):\n"
+         "  copy:T    x_1 ~ U(-1, 1), then T-1 zeros; the target is x_1. Always answering 0 scores MSE 1/3.\n"
+         "  adding:T  two inputs: values ~ U(0, 1) and markers (one 1 in each half of the window); the target\n"
+         "            is the sum of the two marked values. Always answering 1 scores MSE 1/6.\n"
+         "T is the sequence length (--seq may be left out or must equal it). The windows are drawn once from\n"
+         "--task-seed; nothing is normalised, so MSEs are in the task's units. --loss all, --val-fraction,\n"
+         "--column, --forecast, --rollout and the signal flags do not apply and are refused.\n"
          "\n"
          "--config FILE.json holds the same settings as the flags, keyed by flag name without \"--\"\n"
          "(e.g. {\"cell\": \"gru\", \"lr\": 0.005, \"nesterov\": true}); flags given on the command line win,\n"
@@ -99,7 +113,7 @@ std::string train_help() {
          "\n"
          "Progress goes to stderr (a bar on a terminal, one line per epoch otherwise); the last line on\n"
          "stdout is `done epochs=.. steps=.. train_mse=.. val_mse=.. seconds=..` (MSEs of the saved weights,\n"
-         "one-step-ahead, normalised units). The same settings and seed write the same model file, bit for\n"
+         "one-step-ahead, normalised units; memory tasks: the task's units). The same settings and seed write the same model file, bit for\n"
          "bit. Files are written atomically: a failed run leaves existing files untouched.\n"
          "\n"
          "If the loss or gradient becomes NaN or Inf (or the loss exceeds --max-loss), training stops at\n"
@@ -181,12 +195,41 @@ std::string forecast_csv(const std::vector<int>& t, const std::vector<double>& t
   return out;
 }
 
+// A memory task sets T and is scored on its last step, and has no series to split or forecast: the
+// flags about those are refused rather than silently ignored.
+void refuse_series_flags(const Settings& s, const MemoryTaskConfig& task) {
+  const std::string data = s.text("data");
+  if (s.given("seq") && s.integer("seq") != task.steps)
+    throw UsageError(s.origin("seq") + " " + s.text("seq") + " conflicts with " + s.origin("data") + " " + data +
+                     ": the task sets the sequence length (leave --seq out)");
+  if (s.given("loss") && s.text("loss") != "last")
+    throw UsageError(s.origin("loss") + " " + s.text("loss") + ": " + data + " is scored on the last step only");
+  if (s.given("val-fraction"))
+    throw UsageError(s.origin("val-fraction") + " applies to series data; " + data + " takes --val-windows");
+  for (const char* key : {"column", "forecast", "rollout"})
+    if (s.given(key))
+      throw UsageError(s.origin(key) + " applies to series data; " + data + " is a memory task with no series to " +
+                       (std::string_view(key) == "column" ? "read" : "forecast"));
+}
+
 int run(const std::vector<std::string>& argv) {
   bool help = false;
-  const Settings s = parse_settings(argv, options(), true, help);
+  Settings s = parse_settings(argv, options(), true, help);
   if (help) {
     std::fputs(train_help().c_str(), stdout);
     return exit_ok;
+  }
+  const bool memory = is_memory_task(s.text("data"));
+  MemoryTaskConfig task;
+  if (memory) {
+    task = memory_task_config(s);
+    refuse_series_flags(s, task);
+    if (!s.given("seq")) s.set("seq", std::to_string(task.steps), s.origin("data"));
+  } else {
+    for (const OptionSpec& o : options())
+      if (is_memory_task_option(o) && s.given(o.name))
+        throw UsageError(s.origin(o.name) + " applies to --data copy:T and adding:T only (the data is " +
+                         s.text("data") + ")");
   }
   // --- every setting, checked before any work -------------------------------------------------
   TrainerConfig tc;
@@ -261,10 +304,18 @@ int run(const std::vector<std::string>& argv) {
 
   // --- data -------------------------------------------------------------------------------------
   std::string description;
-  std::vector<double> raw = load_series(s, description);
-  if (std::string why = SeriesDataset::check_sizes(static_cast<int>(raw.size()), split); !why.empty())
-    throw io::FormatError(s.text("data") + ": " + why);
-  auto data = std::make_shared<const SeriesDataset>(std::move(raw), split, description);
+  std::shared_ptr<const Dataset> data;
+  std::shared_ptr<const SeriesDataset> series;  // null for a memory task
+  std::shared_ptr<const MemoryTaskDataset> memory_data;
+  if (memory) {
+    data = memory_data = std::make_shared<const MemoryTaskDataset>(task);
+    description = data->describe();
+  } else {
+    std::vector<double> raw = load_series(s, description);
+    if (std::string why = SeriesDataset::check_sizes(static_cast<int>(raw.size()), split); !why.empty())
+      throw io::FormatError(s.text("data") + ": " + why);
+    data = series = std::make_shared<const SeriesDataset>(std::move(raw), split, description);
+  }
 
   // --- training ---------------------------------------------------------------------------------
   Trainer trainer(data, tc);
@@ -278,6 +329,10 @@ int run(const std::vector<std::string>& argv) {
   const TrainSummary sum = trainer.run();
   if (!sum.message.empty() && progress != "none" && sum.status != TrainStatus::diverged)
     std::fprintf(stderr, "%s\n", sum.message.c_str());
+  if (memory_data && progress != "none")
+    std::fprintf(stderr, "without memory: always answering %s scores val_mse=%s here (%s in theory)\n",
+                 fmt(memory_task_baseline_prediction(task.task)).c_str(),
+                 fmt(memory_data->baseline_mse(Split::validation)).c_str(), task.task == MemoryTask::copy ? "1/3" : "1/6");
 
   // --- outputs ----------------------------------------------------------------------------------
   std::vector<io::Setting> settings;
@@ -286,7 +341,9 @@ int run(const std::vector<std::string>& argv) {
     if (key == "out" || key == "metrics" || key == "forecast" || key == "progress") continue;
     const bool signal_key = o.group[0] == 's';
     if (signal_key && !is_generated_data(s.text("data"))) continue;
-    if (key == "column" && is_generated_data(s.text("data"))) continue;
+    if (key == "column" && (is_generated_data(s.text("data")) || memory)) continue;
+    if (is_memory_task_option(o) && !memory) continue;
+    if (memory && (key == "val-fraction" || key == "rollout")) continue;
     if (signal_key && (key.back() == '2' || key.back() == '3') && signal_waves(s) < key.back() - '0') continue;
     if (o.kind == OptionKind::flag) {
       settings.push_back({key, s.flag(key) ? "1" : "0", true});
@@ -300,20 +357,22 @@ int run(const std::vector<std::string>& argv) {
                            {"best_epoch", sum.best_epoch}};
   if (std::isfinite(sum.train_mse)) result["train_mse"] = sum.train_mse;
   if (std::isfinite(sum.val_mse)) result["val_mse"] = sum.val_mse;
-  const nlohmann::json extra = io::training_metadata_json(data->normalization(), settings, result);
+  // A memory task is not normalised: its model file has no "normalization" key.
+  nlohmann::json extra = io::training_metadata_json(series ? series->normalization() : Normalization{}, settings, result);
+  if (!series) extra.erase("normalization");
 
   std::string forecast_text;
   if (s.given("forecast")) {
-    const int S = data->split_index(), N = data->length();
-    const std::vector<float> one = one_step_forecast(trainer.model(), data->series(), split.steps, S, N);
-    const std::vector<float> roll = rollout(trainer.model(), data->series(), split.steps, S, N - S, rollout_mode);
+    const int S = series->split_index(), N = series->length();
+    const std::vector<float> one = one_step_forecast(trainer.model(), series->series(), split.steps, S, N);
+    const std::vector<float> roll = rollout(trainer.model(), series->series(), split.steps, S, N - S, rollout_mode);
     std::vector<int> t;
     std::vector<double> truth, one_d, roll_d;
     for (int i = S; i < N; ++i) {
       t.push_back(i);
-      truth.push_back(data->raw()[static_cast<std::size_t>(i)]);
-      one_d.push_back(data->normalization().invert(one[static_cast<std::size_t>(i - S)]));
-      roll_d.push_back(data->normalization().invert(roll[static_cast<std::size_t>(i - S)]));
+      truth.push_back(series->raw()[static_cast<std::size_t>(i)]);
+      one_d.push_back(series->normalization().invert(one[static_cast<std::size_t>(i - S)]));
+      roll_d.push_back(series->normalization().invert(roll[static_cast<std::size_t>(i - S)]));
     }
     forecast_text = forecast_csv(t, truth, one_d, roll_d);
     if (progress != "none")
@@ -332,7 +391,7 @@ int run(const std::vector<std::string>& argv) {
 }
 
 const RegisterCommand register_train(Command{
-    "train", "train a forecaster on a sine wave or a CSV series and save the model", train_help(), run});
+    "train", "train a forecaster on a sine wave or a CSV series, or a memory task, and save the model", train_help(), run});
 
 }  // namespace
 }  // namespace unrolled::cli

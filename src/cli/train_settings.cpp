@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <string_view>
 
 #include "cli/args.hpp"
 #include "io/atomic_write.hpp"
@@ -172,6 +173,35 @@ SignalConfig signal_config(const Settings& s) {
 
 bool is_generated_data(const std::string& data) { return data == "sine"; }
 
+namespace {
+constexpr const char* memory_task_group = "memory task (--data copy:T or adding:T)";
+}
+
+void append_memory_task_options(std::vector<OptionSpec>& v) {
+  const char* g = memory_task_group;
+  const MemoryTaskConfig d;
+  static const std::string windows = std::to_string(d.train_windows), val = std::to_string(d.val_windows);
+  v.push_back({"windows", OptionKind::integer, windows.c_str(), 1, max_memory_task_windows, g,
+               "training windows, drawn once from --task-seed"});
+  v.push_back({"val-windows", OptionKind::integer, val.c_str(), 1, max_memory_task_windows, g,
+               "validation windows, drawn from a stream of their own"});
+  v.push_back({"task-seed", OptionKind::integer, "1", 0, 9.2e18, g,
+               "seed of the windows (--seed stays the seed of the weights and the shuffling)"});
+}
+
+bool is_memory_task_option(const OptionSpec& spec) { return std::string_view(spec.group) == memory_task_group; }
+
+MemoryTaskConfig memory_task_config(const Settings& s) {
+  MemoryTaskConfig c;
+  if (std::string why = parse_memory_task(s.text("data"), c); !why.empty())
+    throw UsageError(s.origin("data") + ": " + why);
+  c.train_windows = static_cast<int>(s.integer("windows"));
+  c.val_windows = static_cast<int>(s.integer("val-windows"));
+  c.seed = static_cast<std::uint64_t>(s.integer("task-seed"));
+  if (std::string why = validate_memory_task(c); !why.empty()) throw UsageError(s.origin("data") + ": " + why);
+  return c;
+}
+
 std::vector<double> load_series(const Settings& s, std::string& description) {
   const std::string data = s.text("data");
   if (data.empty()) throw UsageError(s.origin("data") + " needs a value: sine or FILE.csv");
@@ -180,11 +210,13 @@ std::vector<double> load_series(const Settings& s, std::string& description) {
     description = std::string(wave_shape_name(c.shape)) + " signal, " + std::to_string(c.length) + " points";
     return generate_signal(c);
   }
-  // More generated kinds (copy:T, adding:T) will be recognised here, before the file fallback.
+  if (is_memory_task(data))
+    throw UsageError(s.origin("data") + " " + data + ": a memory task has no series to forecast (use sine or a CSV file)");
   if (data.find(':') != std::string::npos && data.rfind('/', 0) != 0 && data.rfind('.', 0) != 0) {
     struct stat st {};
     if (::stat(data.c_str(), &st) != 0)
-      throw UsageError(s.origin("data") + ": unknown data kind '" + data + "' (use sine or a CSV file)");
+      throw UsageError(s.origin("data") + ": unknown data kind '" + data +
+                       "' (use sine or a CSV file; train also takes copy:T and adding:T)");
   }
   check_input_path(s.origin("data"), data);
   const io::CsvTable table = io::read_csv(data);

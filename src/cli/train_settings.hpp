@@ -1,12 +1,14 @@
 // Settings shared by `unrolled-cli train` and `forecast`: one table of options (flag, config key,
 // default, help), merged from defaults < config file < flags, each value remembering where it came
 // from so an error can say "--lr" or "run.json: key \"lr\"". Also the data source (`--data sine`
-// with the signal flags, or a CSV column) — the seam where more dataset kinds plug in.
+// with the signal flags, a CSV column, or a memory task `copy:T` / `adding:T` with its flags) — the
+// seam where more dataset kinds plug in.
 #pragma once
 #include <map>
 #include <string>
 #include <vector>
 
+#include "core/memory_tasks.hpp"
 #include "core/signal.hpp"
 
 namespace unrolled::cli {
@@ -57,11 +59,18 @@ void append_signal_options(std::vector<OptionSpec>& specs);
 SignalConfig signal_config(const Settings& s);  // UsageError on a bad value
 int signal_waves(const Settings& s);            // 1 + the highest wave 2/3 with a flag given
 
+// The memory-task options (--windows, --val-windows, --task-seed) that --data copy:T / adding:T use.
+void append_memory_task_options(std::vector<OptionSpec>& specs);
+bool is_memory_task_option(const OptionSpec& spec);
+// The task named by --data with those options; UsageError naming the origin on a bad value.
+MemoryTaskConfig memory_task_config(const Settings& s);
+
 // The raw series named by --data: "sine" generates it from the signal flags, anything else is a CSV
 // file whose --column is taken. description is filled with a short text ("sine, 1000 points").
-// UsageError for unknown kinds; IoError/FormatError for file trouble.
+// UsageError for unknown kinds and for memory tasks (they are no series); IoError/FormatError for
+// file trouble.
 std::vector<double> load_series(const Settings& s, std::string& description);
-bool is_generated_data(const std::string& data);  // "sine" (and, later, more kinds)
+bool is_generated_data(const std::string& data);  // "sine": the signal flags apply
 
 // Output files: an existing directory, writable, and the path not a directory. IoError otherwise.
 void check_output_path(const std::string& flag, const std::string& path);

@@ -63,6 +63,18 @@ struct Dir {
 
 const std::string small = "--hidden 6 --seq 10 --length 200 --epochs 2 --batch 16 ";
 
+// Every `train FLAGS --out m.json` of the cases exits 2, names the expected text on stderr, writes nothing.
+template <class Cases> void check_train_refuses(const Dir& d, const Cases& cases) {
+  for (const auto& [flags, named] : cases) {
+    const std::string shown = flags;
+    CAPTURE(shown);
+    const Result r = d.run(std::string("train ") + flags + " --out m.json");
+    CHECK(r.code == 2);
+    CHECK(r.err.find(named) != std::string::npos);
+    CHECK_FALSE(fs::exists(d / "m.json"));
+  }
+}
+
 std::string last_line(const std::string& text) {
   std::string t = text;
   while (!t.empty() && t.back() == '\n') t.pop_back();
@@ -224,7 +236,8 @@ TEST_CASE("every bad flag is refused with exit 2 and names the flag") {
       {"--batch abc", "--batch"},          {"--lr 0", "--lr"},
       {"--lr nan", "--lr"},                {"--lr 1e9", "--lr"},
       {"--epochs 0", "--epochs"},          {"--seed -1", "--seed"},
-      {"--data copy:8", "--data"},         {"--loss most", "--loss"},
+      {"--data copy:0", "--data"},         {"--loss most", "--loss"},
+      {"--data cpy:8", "--data"},          {"--windows 5", "--windows"},
       {"--val-fraction 0", "--val-fraction"}, {"--val-fraction 0.95", "--val-fraction"},
       {"--optimizer rmsprop", "--optimizer"}, {"--momentum 0.5", "--momentum"},
       {"--optimizer sgd --momentum 1", "--momentum"}, {"--optimizer sgd --nesterov", "--nesterov"},
@@ -239,14 +252,7 @@ TEST_CASE("every bad flag is refused with exit 2 and names the flag") {
       {"--hidden 4 --hidden 5", "--hidden"}, {"stray", "stray"},
       {"--config ''", "--config"},
   };
-  for (const auto& [flags, named] : cases) {
-    const std::string shown = flags;
-    CAPTURE(shown);
-    const Result r = d.run(std::string("train ") + flags + " --out m.json");
-    CHECK(r.code == 2);
-    CHECK(r.err.find(named) != std::string::npos);
-    CHECK_FALSE(fs::exists(d / "m.json"));
-  }
+  check_train_refuses(d, cases);
   Result r = d.run("train --out m.json --hidden");
   CHECK(r.code == 2);
   CHECK(r.err.find("--hidden needs a value") != std::string::npos);
@@ -305,4 +311,65 @@ TEST_CASE("forecast: uses the model's settings and normalisation") {
   r = d.run("forecast --model none.json --horizon 5 --out g.csv");
   CHECK(r.code == 1);
   CHECK(r.err.find("none.json") != std::string::npos);
+}
+
+TEST_CASE("memory tasks: train writes a model without normalisation; bad tasks and series flags refused") {
+  Dir d;
+  const std::string tiny = "--hidden 4 --epochs 1 --windows 64 --val-windows 16 --batch 16 ";
+  Result r = d.run("train --data copy:30 " + tiny + "--out c.json");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(last_line(r.out).rfind("done epochs=1 steps=4 train_mse=", 0) == 0);
+  CHECK(r.err.find("copy task, T = 30: 64 training / 16 validation windows") != std::string::npos);
+  CHECK(r.err.find("always answering 0 scores val_mse=") != std::string::npos);
+  const io::ModelFile c = io::load_model_file((d / "c.json").string());
+  CHECK(c.config.input_size == 1);
+  CHECK(c.config.output_size == 1);
+  CHECK_FALSE(c.extra.contains("normalization"));
+  CHECK(c.extra.at("training").at("data") == "copy:30");
+  CHECK(c.extra.at("training").at("seq") == 30);  // taken from the task
+  CHECK(c.extra.at("training").at("windows") == 64);
+  CHECK_FALSE(c.extra.at("training").contains("val-fraction"));
+  CHECK_FALSE(c.extra.at("training").contains("noise"));
+
+  r = d.run("train --data adding:12 --seq 12 " + tiny + "--out a.json --metrics met.csv");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(io::load_model_file((d / "a.json").string()).config.input_size == 2);
+  r = d.run("train --data adding:12 --seq 12 " + tiny + "--out a2.json");
+  REQUIRE(r.code == 0);
+  CHECK(slurp(d / "a.json") == slurp(d / "a2.json"));  // same seeds, same bytes
+  r = d.run("train --data adding:12 --task-seed 2 " + tiny + "--out a3.json");
+  REQUIRE(r.code == 0);
+  CHECK(slurp(d / "a.json") != slurp(d / "a3.json"));
+
+  const std::pair<const char*, const char*> refused[] = {
+      {"--data copy:0", "--data"},           {"--data copy:abc", "--data"},
+      {"--data adding:", "--data"},          {"--data adding:1", "--data"},
+      {"--data copy:100001", "--data"},      {"--data copy", "--data"},
+      {"--data copy:30 --seq 20", "--seq"},  {"--data copy:30 --loss all", "--loss"},
+      {"--data copy:30 --forecast f.csv", "--forecast"}, {"--data copy:30 --rollout carry", "--rollout"},
+      {"--data copy:30 --val-fraction 0.5", "--val-fraction"}, {"--data copy:30 --column 0", "--column"},
+      {"--data adding:30 --noise 0.1", "--noise"}, {"--data copy:30 --windows 0", "--windows"},
+      {"--data adding:100000 --windows 1000000", "fewer windows"},
+  };
+  check_train_refuses(d, refused);
+  CHECK_FALSE(fs::exists(d / "f.csv"));
+  spit(d / "run.json", R"({"data": "adding:0"})");
+  r = d.run("train --config run.json --out m.json");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("run.json: key \"data\"") != std::string::npos);
+
+  // forecast: a memory-task model has no series to forecast, whatever --data says.
+  for (const char* extra : {"", " --data sine", " --data copy:30"}) {
+    CAPTURE(extra);
+    r = d.run(std::string("forecast --model c.json --horizon 5 --out f.csv") + extra);
+    CHECK(r.code == 1);
+    CHECK(r.err.find("c.json: trained on the memory task copy:30") != std::string::npos);
+    CHECK_FALSE(fs::exists(d / "f.csv"));
+  }
+  r = d.run("forecast --model a.json --horizon 5 --out f.csv");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("memory task adding:12") != std::string::npos);
+  r = d.run("train --help");
+  for (const char* text : {"copy:T", "adding:T", "--windows", "--val-windows", "--task-seed"})
+    CHECK_MESSAGE(r.out.find(text) != std::string::npos, text);
 }
