@@ -124,14 +124,20 @@ TEST_CASE("renders the default scene at 1280x800: right size, not blank, changes
   CHECK(j.at("train_steps").get<long long>() == 0);
 }
 
-TEST_CASE("scale 2 at 1920x1080 renders too") {
-  const fs::path p = scratch() / "scale2.png";
-  Run r = run("--size 1920x1080 --scale 2 --frames 5 --step 30 --screenshot '" + p.string() + "'");
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  Image i(p);
-  CHECK(i.w == 1920);
-  CHECK(i.h == 1080);
+TEST_CASE("scale 2 at 1920x1080 renders too, in both workspaces") {
+  for (const char* workspace : {"--step 30", "--train"}) {
+    CAPTURE(workspace);
+    const fs::path p = scratch() / "scale2.png";
+    Run r = run("--size 1920x1080 --scale 2 --frames 5 " + std::string(workspace) + " --screenshot '" + p.string() + "'");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    Image i(p);
+    CHECK(i.w == 1920);
+    CHECK(i.h == 1080);
+    std::set<unsigned> colours;
+    for (std::size_t k = 0; k + 2 < i.px.size(); k += 3) colours.insert((i.px[k] << 16) | (i.px[k + 1] << 8) | i.px[k + 2]);
+    CHECK(colours.size() > 500);
+  }
 }
 
 TEST_CASE("command line contract: --help 0, bad flags 2, no display 1 pointing to unrolled-cli") {
@@ -208,17 +214,4 @@ TEST_CASE("--train: the training curves fill in over the frames, and --stats cou
   CHECK(j.at("frames").get<int>() == 150);
   CHECK(j.at("train_steps").get<long long>() > 0);
   CHECK(j.at("frame_ms").at("p95").get<double>() > 0.0);
-}
-
-TEST_CASE("--train at scale 2 on 1920x1080 renders the Train workspace") {
-  const fs::path p = scratch() / "train-scale2.png";
-  Run r = run("--size 1920x1080 --scale 2 --train --frames 20 --screenshot '" + p.string() + "'");
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  Image i(p);
-  CHECK(i.w == 1920);
-  CHECK(i.h == 1080);
-  std::set<unsigned> colours;
-  for (std::size_t k = 0; k + 2 < i.px.size(); k += 3) colours.insert((i.px[k] << 16) | (i.px[k + 1] << 8) | i.px[k + 2]);
-  CHECK(colours.size() > 500);
 }
