@@ -54,8 +54,9 @@ void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
 
   const int K = static_cast<int>(fv.rollout.size());
   const double x_max = std::max<double>(N, fv.rollout_from + K) - 1;
-  if (plot::BeginPlot("series and predictions (data units)###forecast", ImVec2(-1, -1))) {
-    plot::SetupAxes("t (sample)", nullptr, plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
+  if (plot::BeginPlot("##forecast", ImVec2(-1, -1))) {
+    // The y label opens a title row, where the legend fits without covering the rollout.
+    plot::SetupAxes("t (sample)", "data units", plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
     if (ui.forecast_zoom) plot::SetupAxisLimits(plot::Axis::X, std::max(0, std::min(S, fv.rollout_from) - fv.steps), std::max(x_max, 1.0));
     else plot::SetupAxisLimits(plot::Axis::X, 0, std::max(x_max, 1.0));
     if (N > 0 && S < N) {
@@ -74,10 +75,11 @@ void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     }
     plot::SetNextLineStyle(IM_COL32(200, 200, 205, 255), 1.5f);
     plot::PlotLine("truth", fv.truth.data(), N);
+    // The thick rollout below the thin one-step line, so both stay visible where they agree.
+    plot::SetNextLineStyle(plot::SeriesColor(1), 3.0f);
+    plot::PlotLine("rollout", fv.rollout.data(), K, 1.0, fv.rollout_from);
     plot::SetNextLineStyle(plot::SeriesColor(0), 1.5f);
     plot::PlotLine("one-step", fv.one_step.data(), static_cast<int>(fv.one_step.size()));
-    plot::SetNextLineStyle(plot::SeriesColor(1), 2.5f);
-    plot::PlotLine("rollout", fv.rollout.data(), K, 1.0, fv.rollout_from);
     if (K > 0) plot::PlotVLine(fv.rollout_from, plot::Faded(plot::SeriesColor(1), 0.6f), 1.0f);
     plot::EndPlot();
   }
