@@ -48,6 +48,8 @@ template <class T> struct Trace {
   std::vector<LayerTrace<T>> layers;
   Mat<T> output;  // [O × T·B]  y_t at every step
   Mat<T> scratch; // [G·H × B]  GRU hidden part v
+  Vec<T> bias;    // [G·H]      b_ih (+ b_hh, LSTM and RNN) of the layer being run
+  Mat<T> w_ih;    // [G·H × I]  W_ih column-major, for a narrow input (I ≤ 8)
 };
 
 // Initial states, one [H × B] matrix per layer; absent means zeros.
@@ -59,6 +61,12 @@ template <class T> struct State {
 template <class T>
 void forward(const Model<T>& model, const Mat<T>& input, int batch, Trace<T>& trace,
              const State<T>* initial = nullptr);
+
+// How many parts forward() and backward() split their work into: the time loops into this many
+// groups of sequences (batch columns), the input projection and the weight-gradient sums into this
+// many ranges of steps. Fixed by the sizes alone, never by the thread count, so results are the same
+// bits at any thread count; up to compute_threads() of the parts run at once (core/threads.hpp).
+int batch_parts(const ModelConfig& config, int batch);
 
 // The state after the last step, to continue a sequence (autoregressive rollout).
 template <class T> State<T> final_state(const Model<T>& model, const Trace<T>& trace);
@@ -77,6 +85,7 @@ template <class T> struct Gradients {
   Mat<T> dv;                    // [G·H × T·B]  GRU: dL/d(W_hh h + b_hh)
   Mat<T> dh_above;              // [H × T·B]    from the head or the layer above
   Mat<T> dh_next, dc_next, dh_direct;  // [H × B]
+  Buffer<T> partial;            // same layout as params: the weight-gradient sums of part 2 (batch_parts)
 };
 
 // Exact BPTT. Overwrites g with the gradients of the loss whose dL/dy is dy.
