@@ -15,6 +15,7 @@
 
 #include "app/panels/common.hpp"
 #include "app/panels/file_dialog.hpp"
+#include "app/panels/train_fields.hpp"
 #include "app/panels/panels.hpp"
 #include "app/session/training.hpp"
 
@@ -22,48 +23,13 @@ namespace unrolled::app {
 
 namespace {
 
-// The fields an error message can name, found by the words it starts with (the core's and the
-// session's messages name their field first: "hidden size 300 is out of range (1…256)").
-enum class Field { none, cell, hidden, layers, steps, loss, val, source, length, waves, frequency, amplitude, noise,
-                   more_signal, csv, optimizer, lr, momentum, weight_decay, clip, schedule, batch, epochs, seed,
-                   patience };
-
-Field error_field(const std::string& message) {
-  static const std::pair<Field, const char*> keys[] = {
-      {Field::hidden, "hidden"},          {Field::hidden, "parameters"},        {Field::layers, "layers"},
-      {Field::steps, "sequence length"},  {Field::val, "validation fraction"},  {Field::length, "signal length"},
-      {Field::length, "the series"},      {Field::length, "length must"},       {Field::waves, "waves"},
-      {Field::frequency, "frequency"},    {Field::amplitude, "amplitude"},      {Field::noise, "noise"},
-      {Field::more_signal, "offset"},     {Field::more_signal, "trend"},        {Field::more_signal, "damping"},
-      {Field::more_signal, "phase"},      {Field::csv, "csv"},                  {Field::lr, "learning rate"},
-      {Field::momentum, "momentum"},      {Field::momentum, "nesterov"},        {Field::momentum, "dampening"},
-      {Field::weight_decay, "weight decay"}, {Field::optimizer, "beta"},        {Field::optimizer, "eps"},
-      {Field::clip, "clip"},              {Field::schedule, "schedule"},        {Field::schedule, "minimum learning rate"},
-      {Field::batch, "batch"},            {Field::epochs, "epochs"},            {Field::patience, "early-stopping"},
-      {Field::cell, "nonlinearity"}};
-  std::string low = message;
-  for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  Field best = Field::none;
-  std::size_t best_pos = std::string::npos, best_len = 0;
-  for (const auto& [field, key] : keys) {
-    const std::size_t pos = low.find(key);
-    const std::size_t len = std::char_traits<char>::length(key);
-    if (pos != std::string::npos && (pos < best_pos || (pos == best_pos && len > best_len))) {
-      best = field;
-      best_pos = pos;
-      best_len = len;
-    }
-  }
-  return best;
-}
-
 const ImVec4 error_color(1.0f, 0.45f, 0.4f, 1.0f);
 const ImVec4 ok_color(0.6f, 0.85f, 0.6f, 1.0f);
 
 // One settings row: a label in the left column, the widget filling the rest.
 struct Form {
   float label_w;
-  Field error_at;
+  TrainField error_at;
   const std::string& error;
   void label(const char* text) const {
     ImGui::AlignTextToFramePadding();
@@ -72,20 +38,20 @@ struct Form {
     ImGui::SetNextItemWidth(-1);
   }
   // The validation message under the field it names.
-  void error_for(Field f) const {
+  void error_for(TrainField f) const {
     if (f != error_at || error.empty()) return;
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored(error_color, "%s", error.c_str());
     ImGui::PopTextWrapPos();
   }
-  bool int_field(const char* text, const char* id, int& v, Field f, const char* tip = nullptr) const {
+  bool int_field(const char* text, const char* id, int& v, TrainField f, const char* tip = nullptr) const {
     label(text);
     const bool changed = ImGui::InputInt(id, &v, 0, 0);
     if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
     error_for(f);
     return changed;
   }
-  bool number_field(const char* text, const char* id, double& v, Field f, const char* tip = nullptr,
+  bool number_field(const char* text, const char* id, double& v, TrainField f, const char* tip = nullptr,
                     const char* format = "%.6g") const {
     label(text);
     const bool changed = ImGui::InputDouble(id, &v, 0, 0, format);
@@ -93,7 +59,7 @@ struct Form {
     error_for(f);
     return changed;
   }
-  bool combo(const char* text, const char* id, int& v, const char* const* names, int count, Field f) const {
+  bool combo(const char* text, const char* id, int& v, const char* const* names, int count, TrainField f) const {
     label(text);
     const bool changed = ImGui::Combo(id, &v, names, count);
     error_for(f);
@@ -171,7 +137,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   }
   const std::string& error = ui.train_edit_error;
   const float fs = ImGui::GetFontSize();
-  const Form form{fs * 6.4f, error.empty() ? Field::none : error_field(error), error};
+  const Form form{fs * 6.4f, error.empty() ? TrainField::none : train_error_field(error), error};
 
   RunSection(snap, out);
 
@@ -181,19 +147,19 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     int cell = t.model.cell == CellKind::rnn ? (t.model.nonlinearity == Nonlinearity::relu ? 1 : 0)
                                              : (t.model.cell == CellKind::lstm ? 2 : 3);
     static const char* const cells[] = {"RNN (tanh)", "RNN (relu)", "LSTM", "GRU"};
-    if (form.combo("Cell", "##t_cell", cell, cells, 4, Field::cell)) {
+    if (form.combo("Cell", "##t_cell", cell, cells, 4, TrainField::cell)) {
       t.model.cell = cell <= 1 ? CellKind::rnn : (cell == 2 ? CellKind::lstm : CellKind::gru);
       t.model.nonlinearity = cell == 1 ? Nonlinearity::relu : Nonlinearity::tanh;
     }
-    form.int_field("Hidden H", "##t_hidden", t.model.hidden_size, Field::hidden, "units per layer, 1–256");
-    form.int_field("Layers", "##t_layers", t.model.num_layers, Field::layers, "1–3");
+    form.int_field("Hidden H", "##t_hidden", t.model.hidden_size, TrainField::hidden, "units per layer, 1–256");
+    form.int_field("Layers", "##t_layers", t.model.num_layers, TrainField::layers, "1–3");
   }
 
   SectionHeader("Data");
   {
     int source = e.csv_path.empty() && ui.train_csv_edit.empty() ? static_cast<int>(e.signal.shape) : 3;
     static const char* const sources[] = {"sine", "square", "sawtooth", "CSV file"};
-    if (form.combo("Signal", "##t_source", source, sources, 4, Field::source)) {
+    if (form.combo("Signal", "##t_source", source, sources, 4, TrainField::source)) {
       if (source < 3) {
         e.signal.shape = static_cast<WaveShape>(source);
         e.csv_path.clear();
@@ -212,16 +178,16 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
       form.label("Column");
       ImGui::InputText("##t_column", &e.csv_column);
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("a header name, or a 0-based index");
-      form.error_for(Field::csv);
+      form.error_for(TrainField::csv);
     } else {
       SignalConfig& sg = e.signal;
-      form.int_field("Length N", "##t_len", sg.length, Field::length, "samples in the series, 2–100000");
+      form.int_field("Length N", "##t_len", sg.length, TrainField::length, "samples in the series, 2–100000");
       ImGui::AlignTextToFramePadding();
       ImGui::TextUnformatted("Waves");
       ImGui::SameLine(form.label_w);
       ImGui::SetNextItemWidth(-1);
       ImGui::SliderInt("##t_waves", &sg.waves, 1, max_signal_waves);
-      form.error_for(Field::waves);
+      form.error_for(TrainField::waves);
       for (int k = 0; k < std::clamp(sg.waves, 1, max_signal_waves); ++k) {
         ImGui::PushID(k);
         char text[32];
@@ -237,25 +203,25 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("amplitude");
         ImGui::PopID();
       }
-      form.error_for(Field::frequency);
-      form.error_for(Field::amplitude);
-      form.number_field("Noise σ", "##t_noise", sg.noise, Field::noise, "standard deviation of the Gaussian noise added");
+      form.error_for(TrainField::frequency);
+      form.error_for(TrainField::amplitude);
+      form.number_field("Noise σ", "##t_noise", sg.noise, TrainField::noise, "standard deviation of the Gaussian noise added");
       if (ImGui::TreeNode("More signal")) {
-        form.number_field("Offset", "##t_off", sg.offset, Field::none);
-        form.number_field("Trend", "##t_trend", sg.trend, Field::none, "added per sample");
-        form.number_field("Damping", "##t_damp", sg.damping, Field::none, "amplitude decays as e^(−damping·t)");
+        form.number_field("Offset", "##t_off", sg.offset, TrainField::none);
+        form.number_field("Trend", "##t_trend", sg.trend, TrainField::none, "added per sample");
+        form.number_field("Damping", "##t_damp", sg.damping, TrainField::none, "amplitude decays as e^(−damping·t)");
         int noise_seed = static_cast<int>(sg.seed);
-        if (form.int_field("Noise seed", "##t_nseed", noise_seed, Field::none) && noise_seed >= 0)
+        if (form.int_field("Noise seed", "##t_nseed", noise_seed, TrainField::none) && noise_seed >= 0)
           sg.seed = static_cast<std::uint64_t>(noise_seed);
         ImGui::TreePop();
       }
-      form.error_for(Field::more_signal);
+      form.error_for(TrainField::more_signal);
     }
-    form.int_field("Steps T", "##t_seq", e.split.steps, Field::steps, "sequence length of each training window, 1–256");
+    form.int_field("Steps T", "##t_seq", e.split.steps, TrainField::steps, "sequence length of each training window, 1–256");
     int loss = e.split.loss == LossMode::last ? 0 : 1;
     static const char* const losses[] = {"last step", "every step"};
-    if (form.combo("Loss", "##t_loss", loss, losses, 2, Field::loss)) e.split.loss = loss == 0 ? LossMode::last : LossMode::all;
-    form.number_field("Validation", "##t_val", e.split.val_fraction, Field::val,
+    if (form.combo("Loss", "##t_loss", loss, losses, 2, TrainField::loss)) e.split.loss = loss == 0 ? LossMode::last : LossMode::all;
+    form.number_field("Validation", "##t_val", e.split.val_fraction, TrainField::val,
                       "the last fraction of the series, kept for validation (0–0.9)", "%.3g");
   }
 
@@ -263,12 +229,12 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   {
     int kind = t.optimizer.kind == OptimizerKind::adam ? 0 : 1;
     static const char* const kinds[] = {"Adam", "SGD"};
-    if (form.combo("Optimizer", "##t_opt", kind, kinds, 2, Field::optimizer))
+    if (form.combo("Optimizer", "##t_opt", kind, kinds, 2, TrainField::optimizer))
       t.optimizer.kind = kind == 0 ? OptimizerKind::adam : OptimizerKind::sgd;
-    form.number_field("Learning rate", "##t_lr", t.optimizer.lr, Field::lr, "step size, in (0, 1000]", "%.4g");
+    form.number_field("Learning rate", "##t_lr", t.optimizer.lr, TrainField::lr, "step size, in (0, 1000]", "%.4g");
     if (t.optimizer.kind == OptimizerKind::sgd)
-      form.number_field("Momentum", "##t_mom", t.optimizer.momentum, Field::momentum, "0 ≤ momentum < 1", "%.3g");
-    form.number_field("Weight decay", "##t_wd", t.optimizer.weight_decay, Field::weight_decay, "L2 penalty, 0–1", "%.3g");
+      form.number_field("Momentum", "##t_mom", t.optimizer.momentum, TrainField::momentum, "0 ≤ momentum < 1", "%.3g");
+    form.number_field("Weight decay", "##t_wd", t.optimizer.weight_decay, TrainField::weight_decay, "L2 penalty, 0–1", "%.3g");
     bool clip = t.clip > 0;
     ImGui::AlignTextToFramePadding();
     if (ImGui::Checkbox("Clip ‖g‖", &clip)) t.clip = clip ? 1.0 : 0.0;
@@ -278,28 +244,28 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
       ImGui::SetNextItemWidth(-1);
       ImGui::InputDouble("##t_clip", &t.clip, 0, 0, "%.3g");
     }
-    form.error_for(Field::clip);
+    form.error_for(TrainField::clip);
     int sched = static_cast<int>(t.schedule.kind);
     static const char* const scheds[] = {"constant", "step decay", "on plateau"};
-    if (form.combo("Schedule", "##t_sched", sched, scheds, 3, Field::schedule)) t.schedule.kind = static_cast<ScheduleKind>(sched);
+    if (form.combo("Schedule", "##t_sched", sched, scheds, 3, TrainField::schedule)) t.schedule.kind = static_cast<ScheduleKind>(sched);
     if (t.schedule.kind == ScheduleKind::step) {
-      form.int_field("Every", "##t_sstep", t.schedule.step_epochs, Field::none, "epochs between decays");
-      form.number_field("Factor", "##t_gamma", t.schedule.gamma, Field::none, "lr multiplied by this, (0, 1]", "%.3g");
+      form.int_field("Every", "##t_sstep", t.schedule.step_epochs, TrainField::none, "epochs between decays");
+      form.number_field("Factor", "##t_gamma", t.schedule.gamma, TrainField::none, "lr multiplied by this, (0, 1]", "%.3g");
     } else if (t.schedule.kind == ScheduleKind::plateau) {
-      form.int_field("Patience", "##t_spat", t.schedule.patience, Field::none, "epochs without improvement tolerated");
-      form.number_field("Factor", "##t_gamma", t.schedule.gamma, Field::none, "lr multiplied by this, (0, 1]", "%.3g");
-      form.number_field("Min lr", "##t_minlr", t.schedule.min_lr, Field::none, nullptr, "%.3g");
+      form.int_field("Patience", "##t_spat", t.schedule.patience, TrainField::none, "epochs without improvement tolerated");
+      form.number_field("Factor", "##t_gamma", t.schedule.gamma, TrainField::none, "lr multiplied by this, (0, 1]", "%.3g");
+      form.number_field("Min lr", "##t_minlr", t.schedule.min_lr, TrainField::none, nullptr, "%.3g");
     }
   }
 
   SectionHeader("Run");
   {
-    form.int_field("Batch B", "##t_batch", t.batch, Field::batch, "windows per step, 1–1024");
-    form.int_field("Epochs", "##t_epochs", t.epochs, Field::epochs);
+    form.int_field("Batch B", "##t_batch", t.batch, TrainField::batch, "windows per step, 1–1024");
+    form.int_field("Epochs", "##t_epochs", t.epochs, TrainField::epochs);
     int seed = static_cast<int>(t.seed);
-    if (form.int_field("Seed", "##t_seed", seed, Field::seed, "weights and shuffling") && seed >= 0)
+    if (form.int_field("Seed", "##t_seed", seed, TrainField::seed, "weights and shuffling") && seed >= 0)
       t.seed = static_cast<std::uint64_t>(seed);
-    form.int_field("Early stop", "##t_pat", t.early_stop_patience, Field::patience,
+    form.int_field("Early stop", "##t_pat", t.early_stop_patience, TrainField::patience,
                    "stop after this many epochs without a better validation MSE; 0 = off");
   }
 
@@ -321,7 +287,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   }
   ImGui::EndDisabled();
   ImGui::PushTextWrapPos(0);
-  if (!error.empty() && form.error_at == Field::none) ImGui::TextColored(error_color, "%s", error.c_str());
+  if (!error.empty() && form.error_at == TrainField::none) ImGui::TextColored(error_color, "%s", error.c_str());
   else if (!error.empty()) ImGui::TextColored(error_color, "fix the field marked above to apply");
   else if (changed) ImGui::TextDisabled("changed: Apply starts a new run at step 0");
   if (!tv.error.empty()) ImGui::TextColored(error_color, "not applied: %s", tv.error.c_str());
