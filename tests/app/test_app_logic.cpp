@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include "app/app_args.hpp"
@@ -210,24 +211,28 @@ TEST_CASE("export names are time-stamped to the second in local time") {
 
 TEST_CASE("a settings error is placed under the field it names") {
   // Messages as validate_train_settings and the core's validators word them.
-  CHECK(train_error_field("hidden size 300 is out of range (1…256)") == TrainField::hidden);
-  CHECK(train_error_field("layers 4 is out of range (1…3)") == TrainField::layers);
-  CHECK(train_error_field("sequence length 0 is out of range (1…256)") == TrainField::steps);
-  CHECK(train_error_field("batch 0 is out of range (1…1024)") == TrainField::batch);
-  CHECK(train_error_field("epochs 0 is out of range (1…1000000)") == TrainField::epochs);
-  CHECK(train_error_field("learning rate must be in (0, 1000]") == TrainField::lr);
-  CHECK(train_error_field("minimum learning rate must be 0 or more") == TrainField::schedule);
-  CHECK(train_error_field("schedule factor must be in (0, 1]") == TrainField::schedule);
-  CHECK(train_error_field("momentum must be in [0, 1)") == TrainField::momentum);
-  CHECK(train_error_field("clip must be 0 (off) or a positive norm") == TrainField::clip);
-  CHECK(train_error_field("wave 2 frequency must be in [0, 0.5] cycles per sample") == TrainField::frequency);
-  CHECK(train_error_field("noise must be in [0, 1e6]") == TrainField::noise);
-  CHECK(train_error_field("signal length 1 is out of range (2…100000)") == TrainField::length);
-  CHECK(train_error_field("the series has 40 points; its training part (32) must be longer than the sequence length 32") ==
-        TrainField::length);
-  CHECK(train_error_field("validation fraction 0 is out of range (0…0.9); it must be above 0") == TrainField::val);
-  CHECK(train_error_field("CSV column is empty: give a header name or a 0-based index") == TrainField::csv);
-  CHECK(train_error_field("early-stopping patience must be 0 (off) or more") == TrainField::patience);
-  CHECK(train_error_field("something else entirely") == TrainField::none);
-  CHECK(train_error_field("") == TrainField::none);
+  const std::pair<const char*, TrainField> cases[] = {
+      {"hidden size 300 is out of range (1…256)", TrainField::hidden},
+      {"layers 4 is out of range (1…3)", TrainField::layers},
+      {"sequence length 0 is out of range (1…256)", TrainField::steps},
+      {"batch 0 is out of range (1…1024)", TrainField::batch},
+      {"epochs 0 is out of range (1…1000000)", TrainField::epochs},
+      {"learning rate must be in (0, 1000]", TrainField::lr},
+      {"minimum learning rate must be 0 or more", TrainField::schedule},
+      {"schedule factor must be in (0, 1]", TrainField::schedule},
+      {"momentum must be in [0, 1)", TrainField::momentum},
+      {"clip must be 0 (off) or a positive norm", TrainField::clip},
+      {"wave 2 frequency must be in [0, 0.5] cycles per sample", TrainField::frequency},
+      {"noise must be in [0, 1e6]", TrainField::noise},
+      {"signal length 1 is out of range (2…100000)", TrainField::length},
+      {"the series has 40 points; its training part (32) must be longer than the sequence length 32", TrainField::length},
+      {"validation fraction 0 is out of range (0…0.9); it must be above 0", TrainField::val},
+      {"CSV column is empty: give a header name or a 0-based index", TrainField::csv},
+      {"early-stopping patience must be 0 (off) or more", TrainField::patience},
+      {"something else entirely", TrainField::none},
+      {"", TrainField::none}};
+  for (const auto& [message, field] : cases) {
+    CAPTURE(message);
+    CHECK(train_error_field(message) == field);
+  }
 }
