@@ -423,7 +423,9 @@ void DrawTrainPanels(const Snapshot& snap, UiState& ui, CommandList& out, const 
   if (l.tabs.visible()) {
     if (BeginTile("Train##tabs", l.tabs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoTitleBar) &&
         ImGui::BeginTabBar("##train_tabs")) {
-      for (const Tile& t : tiles) {
+      // The curves first: at a projector the run is what people watch; the settings are one click away.
+      for (int i : {1, 2, 3, 0}) {
+        const Tile& t = tiles[i];
         if (!t.shown || !ImGui::BeginTabItem(t.name)) continue;
         ImGui::BeginChild("##tab", ImVec2(0, 0), false, t.flags);
         t.draw(snap, ui, out);
