@@ -119,8 +119,12 @@ TEST_CASE("train, pause and resume; reset gives the same curve again (same seed)
   CHECK(snap->train->state == TrainState::paused);
   const std::int64_t paused_at = snap->train->step;
   CHECK(snap->train_steps == paused_at);
+  const double wall = snap->train->wall_seconds;
+  CHECK(wall > 0.0);
+  CHECK(wall >= snap->train->seconds * 0.99);  // the training steps happen inside the running time
   std::this_thread::sleep_for(50ms);
   CHECK(s.latest()->train->step == paused_at);  // paused means paused
+  CHECK(s.latest()->train->wall_seconds == wall);
   const std::vector<StepPoint> first = *snap->train->steps;
   REQUIRE(first.size() == static_cast<std::size_t>(paused_at));  // short runs keep every step
   CHECK(first.back().loss < first.front().loss);                   // it learns
@@ -212,7 +216,7 @@ TEST_CASE("gradient decay curves: one per layer, earlier ones kept at steps 0, 1
   wait_for(s, [](const Snapshot& x) { return x.train->step >= 120; });
   snap = settle(s, s.send(cmd::PauseTraining{}));
   const auto& earlier = snap->train->decay->earlier;
-  REQUIRE(earlier.size() == 3);
+  REQUIRE(earlier.size() >= 3);  // 1000 too if the pause came late on a busy machine
   CHECK(earlier[1].step == 10);  // exact: the slices stop at the snapshot steps
   CHECK(earlier[2].step == 100);
   CHECK(earlier[2].layers[0] != earlier[0].layers[0]);
@@ -303,11 +307,13 @@ TEST_CASE("a saved model carries the run's settings and opens as the training ru
 TEST_CASE("a speed limit holds the steps per second") {
   Session s({}, small_run());
   s.send(cmd::SetTrainSpeed{40});
-  s.send(cmd::Train{});
+  const auto t0 = std::chrono::steady_clock::now();
+  settle(s, s.send(cmd::Train{}));
   std::this_thread::sleep_for(500ms);
   const std::int64_t steps = s.latest()->train->step;
-  CHECK(steps >= 5);
-  CHECK(steps <= 30);  // 20 expected; generous for slow sanitizer builds and publish lag
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(steps >= 1);
+  CHECK(static_cast<double>(steps) <= 40.0 * elapsed + 2.0);  // at full speed it would be thousands
   settle(s, s.send(cmd::SetTrainSpeed{0}));
   wait_for(s, [&](const Snapshot& x) { return x.train->step >= steps + 200; });
 }

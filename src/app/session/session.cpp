@@ -64,6 +64,8 @@ struct Session::Worker {
   Clock::time_point views_due{}, publish_due{}, rate_time{}, throttle_start{};
   std::int64_t rate_step = 0, throttle_step = 0;
   double steps_per_second = 0;
+  double wall_seconds = 0;                    // in the running state, this run
+  Clock::time_point running_since{};
 
   void say(std::string text, bool error) {
     message = std::move(text);
@@ -209,8 +211,17 @@ struct Session::Worker {
     train_state = TrainState::idle;
     train_message.clear();
     steps_per_second = 0;
+    wall_seconds = 0;
     ++model_version;
     refresh_views();
+  }
+  double wall_now() const {
+    return wall_seconds + (training() ? std::chrono::duration<double>(Clock::now() - running_since).count() : 0.0);
+  }
+  // Leaves the running state, adding its time to wall_seconds.
+  void leave_running(TrainState next) {
+    if (training()) wall_seconds = wall_now();
+    train_state = next;
   }
 
   int default_from() const { return train_data->split_index(); }
@@ -261,7 +272,7 @@ struct Session::Worker {
   }
 
   void stop_training(TrainState state) {
-    train_state = state;
+    leave_running(state);
     if (state == TrainState::diverged) {
       train_message = trainer.divergence().message;
     } else if (state == TrainState::finished || state == TrainState::early_stopped) {
@@ -352,6 +363,7 @@ struct Session::Worker {
       default: break;
     }
     train_state = TrainState::running;
+    running_since = Clock::now();
     if (!following) {
       following = true;
       refresh_training_scene();
@@ -361,7 +373,7 @@ struct Session::Worker {
   }
   void on(const cmd::PauseTraining&) {
     if (!training()) return;
-    train_state = TrainState::paused;
+    leave_running(TrainState::paused);
     steps_per_second = 0;
     refresh_views();
     say("training paused at step " + std::to_string(trainer.step()), false);
@@ -455,6 +467,7 @@ struct Session::Worker {
     v->steps_per_epoch = trainer.steps_per_epoch();
     v->batch = trainer.batch();
     v->seconds = trainer.seconds();
+    v->wall_seconds = wall_now();
     v->lr = trainer.lr();
     v->steps_per_second = training() ? steps_per_second : 0;
     v->max_steps_per_second = max_steps_per_second;

@@ -147,7 +147,8 @@ struct TrainView {
   int epoch = 0;                   // completed epochs
   int steps_per_epoch = 0;
   int batch = 0;                   // B actually used
-  double seconds = 0;              // training time
+  double seconds = 0;              // time spent inside the training steps
+  double wall_seconds = 0;         // wall-clock time in the running state (throughput = step / this)
   double lr = 0;
   double steps_per_second = 0;     // measured over the last second of training
   double max_steps_per_second = 0; // 0 = full speed
