@@ -64,6 +64,13 @@ void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
       const ImVec2 p = plot::GetPlotPos(), sz = plot::GetPlotSize();
       ImDrawList* dl = ImGui::GetWindowDrawList();
       const float split_px = plot::PlotToPixels(S - 0.5, 0).x;
+      // Both parts also get a band along the top edge (blue training, orange validation): cheap to
+      // fill, unlike a second full-height shade over the training part.
+      const float band = std::max(3.0f, std::round(fs * 0.3f)), left = std::max(p.x, plot::PlotToPixels(-0.5, 0).x);
+      if (split_px > left) dl->AddRectFilled(ImVec2(left, p.y), ImVec2(std::min(split_px, p.x + sz.x), p.y + band), plot::Faded(plot::SeriesColor(0), 0.55f));
+      if (split_px < p.x + sz.x)
+        dl->AddRectFilled(ImVec2(std::max(split_px, p.x), p.y), ImVec2(std::min(plot::PlotToPixels(N - 0.5, 0).x, p.x + sz.x), p.y + band),
+                          plot::Faded(plot::SeriesColor(1), 0.7f));
       // Region names on a small dark plate, so the series passing behind them does not garble them.
       auto region = [&](float x, const char* text) {
         const ImVec2 ts = ImGui::CalcTextSize(text), a(x + fs * 0.3f, p.y + sz.y - ts.y - fs * 0.3f);
