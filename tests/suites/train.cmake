@@ -7,6 +7,11 @@ unrolled_add_suite(train_tests
   LIBS unrolled_io
   LABELS sanitize)
 add_dependencies(train_tests unrolled-cli)
+# Unoptimised trees (Debug, the sanitizer builds) run Eigen 50-100 times slower: there the LSTM-against-RNN
+# races train a few steps only, to exercise the code, and leave the learning claims to Release.
+if(UNROLLED_SANITIZE OR CMAKE_BUILD_TYPE STREQUAL "Debug")
+  target_compile_definitions(train_tests PRIVATE UNROLLED_SHORT_TRAINING)
+endif()
 unrolled_add_suite(train_alloc_tests
   SOURCES train/test_alloc.cpp
   LIBS unrolled_core

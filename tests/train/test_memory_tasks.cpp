@@ -33,6 +33,29 @@ bool same_windows(const MemoryTaskDataset& a, Split sa, const MemoryTaskDataset&
   return true;
 }
 
+#ifdef UNROLLED_SHORT_TRAINING  // set by tests/suites/train.cmake for Debug and sanitizer trees
+constexpr bool full_budget = false;
+#else
+constexpr bool full_budget = true;
+#endif
+
+// The budget of the races below: ~1240 Adam steps where the code is optimised, a dozen elsewhere.
+TrainerConfig race_config(CellKind cell) {
+  TrainerConfig tc;
+  tc.model.cell = cell;
+  tc.model.hidden_size = 16;
+  tc.optimizer.lr = 0.01;
+  tc.batch = 32;
+  tc.epochs = full_budget ? 20 : 2;
+  tc.seed = 1;
+  return tc;
+}
+
+std::shared_ptr<const MemoryTaskDataset> race_data(MemoryTask task) {
+  const int train = full_budget ? 2000 : 200, val = full_budget ? 400 : 100;
+  return std::make_shared<const MemoryTaskDataset>(task_config(task, 30, train, val, 1));
+}
+
 // The training step's thread count is the front end's choice; these tests want one, as the CLI's default.
 struct OneComputeThread {
   int before = compute_threads();
@@ -118,9 +141,10 @@ TEST_CASE("same seed, same windows; another seed, other windows; validation draw
     const MemoryTaskDataset more(task_config(task, 9, 400, 50));
     CHECK(same_windows(a, Split::validation, more, Split::validation));
     // No validation window repeats a training window.
+    const std::size_t bytes = 9 * a.input_size() * sizeof(float);
     for (int v = 0; v < a.count(Split::validation); ++v)
       for (int w = 0; w < a.count(Split::train); ++w)
-        CHECK(std::memcmp(a.window(Split::validation, v), a.window(Split::train, w), 9 * a.input_size() * sizeof(float)) != 0);
+        CHECK(std::memcmp(a.window(Split::validation, v), a.window(Split::train, w), bytes) != 0);
   }
 }
 
@@ -180,25 +204,20 @@ TEST_CASE("task names: copy:T and adding:T; bad lengths and sizes refused with t
   CHECK(validate_memory_task(c).find("validation windows") != std::string::npos);
 }
 
-// The lesson the tasks teach, with one seed and a budget small enough for every build: ~1240 Adam steps
-// (20 epochs of 2000 windows, batch 32), H = 16, T = 30. Across seeds 1–8 the LSTM ends at val MSE
+// The lesson the tasks teach, with one seed and a fixed budget (race_config): ~1240 Adam steps (20 epochs
+// of 2000 windows, batch 32), H = 16, T = 30, about a second in Release. Across seeds 1–8 the LSTM ends at val MSE
 // ≤ 0.0012 on adding:30 while the RNN stays at 0.046–0.18 (the baseline is 1/6): the LSTM's MSE is at
 // most 1/50 of the RNN's and 1/100 of the baseline, against the 1/2 and 3/10 asked here.
 TEST_CASE("adding:30: the LSTM beats the vanilla RNN within a fixed budget") {
   const OneComputeThread one_thread;
-  auto data = std::make_shared<const MemoryTaskDataset>(task_config(MemoryTask::adding, 30, 2000, 400, 1));
-  TrainerConfig tc;
-  tc.model.hidden_size = 16;
-  tc.optimizer.lr = 0.01;
-  tc.batch = 32;
-  tc.epochs = 20;
-  tc.seed = 1;
-  tc.model.cell = CellKind::rnn;
-  const double rnn = Trainer(data, tc).run().val_mse;
-  tc.model.cell = CellKind::lstm;
-  const double lstm = Trainer(data, tc).run().val_mse;
+  auto data = race_data(MemoryTask::adding);
+  const double rnn = Trainer(data, race_config(CellKind::rnn)).run().val_mse;
+  const double lstm = Trainer(data, race_config(CellKind::lstm)).run().val_mse;
   const double baseline = data->baseline_mse(Split::validation);
   MESSAGE("adding:30 val_mse: lstm " << lstm << ", rnn " << rnn << ", constant 1 " << baseline);
+  REQUIRE(std::isfinite(rnn));
+  REQUIRE(std::isfinite(lstm));
+  if (!full_budget) return;  // too few steps to learn: the race is run, not judged
   CHECK(lstm < 0.5 * rnn);
   CHECK(lstm < 0.3 * baseline);
 }
@@ -206,23 +225,17 @@ TEST_CASE("adding:30: the LSTM beats the vanilla RNN within a fixed budget") {
 // The copy task at T = 30 is not where the LSTM wins: with PyTorch's initialisation its forget gate starts
 // half open (σ(0) = 0.5), x_1 fades as 0.5^29 before the answer is asked for, and since every window
 // asks across the same 29 steps, no gradient teaches it to keep the gate open within this budget (val
-// MSE stays at the baseline for seeds 1–6). The vanilla RNN learns to latch x_1 in saturated units. So
+// MSE stays at the baseline for seeds 1–8). The vanilla RNN learns to latch x_1 in saturated units. So
 // this test only shows the task is learnable: the RNN gets well below the baseline (its best epoch:
 // at lr 0.01 it sometimes loses the latch again late in a run).
 TEST_CASE("copy:30 is learnable: the vanilla RNN gets well below the baseline") {
   const OneComputeThread one_thread;
-  auto data = std::make_shared<const MemoryTaskDataset>(task_config(MemoryTask::copy, 30, 2000, 400, 1));
-  TrainerConfig tc;
-  tc.model.cell = CellKind::rnn;
-  tc.model.hidden_size = 16;
-  tc.optimizer.lr = 0.01;
-  tc.batch = 32;
-  tc.epochs = 20;
-  tc.seed = 1;
-  Trainer rnn_trainer(data, tc);
+  auto data = race_data(MemoryTask::copy);
+  Trainer rnn_trainer(data, race_config(CellKind::rnn));
   rnn_trainer.run();
   const double rnn = rnn_trainer.best_val_mse();
   const double baseline = data->baseline_mse(Split::validation);
   MESSAGE("copy:30 best val_mse: rnn " << rnn << ", constant 0 " << baseline);
-  CHECK(rnn < 0.5 * baseline);
+  REQUIRE(std::isfinite(rnn));
+  if (full_budget) CHECK(rnn < 0.5 * baseline);
 }
