@@ -332,7 +332,8 @@ int run(const std::vector<std::string>& argv) {
   if (memory_data && progress != "none")
     std::fprintf(stderr, "without memory: always answering %s scores val_mse=%s here (%s in theory)\n",
                  fmt(memory_task_baseline_prediction(task.task)).c_str(),
-                 fmt(memory_data->baseline_mse(Split::validation)).c_str(), task.task == MemoryTask::copy ? "1/3" : "1/6");
+                 fmt(memory_data->baseline_mse(Split::validation)).c_str(),
+                 task.task == MemoryTask::copy ? "1/3" : "1/6");
 
   // --- outputs ----------------------------------------------------------------------------------
   std::vector<io::Setting> settings;
@@ -358,7 +359,8 @@ int run(const std::vector<std::string>& argv) {
   if (std::isfinite(sum.train_mse)) result["train_mse"] = sum.train_mse;
   if (std::isfinite(sum.val_mse)) result["val_mse"] = sum.val_mse;
   // A memory task is not normalised: its model file has no "normalization" key.
-  nlohmann::json extra = io::training_metadata_json(series ? series->normalization() : Normalization{}, settings, result);
+  nlohmann::json extra =
+      io::training_metadata_json(series ? series->normalization() : Normalization{}, settings, result);
   if (!series) extra.erase("normalization");
 
   std::string forecast_text;

@@ -211,7 +211,8 @@ std::vector<double> load_series(const Settings& s, std::string& description) {
     return generate_signal(c);
   }
   if (is_memory_task(data))
-    throw UsageError(s.origin("data") + " " + data + ": a memory task has no series to forecast (use sine or a CSV file)");
+    throw UsageError(s.origin("data") + " " + data +
+                     ": a memory task has no series to forecast (use sine or a CSV file)");
   if (data.find(':') != std::string::npos && data.rfind('/', 0) != 0 && data.rfind('.', 0) != 0) {
     struct stat st {};
     if (::stat(data.c_str(), &st) != 0)
