@@ -1,0 +1,53 @@
+// What arriving at a lesson step means for the app: the session Commands to send, in order, and what
+// the UI should do (workspace, panels, highlights, sliders, the question). A pure function of the
+// lesson, the step and the step the teacher comes from, so the walk-through is tested without a
+// display and the app only has to send and show.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/lessons/lesson.hpp"
+#include "app/lessons/preset.hpp"
+#include "app/session/command.hpp"
+
+namespace unrolled::app {
+
+struct UiDirectives {
+  LessonWorkspace workspace = LessonWorkspace::step;
+  std::vector<Panel> panels;        // panels to show (the lesson panel always); empty = all
+  std::vector<Panel> highlight;     // accent these on this step
+  std::string slider;               // the slider a set action moved ("" none): flash it
+  std::optional<int> unit;          // the inspector's unit (set unit)
+  std::optional<double> smoothing;  // the loss curve's EMA weight (set smoothing)
+};
+
+struct StepPlan {
+  int index = 0;                    // the step (0-based)
+  std::vector<Command> commands;    // send in this order
+  UiDirectives ui;
+  // A train action: send cmd::PauseTraining once the run reaches this step (see train_goal_reached).
+  std::optional<std::int64_t> train_until;
+  // The step wants a memory task the session cannot run yet; the training run uses the generated
+  // signal with the same cell, sizes and T meanwhile. Show it to the teacher.
+  std::optional<MemoryTaskConfig> memory_task;
+  LessonState state;                // the lesson's configuration at this step
+};
+
+// The plan for arriving at step `index` from step `from` (−1: the lesson is being opened, so
+// everything is sent). Settings are sent only when they differ from `from`'s, so paging through a
+// lesson keeps a training run that later steps only look at. Every plan pauses playback and
+// training first (unless its action plays or trains), and sets whether the stepping views follow
+// the training run. The lesson must have parsed (parse_lesson validates every step).
+StepPlan plan_step(const Lesson& lesson, int index, int from);
+
+// True once a train action's goal is met in `snapshot`: the command with sequence number
+// `after_sequence` (the plan's last command) has been applied and the run has reached `until_step`
+// or stopped on its own (finished, early stop, divergence). The app then sends cmd::PauseTraining.
+bool train_goal_reached(const Snapshot& snapshot, std::int64_t until_step, std::uint64_t after_sequence);
+
+// One line for the lesson panel: "Step 3 of 7".
+std::string step_count_text(const Lesson& lesson, int index);
+
+}  // namespace unrolled::app
