@@ -1,0 +1,9 @@
+# Lessons: every file in assets/lessons parses and validates, malformed ones fail with file and JSON
+# path, and a walk-through applies every step to a real Session (no display needed; builds with
+# UNROLLED_BUILD_APP=OFF too: app.cmake then adds the session library, this file the lessons).
+if(NOT TARGET unrolled_lessons)
+  add_subdirectory(${PROJECT_SOURCE_DIR}/src/app/lessons ${PROJECT_BINARY_DIR}/src/app/lessons)
+endif()
+
+unrolled_add_suite(lesson_tests SOURCES app/test_lessons.cpp LIBS unrolled_lessons LABELS sanitize)
+target_compile_definitions(lesson_tests PRIVATE UNROLLED_LESSON_DIR="${PROJECT_SOURCE_DIR}/assets/lessons")
