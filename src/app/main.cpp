@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   gfx::heatmap_init();
 
   // The session: default scene (LSTM, H = 8, sine, T = 24, untrained, t = 0) on its worker thread.
-  Session session;
+  Session session({}, TrainSettings{}, /*background=*/true);
   std::uint64_t last_seq = 0;
   if (!args.model_path.empty()) {
     const std::uint64_t seq = session.send(cmd::LoadModel{args.model_path});

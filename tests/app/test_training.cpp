@@ -179,7 +179,8 @@ TEST_CASE("the forecast view covers the series, the validation split and the cho
   const ForecastView& f = *snap->train->forecast;
   CHECK(f.truth.size() == 400);
   CHECK(f.split == 320);  // 20 % validation
-  CHECK(std::isnan(f.one_step[100]));  // teacher forcing is shown over the validation part
+  CHECK(std::isnan(f.one_step[0]));  // nothing before the first sample
+  CHECK(std::isfinite(f.one_step[1]));  // teacher forcing over the training part too
   CHECK(std::isfinite(f.one_step[320]));
   CHECK(f.rollout_from == 320);
   CHECK(f.rollout.size() == 80);

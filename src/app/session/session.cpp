@@ -7,6 +7,10 @@
 #include <sstream>
 #include <type_traits>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "app/session/scene.hpp"
 #include "app/session/training.hpp"
 #include "core/forecast.hpp"
@@ -527,7 +531,8 @@ struct Session::Worker {
   }
 };
 
-Session::Session(const SceneSettings& initial, const TrainSettings& training) : worker_(std::make_unique<Worker>()) {
+Session::Session(const SceneSettings& initial, const TrainSettings& training, bool background)
+    : worker_(std::make_unique<Worker>()) {
   try {
     worker_->rebuild(initial);
   } catch (const std::exception& e) {  // e.g. an unreadable CSV: fall back to the default scene
@@ -543,7 +548,7 @@ Session::Session(const SceneSettings& initial, const TrainSettings& training) : 
     worker_->say(e.what(), true);
   }
   latest_ = worker_->snapshot();
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this, background] { run(background); });
 }
 
 Session::~Session() { shutdown(); }
@@ -589,7 +594,10 @@ void Session::publish(std::shared_ptr<const Snapshot> snapshot) {
   published_.notify_all();
 }
 
-void Session::run() {
+void Session::run(bool background) {
+  // Linux gives each thread its own nice value; raising it needs no privileges. Failure only means
+  // the worker competes with the UI on equal terms.
+  if (background) (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
   Worker& w = *worker_;
   std::deque<std::pair<std::uint64_t, Command>> batch;
   for (;;) {

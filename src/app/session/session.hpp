@@ -28,7 +28,9 @@ class Session {
   // Builds the first scene before returning, so latest() is never empty.
   // The training run starts from `training` (paused at step 0); bad settings fall back to the defaults
   // with a message.
-  explicit Session(const SceneSettings& initial = {}, const TrainSettings& training = {});
+  // background: the worker runs at a lower scheduling priority (nice +10), so on a busy machine the
+  // UI thread and the renderer get the cores first; an otherwise idle core still trains at full speed.
+  explicit Session(const SceneSettings& initial = {}, const TrainSettings& training = {}, bool background = false);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -43,7 +45,7 @@ class Session {
 
  private:
   struct Worker;  // the state only the worker thread touches
-  void run();
+  void run(bool background);
   void publish(std::shared_ptr<const Snapshot> snapshot);
 
   mutable std::mutex mutex_;

@@ -234,13 +234,14 @@ ForecastView compute_forecast(const Trainer& trainer, const SeriesDataset& data,
   f.truth.assign(data.raw().begin(), data.raw().end());
   constexpr float nan = std::numeric_limits<float>::quiet_NaN();
   f.one_step.assign(static_cast<std::size_t>(N), nan);
-  // Teacher-forced over the validation part only: the training part would cost 4x more every refresh.
-  const std::vector<float> one = one_step_forecast(trainer.model(), data.series(), T, S, N);
+  // Teacher-forced over the whole series (the fit on the training part shows too); the MSE is the
+  // validation part's.
+  const std::vector<float> one = one_step_forecast(trainer.model(), data.series(), T, 1, N);
   double se = 0;
-  for (int t = S; t < N; ++t) {
-    const double p = norm.invert(one[static_cast<std::size_t>(t - S)]);
+  for (int t = 1; t < N; ++t) {
+    const double p = norm.invert(one[static_cast<std::size_t>(t - 1)]);
     f.one_step[static_cast<std::size_t>(t)] = static_cast<float>(p);
-    se += (p - data.raw()[static_cast<std::size_t>(t)]) * (p - data.raw()[static_cast<std::size_t>(t)]);
+    if (t >= S) se += (p - data.raw()[static_cast<std::size_t>(t)]) * (p - data.raw()[static_cast<std::size_t>(t)]);
   }
   f.one_step_mse = N > S ? se / (N - S) : std::numeric_limits<double>::quiet_NaN();
 

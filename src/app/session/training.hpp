@@ -105,7 +105,7 @@ struct ForecastView {
   int split = 0;                 // S: samples S … N−1 are validation
   int steps = 0;                 // T
   std::vector<float> truth;      // [N]
-  std::vector<float> one_step;   // [N] prediction of sample t from the T before it; NaN for t = 0
+  std::vector<float> one_step;   // [N] prediction of sample t from the T (or t) before it; NaN for t = 0
   int rollout_from = 0;          // first predicted sample of the rollout
   std::vector<float> rollout;    // [K] predictions for rollout_from … rollout_from+K−1
   double one_step_mse = 0;       // over the validation samples (data units)
