@@ -7,10 +7,21 @@
 #include <thread>
 
 #include "app/session/session.hpp"
+#include "app/session/training.hpp"
 
 namespace unrolled::app::test {
 
 using namespace std::chrono_literals;
+
+// A small, fast run: LSTM H = 8, T = 16, batch 16 on a 400-point sine (quick under sanitizers).
+inline TrainSettings small_run() {
+  TrainSettings t;
+  t.trainer.model.hidden_size = 8;
+  t.trainer.batch = 16;
+  t.signal.length = 400;
+  t.split.steps = 16;
+  return t;
+}
 
 // The snapshot once the command with this sequence number has been applied.
 inline std::shared_ptr<const Snapshot> settle(Session& s, std::uint64_t seq) {

@@ -21,18 +21,10 @@ using namespace unrolled;
 using namespace unrolled::app;
 using namespace std::chrono_literals;
 using test::settle;
+using test::small_run;
 using test::wait_for;
 
 namespace {
-// A small, fast run: LSTM H = 8 on a short sine.
-TrainSettings small_run() {
-  TrainSettings t;
-  t.trainer.model.hidden_size = 8;
-  t.trainer.batch = 16;
-  t.signal.length = 400;
-  t.split.steps = 16;
-  return t;
-}
 std::string temp_dir() {
   const std::string d = (std::filesystem::temp_directory_path() / ("unrolled-train-" + std::to_string(::getpid()))).string();
   std::filesystem::create_directories(d);

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "app/session/snapshot.hpp"
 #include "app/session/training.hpp"
@@ -38,6 +39,12 @@ struct Follow { bool on = true; };        // stepping views show the training mo
 struct SaveModel { std::string path; };   // the run's model with normalisation and settings (atomic)
 struct ExportCurves { std::string path; };    // step,epoch,train_loss,val_loss,grad_norm,lr,seconds
 struct ExportForecast { std::string path; };  // t,truth,one_step,rollout
+
+// Compare mode: runs that differ from the current training settings only in the cell, built at step 0
+// (paused). While it is on, Train / PauseTraining / ToggleTraining / ResetTraining act on the whole
+// set, SetForecast on every run, and ConfigureTraining rebuilds the set from the new settings.
+struct StartCompare { std::vector<CellKind> cells; };  // 2 or 3 distinct cells
+struct StopCompare {};
 }  // namespace cmd
 
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepForward, cmd::StepBack,
@@ -45,6 +52,6 @@ using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepFo
                              cmd::Configure, cmd::LoadModel, cmd::Reseed, cmd::ConfigureTraining, cmd::Train,
                              cmd::PauseTraining, cmd::ToggleTraining, cmd::ResetTraining, cmd::SetTrainSpeed,
                              cmd::SetForecast, cmd::SetWindow, cmd::Follow, cmd::SaveModel, cmd::ExportCurves,
-                             cmd::ExportForecast>;
+                             cmd::ExportForecast, cmd::StartCompare, cmd::StopCompare>;
 
 }  // namespace unrolled::app

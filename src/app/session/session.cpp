@@ -21,6 +21,90 @@ namespace unrolled::app {
 
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// Records every step of a run into decimated histories.
+struct Recorder final : TrainListener {
+  History<StepPoint> steps;
+  History<EpochPoint> epochs;
+  void on_step(const StepMetrics& m) override {
+    steps.add({m.step, m.epoch, 1, m.seconds, m.train_loss, m.grad_norm, m.lr});
+  }
+  void on_epoch(const EpochMetrics& m) override {
+    epochs.add({m.epoch, m.step, 1, m.seconds, m.train_loss, m.val_mse, m.val_mae, m.lr});
+  }
+};
+
+// One training run: the trainer on its data, its histories, its state and its latest views. The main
+// run and each run of a compare set are one of these, so the same code trains and refreshes both.
+// Not moved once started (the trainer reports to `recorder`): compare runs live behind unique_ptr.
+struct Run {
+  std::shared_ptr<const SeriesDataset> data;
+  Trainer trainer;
+  Recorder recorder;
+  TrainState state = TrainState::idle;
+  DecayView decay;
+  std::int64_t next_decay_keep = 0;            // the next step whose decay curve is kept: 0, 10, 100, …
+  std::shared_ptr<const ForecastView> forecast;
+  std::shared_ptr<const DecayView> decay_pub;
+  double seconds_per_step = 1e-3;              // running estimate, sizes the slices
+
+  bool running() const { return state == TrainState::running; }
+  // A fresh run at step 0 on `d`; throws std::invalid_argument naming the field and changes nothing.
+  void start(std::shared_ptr<const SeriesDataset> d, const TrainerConfig& config) {
+    Trainer fresh(d, config);
+    data = std::move(d);
+    trainer = std::move(fresh);
+    trainer.set_listener(&recorder);
+    clear();
+  }
+  // Empty histories and decay snapshots, idle (after a new run or a reset).
+  void clear() {
+    recorder.steps.clear();
+    recorder.epochs.clear();
+    decay = DecayView{};
+    next_decay_keep = 0;
+    state = TrainState::idle;
+  }
+  // rollout_from, horizon: 0 = from the split, over the validation part.
+  void refresh_forecast(int rollout_from, int horizon) {
+    const int from = rollout_from > 0 ? rollout_from : data->split_index();
+    const int k = horizon > 0 ? horizon : std::max(data->length() - data->split_index(), 1);
+    forecast = std::make_shared<const ForecastView>(compute_forecast(trainer, *data, from, k));
+  }
+  void refresh_decay() {
+    decay.current = compute_decay(trainer);
+    if (trainer.step() >= next_decay_keep) {
+      decay.earlier.push_back(decay.current);
+      if (decay.earlier.size() > decay_keep) decay.earlier.erase(decay.earlier.begin() + 1);  // keep step 0
+      next_decay_keep = next_decay_keep == 0 ? 10 : next_decay_keep * 10;
+    }
+    decay_pub = std::make_shared<const DecayView>(decay);
+  }
+  // Up to n steps, stopping at the next kept decay snapshot (so it is exact); returns the steps done.
+  int train(std::int64_t n) {
+    if (next_decay_keep > trainer.step()) n = std::min(n, next_decay_keep - trainer.step());
+    const auto start = Clock::now();
+    const int ran = trainer.train_steps(static_cast<int>(n));
+    if (ran > 0) {
+      const double per = std::chrono::duration<double>(Clock::now() - start).count() / ran;
+      seconds_per_step = 0.8 * seconds_per_step + 0.2 * per;
+    }
+    return ran;
+  }
+  bool at_decay_keep() const { return trainer.step() == next_decay_keep; }
+  // The state a trainer that is done ends in.
+  TrainState end_state() const {
+    switch (trainer.status()) {
+      case TrainStatus::diverged: return TrainState::diverged;
+      case TrainStatus::early_stopped: return TrainState::early_stopped;
+      default: return TrainState::finished;
+    }
+  }
+};
+
+}  // namespace
+
 // Everything here belongs to the worker thread (and to the constructor, before it starts).
 struct Session::Worker {
   SceneSettings settings;
@@ -37,33 +121,14 @@ struct Session::Worker {
   std::uint64_t message_id = 0;
   Clock::time_point next_tick{};
 
-  // The training run (issue 5). Its listener records every step into decimated histories.
-  struct Recorder final : TrainListener {
-    History<StepPoint> steps;
-    History<EpochPoint> epochs;
-    void on_step(const StepMetrics& m) override {
-      steps.add({m.step, m.epoch, 1, m.seconds, m.train_loss, m.grad_norm, m.lr});
-    }
-    void on_epoch(const EpochMetrics& m) override {
-      epochs.add({m.epoch, m.step, 1, m.seconds, m.train_loss, m.val_mse, m.val_mae, m.lr});
-    }
-  };
   TrainSettings train_settings;
-  std::shared_ptr<const SeriesDataset> train_data;
-  Trainer trainer;
-  Recorder recorder;
-  TrainState train_state = TrainState::idle;
+  Run run;                                    // the main run
   std::string train_error, train_message;
-  DecayView decay;
-  std::int64_t next_decay_keep = 0;           // the next step whose decay curve is kept: 0, 10, 100, …
-  std::shared_ptr<const ForecastView> forecast;
-  std::shared_ptr<const DecayView> decay_pub;
   int rollout_from = 0, horizon = 0;          // 0 = from the split, over the validation part
   int window = 0;                             // validation window of the stepping views
   bool following = false;
   double max_steps_per_second = 0;            // 0 = full speed
   std::uint64_t model_version = 1;
-  double seconds_per_step = 1e-3;             // running estimate, sizes the slices
   double views_cost = 0;                      // seconds the last views refresh took
   Clock::time_point views_due{}, publish_due{}, rate_time{}, throttle_start{};
   std::int64_t rate_step = 0, throttle_step = 0;
@@ -146,7 +211,7 @@ struct Session::Worker {
     } catch (const std::exception&) {
       return;  // the current run stays; the stepping views still show the file
     }
-    trainer.mutable_model().params = m.params;
+    run.trainer.mutable_model().params = m.params;
     ++model_version;
     refresh_views();
     train_message = "the training run starts from " + path + " (optimizer state fresh; R resets to the seed's weights)";
@@ -191,28 +256,20 @@ struct Session::Worker {
 
   // ---- training ---------------------------------------------------------------------------------
 
-  bool training() const { return train_state == TrainState::running; }
+  bool training() const { return run.state == TrainState::running; }
 
   void new_run(const TrainSettings& next) {
     if (std::string e = validate_train_settings(next); !e.empty()) throw std::runtime_error(e);
     auto data = make_train_dataset(next);
-    TrainerConfig tc = next.trainer;
-    Trainer fresh(data, tc);  // throws std::invalid_argument naming the field
+    run.start(std::move(data), next.trainer);  // throws std::invalid_argument naming the field
     train_settings = next;
-    train_data = std::move(data);
-    trainer = std::move(fresh);
-    trainer.set_listener(&recorder);
     restart_records();
-    window = std::clamp(window, 0, std::max(train_data->count(Split::validation) - 1, 0));
+    window = std::clamp(window, 0, std::max(run.data->count(Split::validation) - 1, 0));
     rollout_from = horizon = 0;
   }
   // After a new run or a reset: empty curves, step 0.
   void restart_records() {
-    recorder.steps.clear();
-    recorder.epochs.clear();
-    decay = DecayView{};
-    next_decay_keep = 0;
-    train_state = TrainState::idle;
+    run.clear();
     train_message.clear();
     steps_per_second = 0;
     wall_seconds = 0;
@@ -225,40 +282,23 @@ struct Session::Worker {
   // Leaves the running state, adding its time to wall_seconds.
   void leave_running(TrainState next) {
     if (training()) wall_seconds = wall_now();
-    train_state = next;
+    run.state = next;
   }
 
-  int default_from() const { return train_data->split_index(); }
-  int default_horizon() const { return std::max(train_data->length() - train_data->split_index(), 1); }
-
-  void refresh_forecast() {
-    const int from = rollout_from > 0 ? rollout_from : default_from();
-    const int k = horizon > 0 ? horizon : default_horizon();
-    forecast = std::make_shared<const ForecastView>(compute_forecast(trainer, *train_data, from, k));
-  }
-  void refresh_decay() {
-    decay.current = compute_decay(trainer);
-    if (trainer.step() >= next_decay_keep) {
-      decay.earlier.push_back(decay.current);
-      if (decay.earlier.size() > decay_keep) decay.earlier.erase(decay.earlier.begin() + 1);  // keep step 0
-      next_decay_keep = next_decay_keep == 0 ? 10 : next_decay_keep * 10;
-    }
-    decay_pub = std::make_shared<const DecayView>(decay);
-  }
   void refresh_training_scene() {
     if (!following) return;
     std::ostringstream src;
-    src << "training model, step " << trainer.step() << ", validation window " << window + 1 << " of "
-        << train_data->count(Split::validation);
+    src << "training model, step " << run.trainer.step() << ", validation window " << window + 1 << " of "
+        << run.data->count(Split::validation);
     SceneSettings st = settings;
-    st.model = trainer.model().config;
-    st.steps = train_data->steps();
-    st.loss = train_data->loss();
+    st.model = run.trainer.model().config;
+    st.steps = run.data->steps();
+    st.loss = run.data->loss();
     st.seed = train_settings.trainer.seed;
     st.model_path.clear();
     const Pass pass = pass_at(position, steps());
     const int t = t_at(position, steps());
-    scene = build_training_scene(trainer.model(), *train_data, window, st, next_scene_id++, src.str());
+    scene = build_training_scene(run.trainer.model(), *run.data, window, st, next_scene_id++, src.str());
     position = position_of(pass, std::clamp(t, pass == Pass::forward ? 0 : 1, steps()), steps());
     seek(position);
   }
@@ -266,8 +306,8 @@ struct Session::Worker {
   // refresh is due so that the views take at most a tenth of the training time.
   void refresh_views() {
     const auto start = Clock::now();
-    refresh_forecast();
-    refresh_decay();
+    run.refresh_forecast(rollout_from, horizon);
+    run.refresh_decay();
     refresh_training_scene();
     const auto end = Clock::now();
     views_cost = std::chrono::duration<double>(end - start).count();
@@ -278,12 +318,12 @@ struct Session::Worker {
   void stop_training(TrainState state) {
     leave_running(state);
     if (state == TrainState::diverged) {
-      train_message = trainer.divergence().message;
+      train_message = run.trainer.divergence().message;
     } else if (state == TrainState::finished || state == TrainState::early_stopped) {
       std::ostringstream m;
-      m << (state == TrainState::finished ? "finished " : "stopped early after ") << trainer.epoch() << " epochs, "
-        << trainer.step() << " steps; best validation MSE " << trainer.best_val_mse() << " at epoch "
-        << trainer.best_epoch();
+      m << (state == TrainState::finished ? "finished " : "stopped early after ") << run.trainer.epoch() << " epochs, "
+        << run.trainer.step() << " steps; best validation MSE " << run.trainer.best_val_mse() << " at epoch "
+        << run.trainer.best_epoch();
       if (state == TrainState::early_stopped) m << " (its weights are restored)";
       train_message = m.str();
     }
@@ -294,50 +334,40 @@ struct Session::Worker {
   // Runs one slice of training (about 10 ms); true when there is something new to publish.
   bool train_slice(Clock::time_point now) {
     if (!training()) return false;
-    std::int64_t n = std::clamp<std::int64_t>(static_cast<std::int64_t>(0.010 / seconds_per_step), 1, 100000);
+    std::int64_t n = std::clamp<std::int64_t>(static_cast<std::int64_t>(0.010 / run.seconds_per_step), 1, 100000);
     if (max_steps_per_second > 0) {
       const double elapsed = std::chrono::duration<double>(now - throttle_start).count();
-      const auto allowed = static_cast<std::int64_t>(elapsed * max_steps_per_second) - (trainer.step() - throttle_step);
+      const auto allowed = static_cast<std::int64_t>(elapsed * max_steps_per_second) - (run.trainer.step() - throttle_step);
       n = std::min(n, allowed);
       if (n <= 0) return false;
     }
-    if (next_decay_keep > trainer.step()) n = std::min(n, next_decay_keep - trainer.step());  // exact snapshots
-    const auto start = Clock::now();
-    const int ran = trainer.train_steps(static_cast<int>(n));
+    if (run.train(n) > 0) ++model_version;
     const auto end = Clock::now();
-    if (ran > 0) {
-      const double per = std::chrono::duration<double>(end - start).count() / ran;
-      seconds_per_step = 0.8 * seconds_per_step + 0.2 * per;
-      ++model_version;
-    }
     const double rate_dt = std::chrono::duration<double>(end - rate_time).count();
     if (rate_dt >= 0.5) {
-      steps_per_second = static_cast<double>(trainer.step() - rate_step) / rate_dt;
-      rate_step = trainer.step();
+      steps_per_second = static_cast<double>(run.trainer.step() - rate_step) / rate_dt;
+      rate_step = run.trainer.step();
       rate_time = end;
     }
-    if (trainer.done()) {
-      switch (trainer.status()) {
-        case TrainStatus::diverged: stop_training(TrainState::diverged); break;
-        case TrainStatus::early_stopped: stop_training(TrainState::early_stopped); break;
-        default: stop_training(TrainState::finished); break;
-      }
+    if (run.trainer.done()) {
+      stop_training(run.end_state());
       return true;
     }
-    if (trainer.step() == next_decay_keep || end >= views_due) refresh_views();
+    if (run.at_decay_keep() || end >= views_due) refresh_views();
     return true;
   }
   // When the worker should wake up next for training (throttled runs sleep between steps).
   Clock::time_point next_train_time(Clock::time_point now) const {
+    if (compare_training()) return now;  // the compare set trains at full speed
     if (!training()) return Clock::time_point::max();
     if (max_steps_per_second <= 0) return now;
-    const double due = static_cast<double>(trainer.step() - throttle_step + 1) / max_steps_per_second;
+    const double due = static_cast<double>(run.trainer.step() - throttle_step + 1) / max_steps_per_second;
     return throttle_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(due));
   }
 
   void start_throttle_clock() {
     throttle_start = rate_time = Clock::now();
-    throttle_step = rate_step = trainer.step();
+    throttle_step = rate_step = run.trainer.step();
   }
 
   void on(const cmd::ConfigureTraining& c) {
@@ -346,27 +376,29 @@ struct Session::Worker {
       new_run(c.settings);
       train_error.clear();
       if (following) refresh_training_scene();
-      say("new training run: " + train_data->describe() + (was_running ? " (press T to train)" : ""), false);
+      say("new training run: " + run.data->describe() + (was_running ? " (press T to train)" : ""), false);
+      if (comparing()) on(cmd::StartCompare{compare_cells()});  // the set follows the settings
     } catch (const std::exception& e) {
       train_error = e.what();
       say(train_error, true);
     }
   }
   void on(const cmd::Train&) {
-    switch (train_state) {
+    if (comparing()) return compare_train();
+    switch (run.state) {
       case TrainState::running: return;
       case TrainState::diverged:
-        say("this run diverged at step " + std::to_string(trainer.divergence().step) +
+        say("this run diverged at step " + std::to_string(run.trainer.divergence().step) +
                 "; change the settings (a lower learning rate or clipping) or reset (R) first", true);
         return;
       case TrainState::finished:
       case TrainState::early_stopped:
-        say("this run has ended (" + std::string(train_state_name(train_state)) +
+        say("this run has ended (" + std::string(train_state_name(run.state)) +
                 "); raise the epochs and apply, or reset (R) to run it again", true);
         return;
       default: break;
     }
-    train_state = TrainState::running;
+    run.state = TrainState::running;
     running_since = Clock::now();
     if (!following) {
       following = true;
@@ -376,18 +408,20 @@ struct Session::Worker {
     say("training", false);
   }
   void on(const cmd::PauseTraining&) {
+    if (comparing()) return compare_pause();
     if (!training()) return;
     leave_running(TrainState::paused);
     steps_per_second = 0;
     refresh_views();
-    say("training paused at step " + std::to_string(trainer.step()), false);
+    say("training paused at step " + std::to_string(run.trainer.step()), false);
   }
   void on(const cmd::ToggleTraining&) {
-    if (training()) on(cmd::PauseTraining{});
+    if (comparing() ? compare_training() : training()) on(cmd::PauseTraining{});
     else on(cmd::Train{});
   }
   void on(const cmd::ResetTraining&) {
-    trainer.reset();
+    if (comparing()) return compare_reset();
+    run.trainer.reset();
     restart_records();
     say("training reset to step 0 (seed " + std::to_string(train_settings.trainer.seed) + ")", false);
   }
@@ -397,12 +431,13 @@ struct Session::Worker {
     start_throttle_clock();
   }
   void on(const cmd::SetForecast& c) {
-    rollout_from = std::clamp(c.rollout_from, 0, train_data->length());
-    horizon = std::clamp(c.horizon, 0, 4 * train_data->length());
-    refresh_forecast();
+    rollout_from = std::clamp(c.rollout_from, 0, run.data->length());
+    horizon = std::clamp(c.horizon, 0, 4 * run.data->length());
+    run.refresh_forecast(rollout_from, horizon);
+    for (auto& r : compare) r->refresh_forecast(rollout_from, horizon);
   }
   void on(const cmd::SetWindow& c) {
-    window = std::clamp(c.window, 0, std::max(train_data->count(Split::validation) - 1, 0));
+    window = std::clamp(c.window, 0, std::max(run.data->count(Split::validation) - 1, 0));
     refresh_training_scene();
   }
   void on(const cmd::Follow& c) {
@@ -422,30 +457,30 @@ struct Session::Worker {
     }
   }
   nlohmann::json run_result() {
-    const TrainStatus status = train_state == TrainState::diverged        ? TrainStatus::diverged
-                               : train_state == TrainState::early_stopped ? TrainStatus::early_stopped
-                               : train_state == TrainState::finished      ? TrainStatus::finished
+    const TrainStatus status = run.state == TrainState::diverged        ? TrainStatus::diverged
+                               : run.state == TrainState::early_stopped ? TrainStatus::early_stopped
+                               : run.state == TrainState::finished      ? TrainStatus::finished
                                                                           : TrainStatus::running;
     nlohmann::json r = {{"status", train_status_name(status)},
-                        {"epochs", trainer.epoch()},
-                        {"steps", trainer.step()},
-                        {"best_epoch", trainer.best_epoch()}};
-    if (trainer.epoch() > 0 && std::isfinite(trainer.last_epoch().val_mse)) r["val_mse"] = trainer.last_epoch().val_mse;
+                        {"epochs", run.trainer.epoch()},
+                        {"steps", run.trainer.step()},
+                        {"best_epoch", run.trainer.best_epoch()}};
+    if (run.trainer.epoch() > 0 && std::isfinite(run.trainer.last_epoch().val_mse)) r["val_mse"] = run.trainer.last_epoch().val_mse;
     return r;
   }
   void on(const cmd::SaveModel& c) {
     try {
-      io::save_model(c.path, trainer.model(),
-                     io::training_metadata_json(train_data->normalization(), train_setting_entries(train_settings),
+      io::save_model(c.path, run.trainer.model(),
+                     io::training_metadata_json(run.data->normalization(), train_setting_entries(train_settings),
                                                 run_result()));
-      say("saved the model at step " + std::to_string(trainer.step()) + " to " + c.path, false);
+      say("saved the model at step " + std::to_string(run.trainer.step()) + " to " + c.path, false);
     } catch (const std::exception& e) {
       say(std::string("could not save the model: ") + e.what(), true);
     }
   }
   void on(const cmd::ExportCurves& c) {
     try {
-      io::write_file_atomic(c.path, curves_csv(recorder.steps.with_pending(), recorder.epochs.with_pending()));
+      io::write_file_atomic(c.path, curves_csv(run.recorder.steps.with_pending(), run.recorder.epochs.with_pending()));
       say("exported the training curves to " + c.path, false);
     } catch (const std::exception& e) {
       say(std::string("could not export the curves: ") + e.what(), true);
@@ -453,44 +488,177 @@ struct Session::Worker {
   }
   void on(const cmd::ExportForecast& c) {
     try {
-      io::write_file_atomic(c.path, forecast_csv(*forecast));
+      io::write_file_atomic(c.path, forecast_csv(*run.forecast));
       say("exported the forecast to " + c.path, false);
     } catch (const std::exception& e) {
       say(std::string("could not export the forecast: ") + e.what(), true);
     }
   }
 
+  // ---- compare mode ---------------------------------------------------------------------------------
+  // Runs that differ from the main run only in the cell: the same data set (shared), seed and settings.
+  std::vector<std::unique_ptr<Run>> compare;  // empty: compare mode off
+  Clock::time_point compare_views_due{};
+
+  bool comparing() const { return !compare.empty(); }
+  bool compare_training() const {
+    return std::any_of(compare.begin(), compare.end(), [](const auto& r) { return r->running(); });
+  }
+  std::vector<CellKind> compare_cells() const {
+    std::vector<CellKind> cells;
+    for (const auto& r : compare) cells.push_back(r->trainer.config().model.cell);
+    return cells;
+  }
+  std::string compare_names() const {
+    std::string names;
+    for (const auto& r : compare) names += (names.empty() ? "" : ", ") + std::string(cell_name(r->trainer.config().model.cell));
+    return names;
+  }
+  // Forecasts and decay curves of every run, at most a tenth of the training time (as refresh_views).
+  void refresh_compare_views() {
+    const auto start = Clock::now();
+    for (auto& r : compare) {
+      r->refresh_forecast(rollout_from, horizon);
+      r->refresh_decay();
+    }
+    const auto end = Clock::now();
+    const double cost = std::chrono::duration<double>(end - start).count();
+    compare_views_due = end + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.25, 9.0 * cost)));
+  }
+  void on(const cmd::StartCompare& c) {
+    if (std::string e = validate_compare_cells(c.cells); !e.empty()) return say(e, true);
+    std::vector<std::unique_ptr<Run>> runs;
+    try {
+      for (CellKind cell : c.cells) {
+        TrainerConfig tc = train_settings.trainer;
+        tc.model.cell = cell;
+        auto r = std::make_unique<Run>();
+        r->start(run.data, tc);
+        runs.push_back(std::move(r));
+      }
+    } catch (const std::exception& e) {
+      return say(std::string("compare: ") + e.what(), true);
+    }
+    if (training()) {  // one thing trains at a time: the main run waits
+      leave_running(TrainState::paused);
+      steps_per_second = 0;
+    }
+    compare = std::move(runs);
+    refresh_compare_views();
+    say("comparing " + compare_names() + " on " + run.data->describe() + " (press T to train them together)", false);
+  }
+  void on(const cmd::StopCompare&) {
+    if (!comparing()) return;
+    compare.clear();
+    say("compare mode off", false);
+  }
+  void compare_train() {
+    int started = 0;
+    for (auto& r : compare)
+      if (r->state == TrainState::idle || r->state == TrainState::paused) {
+        r->state = TrainState::running;
+        ++started;
+      }
+    if (started == 0) return say("every run of the comparison has ended; reset (R) to run them again", true);
+    say("training " + compare_names() + " together", false);
+  }
+  void compare_pause() {
+    if (!compare_training()) return;
+    for (auto& r : compare)
+      if (r->running()) r->state = TrainState::paused;
+    refresh_compare_views();
+    say("comparison paused at step " + std::to_string(compare.front()->trainer.step()), false);
+  }
+  void compare_reset() {
+    for (auto& r : compare) {
+      r->trainer.reset();
+      r->clear();
+    }
+    refresh_compare_views();
+    say("comparison reset to step 0 (seed " + std::to_string(train_settings.trainer.seed) + ")", false);
+  }
+  // One slice (about 10 ms in all): every running run trains the same number of steps, so the curves
+  // stay aligned by step. A run that ends stops alone; the others go on.
+  bool compare_slice() {
+    if (!compare_training()) return false;
+    double per = 0;
+    for (const auto& r : compare)
+      if (r->running()) per += r->seconds_per_step;
+    const std::int64_t n = std::clamp<std::int64_t>(static_cast<std::int64_t>(0.010 / per), 1, 100000);
+    bool refresh = false;
+    for (auto& r : compare) {
+      if (!r->running()) continue;
+      r->train(n);
+      if (r->trainer.done()) {
+        r->state = r->end_state();
+        refresh = true;
+        say(std::string(cell_name(r->trainer.config().model.cell)) + ": " + train_state_name(r->state) + " at step " +
+                std::to_string(r->trainer.step()),
+            r->state == TrainState::diverged);
+      }
+      refresh |= r->at_decay_keep();
+    }
+    if (refresh || Clock::now() >= compare_views_due) refresh_compare_views();
+    return true;
+  }
+  std::shared_ptr<const CompareView> compare_view() const {
+    if (!comparing()) return nullptr;
+    auto v = std::make_shared<CompareView>();
+    v->data_description = run.data->describe();
+    for (const auto& r : compare) {
+      const Trainer& t = r->trainer;
+      CompareRunView c;
+      c.cell = t.config().model.cell;
+      c.parameter_count = parameter_count(t.config().model);
+      c.state = r->state;
+      c.step = t.step();
+      c.epoch = t.epoch();
+      c.steps_per_epoch = t.steps_per_epoch();
+      c.seconds = t.seconds();
+      c.steps_per_second = t.seconds() > 0 ? static_cast<double>(t.step()) / t.seconds() : 0.0;
+      c.last_val_mse = t.epoch() > 0 ? t.last_epoch().val_mse : std::nan("");
+      if (r->state == TrainState::diverged) c.message = t.divergence().message;
+      c.steps = std::make_shared<std::vector<StepPoint>>(r->recorder.steps.with_pending());
+      c.epochs = std::make_shared<std::vector<EpochPoint>>(r->recorder.epochs.with_pending());
+      c.forecast = r->forecast;
+      c.decay = r->decay_pub;
+      v->runs.push_back(std::move(c));
+    }
+    return v;
+  }
+
   std::shared_ptr<const TrainView> train_view() const {
     auto v = std::make_shared<TrainView>();
     v->settings = train_settings;
-    v->data_description = train_data->describe();
+    v->data_description = run.data->describe();
     v->error = train_error;
-    v->state = train_state;
-    v->step = trainer.step();
-    v->epoch = trainer.epoch();
-    v->steps_per_epoch = trainer.steps_per_epoch();
-    v->batch = trainer.batch();
-    v->seconds = trainer.seconds();
+    v->state = run.state;
+    v->step = run.trainer.step();
+    v->epoch = run.trainer.epoch();
+    v->steps_per_epoch = run.trainer.steps_per_epoch();
+    v->batch = run.trainer.batch();
+    v->seconds = run.trainer.seconds();
     v->wall_seconds = wall_now();
-    v->lr = trainer.lr();
+    v->lr = run.trainer.lr();
     v->steps_per_second = training() ? steps_per_second : 0;
     v->max_steps_per_second = max_steps_per_second;
-    auto steps_pts = std::make_shared<std::vector<StepPoint>>(recorder.steps.with_pending());
+    auto steps_pts = std::make_shared<std::vector<StepPoint>>(run.recorder.steps.with_pending());
     v->last_loss = steps_pts->empty() ? std::nan("") : steps_pts->back().loss;
-    v->last_val_mse = trainer.epoch() > 0 ? trainer.last_epoch().val_mse : std::nan("");
-    v->best_val_mse = trainer.best_epoch() > 0 ? trainer.best_val_mse() : std::nan("");
-    v->best_epoch = trainer.best_epoch();
+    v->last_val_mse = run.trainer.epoch() > 0 ? run.trainer.last_epoch().val_mse : std::nan("");
+    v->best_val_mse = run.trainer.best_epoch() > 0 ? run.trainer.best_val_mse() : std::nan("");
+    v->best_epoch = run.trainer.best_epoch();
     v->message = train_message;
-    v->divergence_step = train_state == TrainState::diverged ? trainer.divergence().step : 0;
+    v->divergence_step = run.state == TrainState::diverged ? run.trainer.divergence().step : 0;
     v->steps = std::move(steps_pts);
-    v->epochs = std::make_shared<std::vector<EpochPoint>>(recorder.epochs.with_pending());
-    v->step_stride = recorder.steps.stride();
-    v->forecast = forecast;
-    v->decay = decay_pub;
+    v->epochs = std::make_shared<std::vector<EpochPoint>>(run.recorder.epochs.with_pending());
+    v->step_stride = run.recorder.steps.stride();
+    v->forecast = run.forecast;
+    v->decay = run.decay_pub;
     v->window = window;
-    v->windows = train_data->count(Split::validation);
+    v->windows = run.data->count(Split::validation);
     v->following = following;
     v->model_version = model_version;
+    v->compare = compare_view();
     return v;
   }
 
@@ -622,8 +790,9 @@ void Session::run(bool background) {
     changed |= w.tick(Clock::now());
     // While training, publish at most every 33 ms: the UI draws at 60 fps and copies nothing.
     const auto now = Clock::now();
-    const bool trained = w.train_slice(now);
-    if (changed || (trained && (now >= w.publish_due || !w.training()))) {
+    const bool trained_main = w.train_slice(now);
+    const bool trained = w.compare_slice() || trained_main;
+    if (changed || (trained && (now >= w.publish_due || !(w.training() || w.compare_training())))) {
       publish(w.snapshot());
       w.publish_due = now + std::chrono::milliseconds(33);
     }

@@ -161,6 +161,18 @@ const char* train_state_name(TrainState state) {
   return "?";
 }
 
+bool CompareView::running() const {
+  return std::any_of(runs.begin(), runs.end(), [](const CompareRunView& r) { return r.state == TrainState::running; });
+}
+
+std::string validate_compare_cells(const std::vector<CellKind>& cells) {
+  if (cells.size() < 2 || cells.size() > 3) return "compare: choose 2 or 3 of rnn, lstm, gru";
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (cells[i] == cells[j]) return std::string("compare: ") + cell_name(cells[i]) + " is listed twice";
+  return {};
+}
+
 // ---- History ---------------------------------------------------------------------------------------
 
 namespace {

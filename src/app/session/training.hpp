@@ -137,6 +137,32 @@ DecayCurve compute_decay(const Trainer& trainer, int windows = 32);
 std::string curves_csv(const std::vector<StepPoint>& steps, const std::vector<EpochPoint>& epochs);
 std::string forecast_csv(const ForecastView& forecast);
 
+// Compare mode: 2–3 runs that differ from the main run's settings only in the cell (same data, seed,
+// H, T, optimizer, …), trained together in lockstep so their curves line up by step.
+struct CompareRunView {
+  CellKind cell = CellKind::rnn;
+  long long parameter_count = 0;
+  TrainState state = TrainState::idle;
+  std::int64_t step = 0;
+  int epoch = 0;
+  int steps_per_epoch = 0;
+  double seconds = 0;             // time spent inside this run's own training steps
+  double steps_per_second = 0;    // step / seconds: each cell's own cost, fair however the runs interleave
+  double last_val_mse = 0;        // NaN before the first epoch ends
+  std::string message;            // why it stopped (divergence advice), else empty
+  std::shared_ptr<const std::vector<StepPoint>> steps;    // decimated, never null
+  std::shared_ptr<const std::vector<EpochPoint>> epochs;  // decimated, never null
+  std::shared_ptr<const ForecastView> forecast;           // never null
+  std::shared_ptr<const DecayView> decay;                 // never null
+};
+struct CompareView {
+  std::string data_description;
+  std::vector<CompareRunView> runs;  // in the order asked for
+  bool running() const;              // any run training
+};
+// Empty when `cells` can form a compare set (2 or 3 distinct cells), else why not.
+std::string validate_compare_cells(const std::vector<CellKind>& cells);
+
 // Everything the panels show about the run, published with each Snapshot (never null).
 struct TrainView {
   TrainSettings settings;          // as applied
@@ -167,6 +193,7 @@ struct TrainView {
   int windows = 0;                 // validation windows
   bool following = false;          // the stepping views show this model (else the explorer scene)
   std::uint64_t model_version = 0; // changes whenever the weights change
+  std::shared_ptr<const CompareView> compare;  // the compare set; null when compare mode is off
 };
 
 }  // namespace unrolled::app
