@@ -56,7 +56,7 @@ double percentile(std::vector<double> v, double p) {
   return v[i];
 }
 
-bool write_stats(const std::string& path, const std::vector<double>& ms, long long train_steps) {
+bool write_stats(const std::string& path, const std::vector<double>& ms, const TrainView& train) {
   double mean = 0, mx = 0;
   for (double m : ms) {
     mean += m;
@@ -66,7 +66,11 @@ bool write_stats(const std::string& path, const std::vector<double>& ms, long lo
   nlohmann::ordered_json j;
   j["frames"] = ms.size();
   j["frame_ms"] = {{"mean", mean}, {"p50", percentile(ms, 0.50)}, {"p95", percentile(ms, 0.95)}, {"max", mx}};
-  j["train_steps"] = train_steps;
+  j["train_steps"] = train.step;
+  // Throughput while the app was open: steps per wall-clock second of training (compare with
+  // unrolled-cli train's steps / seconds for the same settings).
+  j["train_wall_seconds"] = train.wall_seconds;
+  j["train_steps_per_second"] = train.wall_seconds > 0 ? static_cast<double>(train.step) / train.wall_seconds : 0.0;
   try {
     io::write_file_atomic(path, j.dump(2) + "\n");
   } catch (const std::exception& e) {
@@ -230,9 +234,9 @@ int main(int argc, char** argv) {
     if (snap->train->state == TrainState::running) std::this_thread::sleep_until(start + frame_budget);
   }
 
-  const long long train_steps = session.latest()->train_steps;
+  const std::shared_ptr<const TrainView> train = session.latest()->train;
   session.shutdown();
-  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, train_steps)) exit_code = 1;
+  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, *train)) exit_code = 1;
 
   gfx::heatmap_shutdown();
   ImGui_ImplOpenGL3_Shutdown();

@@ -213,5 +213,8 @@ TEST_CASE("--train: the training curves fill in over the frames, and --stats cou
   const nlohmann::json j = nlohmann::json::parse(in);
   CHECK(j.at("frames").get<int>() == 150);
   CHECK(j.at("train_steps").get<long long>() > 0);
+  CHECK(j.at("train_wall_seconds").get<double>() > 0.0);
+  CHECK(j.at("train_steps_per_second").get<double>() ==
+        doctest::Approx(j.at("train_steps").get<double>() / j.at("train_wall_seconds").get<double>()));
   CHECK(j.at("frame_ms").at("p95").get<double>() > 0.0);
 }
