@@ -4,10 +4,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -72,6 +74,18 @@ template <class T> const T& only(const StepPlan& p) {
     }
   REQUIRE(found != nullptr);
   return *found;
+}
+
+// Like test::wait_for, with room for a lesson's real training budget: lesson 5 trains an LSTM with
+// H = 32 for 2400 steps, which takes minutes in a sanitizer build on a busy two-core machine.
+template <class Pred> std::shared_ptr<const Snapshot> wait_for_training(Session& s, Pred pred) {
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    auto snap = s.latest();
+    if (pred(*snap)) return snap;
+    REQUIRE(std::chrono::steady_clock::now() - start < std::chrono::minutes(15));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 std::string load_error(const std::string& path) {
@@ -374,7 +388,7 @@ TEST_CASE("walk-through: every step of every lesson applied to a real Session") 
       auto snap = test::settle(session, seq);
       const LessonStep& step = l.steps[static_cast<std::size_t>(i)];
       if (plan.train_until) {
-        snap = test::wait_for(session, [&](const Snapshot& s) { return train_goal_reached(s, *plan.train_until, seq); });
+        snap = wait_for_training(session, [&](const Snapshot& s) { return train_goal_reached(s, *plan.train_until, seq); });
         snap = test::settle(session, session.send(cmd::PauseTraining{}));
         CHECK(snap->train->state != TrainState::running);
         if (plan.memory_task) CHECK((snap->train_steps >= *plan.train_until || snap->train->state == TrainState::finished));

@@ -162,7 +162,8 @@ std::vector<Panel> read_panels(const Reader& r, const json& v, const std::string
 Action read_action(const Reader& r, const json& v, const std::string& path) {
   r.object(v, path, {"seek", "play", "train", "set", "reset"});
   if (v.size() != 1) r.fail(path, "must hold exactly one of seek, play, train, set, reset");
-  const auto& [kind, value] = *v.items().begin();
+  const std::string kind = v.begin().key();  // a copy: items() proxies die with the expression
+  const json& value = v.begin().value();
   const std::string kp = io::path_key(path, kind);
   if (kind == "seek") {
     r.object(value, kp, {"pass", "t"});
