@@ -336,3 +336,20 @@ TEST_CASE("readers on other threads see consistent snapshots while training runs
   s.shutdown();
   CHECK(checked > 10);
 }
+
+TEST_CASE("train to a step: the run pauses exactly there, with the views of that step") {
+  Session s({}, small_run());
+  s.send(cmd::Train{137});
+  auto snap = wait_for(s, [](const Snapshot& x) { return x.train->state == TrainState::paused; });
+  CHECK(snap->train->step == 137);
+  CHECK(snap->train->forecast->at_step == 137);
+  CHECK(snap->train->decay->current.step == 137);
+  // Further: resume to a later step; a step already passed is refused without moving.
+  s.send(cmd::Train{150});
+  snap = wait_for(s, [](const Snapshot& x) { return x.train->state == TrainState::paused && x.train->step > 137; });
+  CHECK(snap->train->step == 150);
+  snap = settle(s, s.send(cmd::Train{100}));
+  CHECK(snap->train->state == TrainState::paused);
+  CHECK(snap->train->step == 150);
+  CHECK(snap->message.find("already at step 150") != std::string::npos);
+}

@@ -32,7 +32,7 @@ StepPlan plan_step(const Lesson& lesson, int index, int from) {
     c.emplace_back(cmd::SetPass{play->pass});
     c.emplace_back(cmd::Play{});
   } else if (const auto* train = std::get_if<TrainAction>(&step.action)) {
-    c.emplace_back(cmd::Train{});
+    c.emplace_back(cmd::Train{train->until_step});  // the session pauses exactly at that step
     plan.train_until = train->until_step;
   } else if (std::holds_alternative<ResetAction>(step.action)) {
     c.emplace_back(cmd::ResetTraining{});

@@ -27,7 +27,8 @@ struct StepPlan {
   int index = 0;                    // the step (0-based)
   std::vector<Command> commands;    // send in this order
   UiDirectives ui;
-  // A train action: send cmd::PauseTraining once the run reaches this step (see train_goal_reached).
+  // A train action: the session pauses exactly at this step (cmd::Train::until_step); the app can
+  // tell when the goal is met with train_goal_reached.
   std::optional<std::int64_t> train_until;
   // The step wants a memory task the session cannot run yet; the training run uses the generated
   // signal with the same cell, sizes and T meanwhile. Show it to the teacher.
@@ -44,7 +45,7 @@ StepPlan plan_step(const Lesson& lesson, int index, int from);
 
 // True once a train action's goal is met in `snapshot`: the command with sequence number
 // `after_sequence` (the plan's last command) has been applied and the run has reached `until_step`
-// or stopped on its own (finished, early stop, divergence). The app then sends cmd::PauseTraining.
+// or stopped on its own (finished, early stop, divergence).
 bool train_goal_reached(const Snapshot& snapshot, std::int64_t until_step, std::uint64_t after_sequence);
 
 // One line for the lesson panel: "Step 3 of 7".

@@ -1,6 +1,7 @@
 // What the UI asks the session to do. Commands go through a queue and are applied in order on the
 // worker thread; each gets a sequence number, and the snapshot says which one was applied last.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -28,7 +29,8 @@ struct Reseed { std::uint64_t seed = 1; };
 // Live training (issue 5). The run belongs to the worker; the panels see it through Snapshot::train.
 struct ConfigureTraining { TrainSettings settings; };  // validate, build the data and a fresh run at step 0
                                                        // (paused); an error keeps the current run
-struct Train {};            // start or resume (T); after finished/early stop: continue for more epochs
+struct Train { std::int64_t until_step = 0; };  // start or resume (T); until_step > 0: pause exactly
+                                                 // there (lessons: "train to step N")
 struct PauseTraining {};    // (Shift+T)
 struct ToggleTraining {};
 struct ResetTraining {};    // back to step 0 with the seed's initial weights (R): the same run again

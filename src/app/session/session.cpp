@@ -133,6 +133,7 @@ struct Session::Worker {
   Clock::time_point views_due{}, publish_due{}, rate_time{}, throttle_start{};
   std::int64_t rate_step = 0, throttle_step = 0;
   double steps_per_second = 0;
+  std::int64_t train_until = 0;               // > 0: pause exactly at this step (cmd::Train::until_step)
   double wall_seconds = 0;                    // in the running state, this run
   Clock::time_point running_since{};
 
@@ -341,7 +342,8 @@ struct Session::Worker {
       n = std::min(n, allowed);
       if (n <= 0) return false;
     }
-    if (run.train(n) > 0) ++model_version;
+    if (train_until > 0) n = std::min(n, train_until - run.trainer.step());  // an exact stop
+    if (n > 0 && run.train(n) > 0) ++model_version;
     const auto end = Clock::now();
     const double rate_dt = std::chrono::duration<double>(end - rate_time).count();
     if (rate_dt >= 0.5) {
@@ -351,6 +353,10 @@ struct Session::Worker {
     }
     if (run.trainer.done()) {
       stop_training(run.end_state());
+      return true;
+    }
+    if (train_until > 0 && run.trainer.step() >= train_until) {
+      on(cmd::PauseTraining{});  // refreshes the views at exactly that step
       return true;
     }
     if (run.at_decay_keep() || end >= views_due) refresh_views();
@@ -383,8 +389,13 @@ struct Session::Worker {
       say(train_error, true);
     }
   }
-  void on(const cmd::Train&) {
+  void on(const cmd::Train& c) {
     if (comparing()) return compare_train();
+    if (c.until_step > 0 && c.until_step <= run.trainer.step()) {
+      say("the run is already at step " + std::to_string(run.trainer.step()), false);
+      return;
+    }
+    train_until = c.until_step;
     switch (run.state) {
       case TrainState::running: return;
       case TrainState::diverged:
@@ -409,6 +420,7 @@ struct Session::Worker {
   }
   void on(const cmd::PauseTraining&) {
     if (comparing()) return compare_pause();
+    train_until = 0;
     if (!training()) return;
     leave_running(TrainState::paused);
     steps_per_second = 0;
@@ -421,6 +433,7 @@ struct Session::Worker {
   }
   void on(const cmd::ResetTraining&) {
     if (comparing()) return compare_reset();
+    train_until = 0;
     run.trainer.reset();
     restart_records();
     say("training reset to step 0 (seed " + std::to_string(train_settings.trainer.seed) + ")", false);
