@@ -7,3 +7,8 @@ endif()
 
 unrolled_add_suite(lesson_tests SOURCES app/test_lessons.cpp LIBS unrolled_lessons LABELS sanitize)
 target_compile_definitions(lesson_tests PRIVATE UNROLLED_LESSON_DIR="${PROJECT_SOURCE_DIR}/assets/lessons")
+# Sanitizer and Debug trees run Eigen many times slower: there the walk-through covers the small fixture
+# lesson only (the plan-to-session path), and leaves the six shipped lessons' training to Release.
+if(UNROLLED_SANITIZE OR CMAKE_BUILD_TYPE STREQUAL "Debug")
+  target_compile_definitions(lesson_tests PRIVATE UNROLLED_SHORT_TRAINING)
+endif()
