@@ -24,6 +24,7 @@ struct ModelConfig {
   int hidden_size = 8;  // H
   int num_layers = 1;   // L
   int output_size = 1;  // O
+  bool operator==(const ModelConfig&) const = default;
 };
 
 int gate_count(CellKind cell);  // G

@@ -48,6 +48,7 @@ struct SeriesSplit {
   double val_fraction = 0.2;  // chronological: the last fraction of the series is validation
   int steps = 32;             // T
   LossMode loss = LossMode::last;
+  bool operator==(const SeriesSplit&) const = default;
 };
 
 inline constexpr double max_val_fraction = 0.9;

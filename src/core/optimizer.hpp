@@ -21,6 +21,7 @@ struct OptimizerConfig {
   bool nesterov = false;
   // Adam
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  bool operator==(const OptimizerConfig&) const = default;
 };
 
 const char* optimizer_name(OptimizerKind kind);  // "sgd", "adam"

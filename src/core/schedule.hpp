@@ -21,6 +21,7 @@ struct ScheduleConfig {
   int patience = 3;         // plateau: epochs without improvement tolerated
   double threshold = 1e-4;  // plateau: relative improvement that counts
   double min_lr = 0.0;      // plateau: floor
+  bool operator==(const ScheduleConfig&) const = default;
 };
 
 const char* schedule_name(ScheduleKind kind);  // "constant", "step", "plateau"

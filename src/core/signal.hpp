@@ -24,6 +24,7 @@ struct Wave {
   double frequency = 0.02;  // cycles per sample
   double amplitude = 1.0;
   double phase = 0.0;       // radians
+  bool operator==(const Wave&) const = default;
 };
 
 struct SignalConfig {
@@ -36,6 +37,7 @@ struct SignalConfig {
   double noise = 0.0;    // σ of the Gaussian noise
   int length = 1000;     // N
   std::uint64_t seed = 1;  // noise only; the clean signal does not depend on it
+  bool operator==(const SignalConfig&) const = default;
 };
 
 const char* wave_shape_name(WaveShape shape);  // "sine", "square", "sawtooth"

@@ -38,6 +38,7 @@ struct TrainerConfig {
   // above max_loss (the data are normalised to variance 1, so 1e6 means predictions a thousand
   // standard deviations off: an explosion, not learning). 0 = only NaN and Inf.
   double max_loss = 1e6;
+  bool operator==(const TrainerConfig&) const = default;
 };
 
 std::string validate_trainer(const TrainerConfig& config);  // empty when usable (model sizes aside)

@@ -245,6 +245,10 @@ struct Session::Worker {
     following = false;
     SceneSettings next = settings;
     next.seed = c.seed;
+    rebuild_seeded(next);
+  }
+  // The explorer's scene from seeded weights (no model file); an error keeps the scene, with a message.
+  void rebuild_seeded(SceneSettings next) {
     next.model_path.clear();
     file_model.reset();
     try {
@@ -459,14 +463,7 @@ struct Session::Worker {
     if (following) {
       refresh_training_scene();
     } else {
-      SceneSettings back = settings;
-      back.model_path.clear();
-      file_model.reset();
-      try {
-        rebuild(back);
-      } catch (const std::exception& e) {
-        say(e.what(), true);
-      }
+      rebuild_seeded(settings);
     }
   }
   nlohmann::json run_result() {

@@ -86,15 +86,6 @@ std::vector<io::Setting> train_setting_entries(const TrainSettings& s) {
   return e;
 }
 
-bool operator==(const TrainSettings& a, const TrainSettings& b) {
-  const auto ea = train_setting_entries(a), eb = train_setting_entries(b);
-  if (ea.size() != eb.size()) return false;
-  for (std::size_t i = 0; i < ea.size(); ++i)
-    if (ea[i].key != eb[i].key || ea[i].text != eb[i].text) return false;
-  return a.csv_column == b.csv_column && a.trainer.optimizer.dampening == b.trainer.optimizer.dampening &&
-         a.trainer.optimizer.eps == b.trainer.optimizer.eps && a.trainer.schedule.threshold == b.trainer.schedule.threshold;
-}
-
 std::string validate_train_settings(const TrainSettings& s) {
   const TrainerConfig& t = s.trainer;
   if (t.model.hidden_size < 1 || t.model.hidden_size > max_train_hidden)

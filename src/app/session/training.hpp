@@ -39,8 +39,8 @@ struct TrainSettings {
   std::string csv_column = "0";  // header name or 0-based index
   SeriesSplit split;             // T, loss (last|all), validation fraction
   TrainSettings();
+  bool operator==(const TrainSettings&) const = default;
 };
-bool operator==(const TrainSettings& a, const TrainSettings& b);
 
 // Empty when the settings can train; otherwise one sentence naming the field and its allowed range
 // (the same checks as unrolled-cli train: validate_config, validate_optimizer, validate_schedule,
