@@ -187,14 +187,7 @@ int main(int argc, char** argv) {
     HandleKeys(*snap, ui, commands);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const Rect area{vp->Pos.x, vp->Pos.y + menu_h, vp->Size.x, vp->Size.y - menu_h};
-    if (ui.workspace == Workspace::train) {
-      const TrainVisibility shown{ui.show_train_panel, ui.show_curves, ui.show_forecast, ui.show_decay};
-      DrawTrainPanels(*snap, ui, commands, compute_train_layout(area, shown, ImGui::GetFontSize()));
-    } else {
-      const PanelVisibility shown{ui.show_controls, ui.show_unrolled, ui.show_inspector,
-                                  ui.show_states,   ui.show_gates,    ui.show_traces, unrolled_rows(*snap->scene)};
-      DrawPanels(*snap, ui, commands, compute_layout(area, shown, ImGui::GetFontSize()));
-    }
+    DrawWorkspace(*snap, ui, commands, area);
     Dialogs(*snap, ui, commands);
     ImGui::Render();
 

@@ -124,17 +124,28 @@ void SaveModelDialog(UiState& ui) {
 }
 
 // Workspace switch in the menu bar, drawn like tabs.
+struct WorkspaceInfo {
+  Workspace w;
+  const char* tab;
+  const char* menu;
+  const char* tip;
+};
+constexpr WorkspaceInfo workspaces[workspace_count] = {
+    {Workspace::step, " Step ", "Step workspace", "Step through one sequence, forward and backward"},
+    {Workspace::train, " Train ", "Train workspace", "Train the sine-wave forecaster and watch it learn"},
+    {Workspace::compare, " Compare ", "Compare workspace", "Train RNN, LSTM and GRU side by side on the same data"},
+    {Workspace::lab, " Gradient lab ", "Gradient lab", "The vanilla RNN's gradient: vanishing and exploding with the spectral radius"},
+};
+
 void WorkspaceTabs(UiState& ui) {
   const float fs = ImGui::GetFontSize();
   ImGui::SameLine(0, fs * 1.5f);
-  for (auto [w, name] : {std::pair{Workspace::step, " Step "}, std::pair{Workspace::train, " Train "}}) {
-    const bool on = ui.workspace == w;
+  for (const WorkspaceInfo& info : workspaces) {
+    const bool on = ui.workspace == info.w;
     ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.20f, 0.36f, 0.58f, 1.0f));
-    if (ImGui::Selectable(name, on, 0, ImVec2(ImGui::CalcTextSize(name).x, 0))) ui.workspace = w;
+    if (ImGui::Selectable(info.tab, on, 0, ImVec2(ImGui::CalcTextSize(info.tab).x, 0))) ui.workspace = info.w;
     ImGui::PopStyleColor();
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip(w == Workspace::step ? "Step through one sequence, forward and backward"
-                                             : "Train the sine-wave forecaster and watch it learn");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", info.tip);
   }
 }
 
@@ -181,8 +192,8 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
-    if (ImGui::MenuItem("Step workspace", nullptr, ui.workspace == Workspace::step)) ui.workspace = Workspace::step;
-    if (ImGui::MenuItem("Train workspace", nullptr, ui.workspace == Workspace::train)) ui.workspace = Workspace::train;
+    for (const WorkspaceInfo& info : workspaces)
+      if (ImGui::MenuItem(info.menu, nullptr, ui.workspace == info.w)) ui.workspace = info.w;
     ImGui::Separator();
     if (ui.workspace == Workspace::step) {
       ImGui::MenuItem("Controls", nullptr, &ui.show_controls);
@@ -191,7 +202,7 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
       ImGui::MenuItem("State heatmaps", nullptr, &ui.show_states);
       ImGui::MenuItem("Gate heatmaps", nullptr, &ui.show_gates);
       ImGui::MenuItem("Unit traces", nullptr, &ui.show_traces);
-    } else {
+    } else if (ui.workspace == Workspace::train) {
       ImGui::MenuItem("Training settings", nullptr, &ui.show_train_panel);
       ImGui::MenuItem("Training curves", nullptr, &ui.show_curves);
       ImGui::MenuItem("Forecast", nullptr, &ui.show_forecast);
@@ -453,6 +464,25 @@ void DrawTrainPanels(const Snapshot& snap, UiState& ui, CommandList& out, const 
       }
     }
     ImGui::End();
+  }
+}
+
+void DrawWorkspace(const Snapshot& snap, UiState& ui, CommandList& out, Rect area) {
+  const float fs = ImGui::GetFontSize();
+  switch (ui.workspace) {
+    case Workspace::train: {
+      const TrainVisibility shown{ui.show_train_panel, ui.show_curves, ui.show_forecast, ui.show_decay};
+      DrawTrainPanels(snap, ui, out, compute_train_layout(area, shown, fs));
+      return;
+    }
+    case Workspace::compare:  // not built yet: the Step workspace stands in
+    case Workspace::lab:
+    case Workspace::step: {
+      const PanelVisibility shown{ui.show_controls, ui.show_unrolled, ui.show_inspector,
+                                  ui.show_states,   ui.show_gates,    ui.show_traces, unrolled_rows(*snap.scene)};
+      DrawPanels(snap, ui, out, compute_layout(area, shown, fs));
+      return;
+    }
   }
 }
 

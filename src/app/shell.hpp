@@ -33,5 +33,7 @@ void Dialogs(const Snapshot& snap, UiState& ui, CommandList& out);
 void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layout& layout);
 // The Train workspace: training panel, curves, forecast, gradient decay and the status line.
 void DrawTrainPanels(const Snapshot& snap, UiState& ui, CommandList& out, const TrainLayout& layout);
+// The current workspace's tiles in `area` (below the menu bar): lays them out and draws them.
+void DrawWorkspace(const Snapshot& snap, UiState& ui, CommandList& out, Rect area);
 
 }  // namespace unrolled::app

@@ -13,8 +13,10 @@
 
 namespace unrolled::app {
 
-// The two workspaces: stepping through one sequence (Step), and training the forecaster (Train).
-enum class Workspace { step, train };
+// The workspaces: stepping through one sequence (Step), training the forecaster (Train), cells trained
+// side by side (Compare), and the vanilla RNN's gradient lab (Lab).
+enum class Workspace { step, train, compare, lab };
+inline constexpr int workspace_count = 4;
 // What the training curves use as their x axis.
 enum class CurveAxis { step, epoch, time };
 
@@ -32,6 +34,11 @@ struct FileDialogState {
 
 struct UiState {
   Workspace workspace = Workspace::step;
+
+  // The open lesson (panels/lesson): its id ("" = none) and the step shown (0-based). Kept true by the
+  // lesson panel; the session file saves and restores them.
+  std::string lesson_id;
+  int lesson_step = 0;
 
   // View menu
   bool show_controls = true, show_unrolled = true, show_inspector = true;
