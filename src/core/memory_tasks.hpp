@@ -40,6 +40,7 @@ struct MemoryTaskConfig {
   int train_windows = 2000;   // W
   int val_windows = 400;      // V
   std::uint64_t seed = 1;     // the windows; the trainer's seed (weights, shuffling) is separate
+  bool operator==(const MemoryTaskConfig&) const = default;
 };
 
 const char* memory_task_name(MemoryTask task);  // "copy", "adding"

@@ -1,6 +1,7 @@
 #include "core/optimizer.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace unrolled {
 
@@ -24,6 +25,30 @@ std::string validate_optimizer(const OptimizerConfig& c) {
   if (!finite(c.beta2) || c.beta2 < 0 || c.beta2 >= 1) return "beta2 must be in [0, 1)";
   if (!finite(c.eps) || c.eps <= 0) return "eps must be positive";
   return {};
+}
+
+template <class T>
+std::string check_optimizer_state(const OptimizerConfig& c, const OptimizerState<T>& s, std::size_t n) {
+  if (s.steps < 0) return "optimizer steps must be 0 or more, got " + std::to_string(s.steps);
+  auto sized = [n](const Buffer<T>& b) { return b.empty() || b.size() == n; };
+  if (!sized(s.m) || !sized(s.v))
+    return "optimizer buffers hold " + std::to_string(s.m.size()) + " and " + std::to_string(s.v.size()) +
+           " values; the model has " + std::to_string(n) + " parameters";
+  if (c.kind == OptimizerKind::sgd && !s.v.empty()) return "SGD keeps no second moment (v must be empty)";
+  if (c.kind == OptimizerKind::adam && s.m.size() != s.v.size())
+    return "Adam's moments m and v must both be empty or both hold every parameter";
+  if (c.kind == OptimizerKind::adam && s.steps > 0 && s.m.empty()) return "Adam has taken steps but has no moments";
+  for (const Buffer<T>* b : {&s.m, &s.v})
+    for (T x : *b)
+      if (!std::isfinite(x)) return "optimizer buffers must be finite";
+  return {};
+}
+
+template <class T> void Optimizer<T>::set_state(const OptimizerState<T>& s, std::size_t parameters) {
+  if (std::string why = check_optimizer_state(config_, s, parameters); !why.empty()) throw std::invalid_argument(why);
+  steps_ = s.steps;
+  m_ = s.m;
+  v_ = s.v;
 }
 
 template <class T> void Optimizer<T>::reset() {
@@ -86,6 +111,8 @@ template <class T> T clip_grad_norm(Buffer<T>& grads, T max_norm) {
   return norm;
 }
 
+template std::string check_optimizer_state<float>(const OptimizerConfig&, const OptimizerState<float>&, std::size_t);
+template std::string check_optimizer_state<double>(const OptimizerConfig&, const OptimizerState<double>&, std::size_t);
 template class Optimizer<float>;
 template class Optimizer<double>;
 template float global_norm<float>(const Buffer<float>&);

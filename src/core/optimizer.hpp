@@ -28,6 +28,18 @@ const char* optimizer_name(OptimizerKind kind);  // "sgd", "adam"
 bool parse_optimizer(const std::string& text, OptimizerKind& out);
 std::string validate_optimizer(const OptimizerConfig& config);  // empty when usable
 
+// What an optimizer has accumulated: saved with a run so that it continues exactly.
+template <class T> struct OptimizerState {
+  std::int64_t steps = 0;  // updates so far (Adam's bias correction)
+  Buffer<T> m;             // [P] SGD momentum or Adam's first moment; empty before the first step
+                           // (and always for SGD without momentum)
+  Buffer<T> v;             // [P] Adam's second moment; empty before the first step and for SGD
+};
+
+// Empty when `state` fits an optimizer of `config` over `parameters` values, else what does not.
+template <class T>
+std::string check_optimizer_state(const OptimizerConfig& config, const OptimizerState<T>& state, std::size_t parameters);
+
 template <class T> class Optimizer {
  public:
   Optimizer() = default;
@@ -38,6 +50,9 @@ template <class T> class Optimizer {
   // One update of params from grads (same length). Allocates only on the first call.
   void step(Buffer<T>& params, const Buffer<T>& grads);
   void reset();
+  OptimizerState<T> state() const { return {steps_, m_, v_}; }
+  // Throws std::invalid_argument (check_optimizer_state's reason) when it does not fit.
+  void set_state(const OptimizerState<T>& state, std::size_t parameters);
 
  private:
   OptimizerConfig config_;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace unrolled {
 
@@ -31,6 +32,16 @@ std::string validate_schedule(const ScheduleConfig& c) {
     return "schedule threshold must be in [0, 1)";
   if (!std::isfinite(c.min_lr) || c.min_lr < 0) return "minimum learning rate must be 0 or more";
   return {};
+}
+
+void LrSchedule::set_state(const LrScheduleState& s) {
+  if (!std::isfinite(s.lr) || s.lr <= 0) throw std::invalid_argument("schedule: the learning rate must be positive");
+  if (s.epochs < 0 || s.bad_epochs < 0) throw std::invalid_argument("schedule: epoch counts must be 0 or more");
+  if (std::isnan(s.best)) throw std::invalid_argument("schedule: the best loss must be a number");
+  lr_ = s.lr;
+  epochs_ = s.epochs;
+  best_ = s.best;
+  bad_epochs_ = s.bad_epochs;
 }
 
 double LrSchedule::on_epoch_end(double val_loss) {

@@ -28,6 +28,14 @@ const char* schedule_name(ScheduleKind kind);  // "constant", "step", "plateau"
 bool parse_schedule(std::string_view text, ScheduleKind& out);
 std::string validate_schedule(const ScheduleConfig& config);  // empty when usable
 
+// Where a schedule is: saved with a run so that it continues exactly.
+struct LrScheduleState {
+  double lr = 1e-2;
+  int epochs = 0;                                         // epochs seen
+  double best = std::numeric_limits<double>::infinity();  // plateau: best validation loss so far
+  int bad_epochs = 0;                                     // plateau: epochs since it improved
+};
+
 class LrSchedule {
  public:
   LrSchedule() = default;
@@ -36,6 +44,9 @@ class LrSchedule {
   // Call after each epoch with its validation loss; returns the learning rate for the next epoch.
   double on_epoch_end(double val_loss);
   void reset() { *this = LrSchedule(config_, base_); }
+  LrScheduleState state() const { return {lr_, epochs_, best_, bad_epochs_}; }
+  // Throws std::invalid_argument when the numbers cannot be a schedule's (lr not positive, counts < 0).
+  void set_state(const LrScheduleState& state);
 
  private:
   ScheduleConfig config_;

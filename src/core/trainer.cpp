@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 
@@ -83,6 +84,98 @@ void Trainer::reset() {
   TrainListener* listener = listener_;
   *this = Trainer(data_, config_);
   listener_ = listener;
+}
+
+TrainerState Trainer::state() const {
+  TrainerState s;
+  s.status = status_;
+  s.step = step_;
+  s.epoch = epoch_;
+  s.batch_in_epoch = batch_in_epoch_;
+  s.epoch_loss_sum = epoch_loss_sum_;
+  s.seconds = seconds_;
+  s.best_val = best_val_;
+  s.best_epoch = best_epoch_;
+  s.bad_epochs = bad_epochs_;
+  s.last_epoch = last_epoch_;
+  s.divergence = divergence_;
+  s.stop_message = stop_message_;
+  s.params = model_.params;
+  s.last_good = last_good_;
+  s.best_params = best_params_;
+  s.optimizer = optimizer_.state();
+  s.schedule = schedule_.state();
+  std::ostringstream rng;
+  rng << rng_;
+  s.rng = rng.str();
+  s.order = order_;
+  return s;
+}
+
+void Trainer::restore(const TrainerState& s) {
+  if (!data_) throw std::invalid_argument("trainer: no data to continue on");
+  const std::size_t P = model_.params.size();
+  const auto fail = [](const std::string& why) { throw std::invalid_argument(why); };
+  const auto check_weights = [&](const Buffer<float>& b, const char* name) {
+    if (b.size() != P)
+      fail(std::string(name) + ": " + std::to_string(b.size()) + " values, the model has " + std::to_string(P) +
+           " parameters");
+    for (float x : b)
+      if (!std::isfinite(x)) fail(std::string(name) + ": every value must be finite");
+  };
+  check_weights(s.params, "params");
+  check_weights(s.last_good, "last_good");
+  check_weights(s.best_params, "best_params");
+  if (s.step < 0) fail("step must be 0 or more");
+  if (s.epoch < 0 || s.epoch > config_.epochs)
+    fail("epoch " + std::to_string(s.epoch) + " is outside 0…" + std::to_string(config_.epochs));
+  if (s.batch_in_epoch < 0 || s.batch_in_epoch >= steps_per_epoch_)
+    fail("batch_in_epoch " + std::to_string(s.batch_in_epoch) + " is outside 0…" + std::to_string(steps_per_epoch_ - 1));
+  if (s.status != TrainStatus::diverged &&
+      s.step != static_cast<std::int64_t>(s.epoch) * steps_per_epoch_ + s.batch_in_epoch)
+    fail("step " + std::to_string(s.step) + " does not match epoch " + std::to_string(s.epoch) + " × " +
+         std::to_string(steps_per_epoch_) + " steps + " + std::to_string(s.batch_in_epoch));
+  if (s.best_epoch < 0 || s.best_epoch > s.epoch || s.bad_epochs < 0) fail("best_epoch or bad_epochs out of range");
+  if (std::isnan(s.best_val) || !std::isfinite(s.seconds) || s.seconds < 0 || !std::isfinite(s.epoch_loss_sum))
+    fail("best_val, seconds and epoch_loss_sum must be numbers (seconds ≥ 0)");
+  if (s.order.size() != order_.size())
+    fail("order: " + std::to_string(s.order.size()) + " windows, the data has " + std::to_string(order_.size()));
+  if (s.batch_in_epoch > 0) {  // mid-epoch the order is read (at an epoch's start it is drawn afresh)
+    std::vector<char> seen(order_.size(), 0);
+    for (int i : s.order) {
+      if (i < 0 || static_cast<std::size_t>(i) >= order_.size() || seen[static_cast<std::size_t>(i)])
+        fail("order is not a permutation of the training windows 0…" + std::to_string(order_.size() - 1));
+      seen[static_cast<std::size_t>(i)] = 1;
+    }
+  }
+  std::mt19937_64 rng;
+  std::istringstream in(s.rng);
+  in >> rng;
+  if (!in) fail("rng: not the text of a std::mt19937_64 state");
+  Optimizer<float> optimizer(config_.optimizer);
+  optimizer.set_state(s.optimizer, P);  // throws with its reason
+  LrSchedule schedule(config_.schedule, config_.optimizer.lr);
+  schedule.set_state(s.schedule);
+  // Every check passed: nothing below can fail.
+  status_ = s.status;
+  step_ = s.step;
+  epoch_ = s.epoch;
+  batch_in_epoch_ = s.batch_in_epoch;
+  epoch_loss_sum_ = s.epoch_loss_sum;
+  seconds_ = s.seconds;
+  best_val_ = s.best_val;
+  best_epoch_ = s.best_epoch;
+  bad_epochs_ = s.bad_epochs;
+  last_epoch_ = s.last_epoch;
+  divergence_ = s.divergence;
+  stop_message_ = s.stop_message;
+  std::copy(s.params.begin(), s.params.end(), model_.params.begin());
+  std::copy(s.last_good.begin(), s.last_good.end(), last_good_.begin());
+  std::copy(s.best_params.begin(), s.best_params.end(), best_params_.begin());
+  optimizer_ = std::move(optimizer);
+  schedule_ = schedule;
+  rng_ = rng;
+  order_ = s.order;
 }
 
 int Trainer::train_steps(int n) {

@@ -12,6 +12,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <random>
 #include <string>
@@ -96,6 +97,31 @@ class TrainListener {
   virtual void on_done(const TrainSummary&) {}
 };
 
+// Everything a run needs to continue exactly where it stopped, apart from its data set and
+// configuration: a Trainer built from the same two and restore()d continues bit for bit (the app's
+// session file saves this). P parameters, W training windows.
+struct TrainerState {
+  TrainStatus status = TrainStatus::running;
+  std::int64_t step = 0;
+  int epoch = 0;                 // completed
+  int batch_in_epoch = 0;        // steps done in the current epoch
+  double epoch_loss_sum = 0;     // of the current epoch's mini-batch losses
+  double seconds = 0;
+  double best_val = std::numeric_limits<double>::infinity();  // +inf until the first epoch ends
+  int best_epoch = 0;
+  int bad_epochs = 0;            // early stopping: epochs since the best
+  EpochMetrics last_epoch;
+  Divergence divergence;
+  std::string stop_message;
+  Buffer<float> params;          // [P] the weights
+  Buffer<float> last_good;       // [P] the weights the last step started from
+  Buffer<float> best_params;     // [P] the weights at the best validation MSE
+  OptimizerState<float> optimizer;
+  LrScheduleState schedule;
+  std::string rng;               // the shuffling generator, in std::mt19937_64's standard text form
+  std::vector<int> order;        // [W] the current epoch's permutation of the training windows
+};
+
 struct EvalResult {
   double mse = 0, mae = 0;  // normalised units; NaN when the split is empty
   int windows = 0;
@@ -116,6 +142,12 @@ class Trainer {
   TrainSummary run();
   // Back to step 0 with freshly initialised weights (same seed, same run again).
   void reset();
+  // The run so far, to continue it later (see TrainerState).
+  TrainerState state() const;
+  // Continues from `state`. Throws std::invalid_argument naming the field when it cannot belong to
+  // this trainer's model and data (a buffer of the wrong size, a non-finite weight, an order that is
+  // not a permutation of the training windows, counts out of range); the trainer is then unchanged.
+  void restore(const TrainerState& state);
 
   bool done() const { return status_ != TrainStatus::running; }
   TrainStatus status() const { return status_; }
