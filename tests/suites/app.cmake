@@ -7,7 +7,7 @@ if(NOT TARGET unrolled_plot_math)
   add_subdirectory(${PROJECT_SOURCE_DIR}/src/app/plot ${PROJECT_BINARY_DIR}/src/app/plot)
 endif()
 
-unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.cpp app/test_compare.cpp LIBS unrolled_session LABELS threaded)
+unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.cpp app/test_compare.cpp app/test_lab.cpp LIBS unrolled_session LABELS threaded)
 unrolled_add_suite(plot_tests SOURCES app/test_plot.cpp LIBS unrolled_plot_math LABELS sanitize)
 if(TARGET unrolled_app_logic)
   unrolled_add_suite(app_logic_tests SOURCES app/test_app_logic.cpp LIBS unrolled_app_logic LABELS sanitize)

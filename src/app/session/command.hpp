@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "app/session/lab.hpp"
 #include "app/session/snapshot.hpp"
 #include "app/session/training.hpp"
 
@@ -47,6 +48,13 @@ struct ExportForecast { std::string path; };  // t,truth,one_step,rollout
 // set, SetForecast on every run, and ConfigureTraining rebuilds the set from the new settings.
 struct StartCompare { std::vector<CellKind> cells; };  // 2 or 3 distinct cells
 struct StopCompare {};
+
+// The gradient lab (Snapshot::lab), separate from the training run.
+struct ConfigureLab { LabSettings settings; };  // validate, rescale W_hh, recompute the decay, both runs
+                                                // back to step 0; an error keeps the lab as it was
+struct LabTrain {};   // train the clipped and the unclipped run together (from step 0 again once both ended)
+struct LabPause {};
+struct LabReset {};   // both runs back to step 0 from the same initial weights
 }  // namespace cmd
 
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepForward, cmd::StepBack,
@@ -54,6 +62,7 @@ using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepFo
                              cmd::Configure, cmd::LoadModel, cmd::Reseed, cmd::ConfigureTraining, cmd::Train,
                              cmd::PauseTraining, cmd::ToggleTraining, cmd::ResetTraining, cmd::SetTrainSpeed,
                              cmd::SetForecast, cmd::SetWindow, cmd::Follow, cmd::SaveModel, cmd::ExportCurves,
-                             cmd::ExportForecast, cmd::StartCompare, cmd::StopCompare>;
+                             cmd::ExportForecast, cmd::StartCompare, cmd::StopCompare, cmd::ConfigureLab,
+                             cmd::LabTrain, cmd::LabPause, cmd::LabReset>;
 
 }  // namespace unrolled::app

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "app/session/lab.hpp"
 #include "app/session/scene.hpp"
 #include "app/session/training.hpp"
 #include "core/forecast.hpp"
@@ -368,7 +369,7 @@ struct Session::Worker {
   }
   // When the worker should wake up next for training (throttled runs sleep between steps).
   Clock::time_point next_train_time(Clock::time_point now) const {
-    if (compare_training()) return now;  // the compare set trains at full speed
+    if (compare_training() || lab.running()) return now;  // the compare set and the lab train at full speed
     if (!training()) return Clock::time_point::max();
     if (max_steps_per_second <= 0) return now;
     const double due = static_cast<double>(run.trainer.step() - throttle_step + 1) / max_steps_per_second;
@@ -503,6 +504,32 @@ struct Session::Worker {
     } catch (const std::exception& e) {
       say(std::string("could not export the forecast: ") + e.what(), true);
     }
+  }
+
+  // ---- gradient lab (session/lab.hpp) ----------------------------------------------------------------
+  Lab lab;
+
+  void on(const cmd::ConfigureLab& c) {
+    try {
+      lab.configure(c.settings);
+      std::ostringstream m;
+      m << "gradient lab: W_hh rescaled from ρ = " << lab.view()->decay.radius_before << " to ρ = "
+        << lab.view()->decay.measured_rho;
+      say(m.str(), false);
+    } catch (const std::exception& e) {
+      say(std::string("gradient lab: ") + e.what(), true);
+    }
+  }
+  void on(const cmd::LabTrain&) { say(lab.train(), false); }
+  void on(const cmd::LabPause&) { say(lab.pause(), false); }
+  void on(const cmd::LabReset&) { say(lab.reset(), false); }
+  // One slice of the lab's two runs (about 10 ms); true when there is something new to publish.
+  bool lab_slice() {
+    std::string note;
+    bool error = false;
+    const bool changed = lab.slice(0.010, note, error);
+    if (!note.empty()) say(note, error);
+    return changed;
   }
 
   // ---- compare mode ---------------------------------------------------------------------------------
@@ -702,6 +729,7 @@ struct Session::Worker {
     s->speed = speed;
     s->train = train_view();
     s->train_steps = s->train->step;
+    s->lab = lab.view();
     s->message = message;
     s->message_is_error = message_is_error;
     s->message_id = message_id;
@@ -801,8 +829,9 @@ void Session::run(bool background) {
     // While training, publish at most every 33 ms: the UI draws at 60 fps and copies nothing.
     const auto now = Clock::now();
     const bool trained_main = w.train_slice(now);
-    const bool trained = w.compare_slice() || trained_main;
-    if (changed || (trained && (now >= w.publish_due || !(w.training() || w.compare_training())))) {
+    const bool trained_lab = w.lab_slice();
+    const bool trained = w.compare_slice() || trained_main || trained_lab;
+    if (changed || (trained && (now >= w.publish_due || !(w.training() || w.compare_training() || w.lab.running())))) {
       publish(w.snapshot());
       w.publish_due = now + std::chrono::milliseconds(33);
     }

@@ -16,6 +16,7 @@
 namespace unrolled::app {
 
 struct TrainView;  // session/training.hpp
+struct LabView;    // session/lab.hpp
 
 enum class SignalKind { sine, square, noise, step, csv };
 enum class Pass { forward, backward };
@@ -28,6 +29,7 @@ inline constexpr int min_layers = 1, max_app_layers = 3;
 inline constexpr int min_steps = 2, max_steps = 256;
 inline constexpr double min_weight_scale = 0.05, max_weight_scale = 8.0;
 inline constexpr double min_speed = 0.25, max_speed = 60.0;  // steps per second
+inline constexpr double min_lab_rho = 0.1, max_lab_rho = 3.0;  // the gradient lab's spectral radius ρ
 
 // What the learner chose. The session turns it into a Scene.
 struct SceneSettings {
@@ -100,6 +102,7 @@ struct Snapshot {
   double speed = 4.0;          // steps per second
   long long train_steps = 0;   // the training run's step (== train->step)
   std::shared_ptr<const TrainView> train;  // the training run (never null)
+  std::shared_ptr<const LabView> lab;      // the gradient lab (never null)
   std::string message;         // last status or error, shown in the UI
   bool message_is_error = false;
   std::uint64_t message_id = 0;  // changes when a new message arrives

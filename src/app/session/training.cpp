@@ -267,37 +267,44 @@ ForecastView compute_forecast(const Trainer& trainer, const SeriesDataset& data,
   return f;
 }
 
-DecayCurve compute_decay(const Trainer& trainer, int windows) {
-  const Dataset& data = trainer.data();
+template <class T> std::vector<std::vector<double>> decay_norms(const Model<T>& m, const Dataset& data, int windows) {
   const Split split = data.count(Split::validation) > 0 ? Split::validation : Split::train;
   const int available = data.count(split);
   const int B = std::clamp(windows, 1, std::max(available, 1));
-  const int T = data.steps(), I = data.input_size(), O = data.output_size();
-  DecayCurve d;
-  d.step = trainer.step();
-  const Model<float>& m = trainer.model();
+  const int steps = data.steps(), I = data.input_size(), O = data.output_size();
   const int L = m.config.num_layers;
-  d.layers.assign(static_cast<std::size_t>(L), std::vector<float>(static_cast<std::size_t>(T), 0.0f));
-  if (available == 0) return d;
+  std::vector<std::vector<double>> out(static_cast<std::size_t>(L), std::vector<double>(static_cast<std::size_t>(steps), 0.0));
+  if (available == 0) return out;
   std::vector<int> index(static_cast<std::size_t>(B));
   for (int b = 0; b < B; ++b) index[static_cast<std::size_t>(b)] = static_cast<int>((long long)b * available / B);
-  Mat<float> x(I, T * B), y(O, data.loss() == LossMode::last ? B : T * B);
-  data.fill(split, index.data(), B, x, y);
-  Trace<float> tr;
+  Mat<float> xf(I, steps * B), yf(O, data.loss() == LossMode::last ? B : steps * B);
+  data.fill(split, index.data(), B, xf, yf);
+  const Mat<T> x = xf.template cast<T>(), y = yf.template cast<T>();
+  Trace<T> tr;
   forward(m, x, B, tr);
-  Mat<float> dy;
+  Mat<T> dy;
   mse_loss(tr, y, data.loss(), &dy);
-  dy *= static_cast<float>(B);  // each window's own loss, not the batch mean
-  Gradients<float> g;
+  dy *= static_cast<T>(B);  // each window's own loss, not the batch mean
+  Gradients<T> g;
   backward(m, tr, dy, g);
   for (int k = 0; k < L; ++k) {
-    const Mat<float>& gh = g.grad_h[static_cast<std::size_t>(k)];
-    for (int t = 0; t < T; ++t) {
+    const Mat<T>& gh = g.grad_h[static_cast<std::size_t>(k)];
+    for (int t = 0; t < steps; ++t) {
       double sum = 0;
       for (int b = 0; b < B; ++b) sum += gh.col(static_cast<Eigen::Index>(t) * B + b).norm();
-      d.layers[static_cast<std::size_t>(k)][static_cast<std::size_t>(t)] = static_cast<float>(sum / B);
+      out[static_cast<std::size_t>(k)][static_cast<std::size_t>(t)] = sum / B;
     }
   }
+  return out;
+}
+template std::vector<std::vector<double>> decay_norms<float>(const Model<float>&, const Dataset&, int);
+template std::vector<std::vector<double>> decay_norms<double>(const Model<double>&, const Dataset&, int);
+
+DecayCurve compute_decay(const Trainer& trainer, int windows) {
+  DecayCurve d;
+  d.step = trainer.step();
+  for (const std::vector<double>& layer : decay_norms(trainer.model(), trainer.data(), windows))
+    d.layers.emplace_back(layer.begin(), layer.end());
   return d;
 }
 

@@ -128,6 +128,10 @@ inline constexpr std::size_t decay_keep = 6;
 ForecastView compute_forecast(const Trainer& trainer, const SeriesDataset& data, int rollout_from, int horizon);
 // Decay curves over up to `windows` validation windows (training windows when there are none).
 DecayCurve compute_decay(const Trainer& trainer, int windows = 32);
+// The same numbers for any model on any data, [L][T]: the mean over up to `windows` evenly spaced
+// validation windows (training windows when there are none) of ‖dL/dh_t‖ for each window's own loss.
+// In double for the gradient lab, whose exploding gradients leave float's range.
+template <class T> std::vector<std::vector<double>> decay_norms(const Model<T>& model, const Dataset& data, int windows);
 
 // The exports, in unrolled-cli train's column layouts:
 //   curves:   step,epoch,train_loss,val_loss,grad_norm,lr,seconds — one row per stored (decimated)
