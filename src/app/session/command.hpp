@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/session/lab.hpp"
+#include "app/session/session_file.hpp"
 #include "app/session/snapshot.hpp"
 #include "app/session/training.hpp"
 
@@ -49,6 +50,14 @@ struct ExportForecast { std::string path; };  // t,truth,one_step,rollout
 struct StartCompare { std::vector<CellKind> cells; };  // 2 or 3 distinct cells
 struct StopCompare {};
 
+// Session files (session_file.hpp). The worker writes its own state with the UI's choices `ui`
+// (atomic); an autosave creates the folder, says nothing when it works and names the file when not.
+struct SaveSession { std::string path; SessionUi ui; bool autosave = false; };
+// Reads and checks the whole file, then replaces the explorer and the training run (paused at the
+// saved step) and publishes the UI's part as Snapshot::restored_ui. Any error keeps the current
+// session and says FILE: PATH: reason; with set_aside_bad the file is then moved to FILE.bad.
+struct OpenSession { std::string path; bool set_aside_bad = false; };
+
 // The gradient lab (Snapshot::lab), separate from the training run.
 struct ConfigureLab { LabSettings settings; };  // validate, rescale W_hh, recompute the decay, both runs
                                                 // back to step 0; an error keeps the lab as it was
@@ -62,7 +71,7 @@ using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepFo
                              cmd::Configure, cmd::LoadModel, cmd::Reseed, cmd::ConfigureTraining, cmd::Train,
                              cmd::PauseTraining, cmd::ToggleTraining, cmd::ResetTraining, cmd::SetTrainSpeed,
                              cmd::SetForecast, cmd::SetWindow, cmd::Follow, cmd::SaveModel, cmd::ExportCurves,
-                             cmd::ExportForecast, cmd::StartCompare, cmd::StopCompare, cmd::ConfigureLab,
-                             cmd::LabTrain, cmd::LabPause, cmd::LabReset>;
+                             cmd::ExportForecast, cmd::StartCompare, cmd::StopCompare, cmd::SaveSession,
+                             cmd::OpenSession, cmd::ConfigureLab, cmd::LabTrain, cmd::LabPause, cmd::LabReset>;
 
 }  // namespace unrolled::app

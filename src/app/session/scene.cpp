@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <random>
 #include <sstream>
@@ -242,7 +243,7 @@ std::shared_ptr<const Scene> build_scene(const SceneSettings& settings_in, std::
   return scene;
 }
 
-std::shared_ptr<const Scene> build_training_scene(const Model<float>& model, const SeriesDataset& data, int window,
+std::shared_ptr<const Scene> build_training_scene(const Model<float>& model, const Dataset& data, int window,
                                                   const SceneSettings& settings, std::uint64_t id,
                                                   std::string source) {
   auto scene = std::make_shared<Scene>();
@@ -251,16 +252,29 @@ std::shared_ptr<const Scene> build_training_scene(const Model<float>& model, con
   s.settings = settings;
   s.source = std::move(source);
   s.follows_training = true;
-  const int T = data.steps(), S = data.split_index();
+  const int T = data.steps(), I = data.input_size(), O = data.output_size();
   const int W = data.count(Split::validation);
   const int k = std::clamp(window, 0, std::max(W - 1, 0));
-  // Validation window k: x = z[S−T+k … S+k−1], targets one sample later (dataset.hpp).
-  const std::vector<float>& z = data.series();
-  const int first = std::max(S - T + k, 0);
-  Mat<float> input(1, T), target_all(1, T);
-  for (int t = 0; t < T; ++t) {
-    input(0, t) = z[static_cast<std::size_t>(std::min(first + t, data.length() - 1))];
-    target_all(0, t) = z[static_cast<std::size_t>(std::min(first + t + 1, data.length() - 1))];
+  Mat<float> input(I, T), target_all(O, T);
+  if (const auto* series = dynamic_cast<const SeriesDataset*>(&data)) {
+    // Validation window k: x = z[S−T+k … S+k−1], targets one sample later (dataset.hpp), at every
+    // step even when only the last is scored: the views show what each step predicts.
+    const std::vector<float>& z = series->series();
+    const int first = std::max(series->split_index() - T + k, 0);
+    for (int t = 0; t < T; ++t) {
+      input(0, t) = z[static_cast<std::size_t>(std::min(first + t, series->length() - 1))];
+      target_all(0, t) = z[static_cast<std::size_t>(std::min(first + t + 1, series->length() - 1))];
+    }
+  } else if (W > 0) {
+    // Any other data set (a memory task) fills the window itself; with the loss on the last step only,
+    // the steps before T have no target (NaN: nothing to compare with).
+    Mat<float> y(O, data.loss() == LossMode::last ? 1 : T);
+    data.fill(Split::validation, &k, 1, input, y);
+    target_all.setConstant(std::numeric_limits<float>::quiet_NaN());
+    target_all.rightCols(y.cols()) = y;
+  } else {
+    input.setZero();
+    target_all.setZero();
   }
   fill_scene(s, model, input, target_all, data.loss());
   return scene;

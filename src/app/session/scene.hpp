@@ -30,8 +30,9 @@ std::shared_ptr<const Scene> build_scene(const SceneSettings& settings, std::uin
                                          const Model<float>* model = nullptr);
 
 // The stepping views of a training run: `model` over validation window `window` of `data` (clamped),
-// with the run's loss. settings and source only label the scene.
-std::shared_ptr<const Scene> build_training_scene(const Model<float>& model, const SeriesDataset& data, int window,
+// with the run's loss. A series shows the next sample as every step's target; a memory task scored on
+// the last step has targets at t = T only (NaN before). settings and source only label the scene.
+std::shared_ptr<const Scene> build_training_scene(const Model<float>& model, const Dataset& data, int window,
                                                   const SceneSettings& settings, std::uint64_t id,
                                                   std::string source);
 

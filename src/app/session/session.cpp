@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <system_error>
 #include <sstream>
 #include <type_traits>
 
@@ -13,6 +15,7 @@
 
 #include "app/session/lab.hpp"
 #include "app/session/scene.hpp"
+#include "app/session/session_file.hpp"
 #include "app/session/training.hpp"
 #include "core/forecast.hpp"
 #include "io/atomic_write.hpp"
@@ -40,24 +43,24 @@ struct Recorder final : TrainListener {
 // run and each run of a compare set are one of these, so the same code trains and refreshes both.
 // Not moved once started (the trainer reports to `recorder`): compare runs live behind unique_ptr.
 struct Run {
-  std::shared_ptr<const SeriesDataset> data;
+  std::shared_ptr<const Dataset> data;
+  std::shared_ptr<const SeriesDataset> series;       // data as a series (forecasts); null for a memory task
+  std::shared_ptr<const MemoryTaskDataset> memory;   // data as a memory task (task view); null for a series
   Trainer trainer;
   Recorder recorder;
   TrainState state = TrainState::idle;
   DecayView decay;
   std::int64_t next_decay_keep = 0;            // the next step whose decay curve is kept: 0, 10, 100, …
-  std::shared_ptr<const ForecastView> forecast;
+  std::shared_ptr<const ForecastView> forecast;      // never null; empty for a memory task
+  std::shared_ptr<const TaskView> task;              // a memory task's answers; null for a series
   std::shared_ptr<const DecayView> decay_pub;
   double seconds_per_step = 1e-3;              // running estimate, sizes the slices
 
   bool running() const { return state == TrainState::running; }
   // A fresh run at step 0 on `d`; throws std::invalid_argument naming the field and changes nothing.
-  void start(std::shared_ptr<const SeriesDataset> d, const TrainerConfig& config) {
+  void start(std::shared_ptr<const Dataset> d, const TrainerConfig& config) {
     Trainer fresh(d, config);
-    data = std::move(d);
-    trainer = std::move(fresh);
-    trainer.set_listener(&recorder);
-    clear();
+    adopt(std::move(d), std::move(fresh));
   }
   // Empty histories and decay snapshots, idle (after a new run or a reset).
   void clear() {
@@ -68,11 +71,18 @@ struct Run {
     state = TrainState::idle;
   }
   // rollout_from, horizon: 0 = from the split, over the validation part.
+  // A memory task has no series to forecast: its task view stands in.
   void refresh_forecast(int rollout_from, int horizon) {
-    const int from = rollout_from > 0 ? rollout_from : data->split_index();
-    const int k = horizon > 0 ? horizon : std::max(data->length() - data->split_index(), 1);
-    forecast = std::make_shared<const ForecastView>(compute_forecast(trainer, *data, from, k));
+    if (!series) {
+      if (!forecast) forecast = std::make_shared<const ForecastView>();
+      if (memory) task = std::make_shared<const TaskView>(compute_task_view(trainer, *memory));
+      return;
+    }
+    const int from = rollout_from > 0 ? rollout_from : series->split_index();
+    const int k = horizon > 0 ? horizon : std::max(series->length() - series->split_index(), 1);
+    forecast = std::make_shared<const ForecastView>(compute_forecast(trainer, *series, from, k));
   }
+  int series_length() const { return series ? series->length() : 0; }
   void refresh_decay() {
     decay.current = compute_decay(trainer);
     if (trainer.step() >= next_decay_keep) {
@@ -94,6 +104,16 @@ struct Run {
     return ran;
   }
   bool at_decay_keep() const { return trainer.step() == next_decay_keep; }
+  // Takes over a trainer on the data set `d` (fresh, or restored from a session file), with empty
+  // histories.
+  void adopt(std::shared_ptr<const Dataset> d, Trainer restored) {
+    data = std::move(d);
+    series = std::dynamic_pointer_cast<const SeriesDataset>(data);
+    memory = std::dynamic_pointer_cast<const MemoryTaskDataset>(data);
+    trainer = std::move(restored);
+    trainer.set_listener(&recorder);
+    clear();
+  }
   // The state a trainer that is done ends in.
   TrainState end_state() const {
     switch (trainer.status()) {
@@ -203,7 +223,8 @@ struct Session::Worker {
   // A loaded forecaster (one input, one output) also becomes the training run's model, so the
   // forecast and decay views show it and training can continue from it.
   void adopt_weights(const Model<float>& m, const std::string& path) {
-    if (m.config.input_size != 1 || m.config.output_size != 1 || m.config.hidden_size > max_train_hidden ||
+    const int inputs = train_settings.task ? memory_task_inputs(train_settings.task->task) : 1;
+    if (m.config.input_size != inputs || m.config.output_size != 1 || m.config.hidden_size > max_train_hidden ||
         m.config.num_layers > max_train_layers)
       return;
     TrainSettings next = train_settings;
@@ -449,8 +470,8 @@ struct Session::Worker {
     start_throttle_clock();
   }
   void on(const cmd::SetForecast& c) {
-    rollout_from = std::clamp(c.rollout_from, 0, run.data->length());
-    horizon = std::clamp(c.horizon, 0, 4 * run.data->length());
+    rollout_from = std::clamp(c.rollout_from, 0, run.series_length());
+    horizon = std::clamp(c.horizon, 0, 4 * run.series_length());
     run.refresh_forecast(rollout_from, horizon);
     for (auto& r : compare) r->refresh_forecast(rollout_from, horizon);
   }
@@ -481,9 +502,11 @@ struct Session::Worker {
   }
   void on(const cmd::SaveModel& c) {
     try {
-      io::save_model(c.path, run.trainer.model(),
-                     io::training_metadata_json(run.data->normalization(), train_setting_entries(train_settings),
-                                                run_result()));
+      // A memory task is not normalised: its model file has no "normalization" key (as the CLI's).
+      nlohmann::json extra = io::training_metadata_json(run.series ? run.series->normalization() : Normalization{},
+                                                        train_setting_entries(train_settings), run_result());
+      if (!run.series) extra.erase("normalization");
+      io::save_model(c.path, run.trainer.model(), std::move(extra));
       say("saved the model at step " + std::to_string(run.trainer.step()) + " to " + c.path, false);
     } catch (const std::exception& e) {
       say(std::string("could not save the model: ") + e.what(), true);
@@ -499,8 +522,8 @@ struct Session::Worker {
   }
   void on(const cmd::ExportForecast& c) {
     try {
-      io::write_file_atomic(c.path, forecast_csv(*run.forecast));
-      say("exported the forecast to " + c.path, false);
+      io::write_file_atomic(c.path, run.task ? task_csv(*run.task) : forecast_csv(*run.forecast));
+      say(std::string(run.task ? "exported the task's answers to " : "exported the forecast to ") + c.path, false);
     } catch (const std::exception& e) {
       say(std::string("could not export the forecast: ") + e.what(), true);
     }
@@ -530,6 +553,133 @@ struct Session::Worker {
     const bool changed = lab.slice(0.010, note, error);
     if (!note.empty()) say(note, error);
     return changed;
+  }
+
+  // ---- session files (session_file.hpp) --------------------------------------------------------------
+  std::shared_ptr<const SessionUi> restored_ui;  // the UI's part of the last session opened
+  std::uint64_t restore_id = 0;
+
+  SessionFile session_file(const SessionUi& ui) const {
+    SessionFile f;
+    f.ui = ui;
+    f.explorer = {settings, position, speed};
+    f.training = train_settings;
+    SessionRun& r = f.run;
+    r.state = run.state;
+    r.message = train_message;
+    r.model = run.trainer.model();
+    r.trainer = run.trainer.state();
+    r.steps = run.recorder.steps.points();
+    if (const StepPoint* p = run.recorder.steps.pending()) r.steps_pending = *p;
+    r.steps_stride = run.recorder.steps.stride();
+    r.epochs = run.recorder.epochs.points();
+    if (const EpochPoint* p = run.recorder.epochs.pending()) r.epochs_pending = *p;
+    r.epochs_stride = run.recorder.epochs.stride();
+    r.decay = run.decay;
+    r.next_decay_keep = run.next_decay_keep;
+    r.window = window;
+    r.following = following;
+    r.max_steps_per_second = max_steps_per_second;
+    r.rollout_from = rollout_from;
+    r.horizon = horizon;
+    r.wall_seconds = wall_now();
+    return f;
+  }
+  void on(const cmd::SaveSession& c) {
+    try {
+      if (c.autosave) {  // the state folder may not exist yet
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(c.path).parent_path(), ec);
+        if (ec) throw io::IoError(c.path + ": cannot create its folder (" + ec.message() + ")");
+      }
+      save_session_file(c.path, session_file(c.ui));
+      if (!c.autosave) say("saved the session (training at step " + std::to_string(run.trainer.step()) + ") to " + c.path, false);
+    } catch (const std::exception& e) {
+      say(std::string(c.autosave ? "could not autosave the session: " : "could not save the session: ") + e.what(), true);
+    }
+  }
+  void on(const cmd::OpenSession& c) {
+    try {
+      open_session(c.path);
+    } catch (const std::exception& e) {
+      std::string why = std::string("could not open the session: ") + e.what() + "; the current session is kept";
+      if (c.set_aside_bad) {
+        const std::string moved = set_aside_session_file(c.path);
+        why += moved.empty() ? "; could not move the file aside" : "; the file was moved to " + moved;
+      }
+      say(why, true);
+    }
+  }
+  // Everything that can fail happens before the first change: reading and checking the file, building
+  // the data set, restoring a trainer. Then the run, the explorer and the UI's part are replaced.
+  void open_session(const std::string& path) {
+    SessionFile f = load_session_file(path);
+    std::shared_ptr<const Dataset> data;
+    try {
+      data = make_train_dataset(f.training);
+    } catch (const std::exception& e) {
+      throw io::FormatError(path + ": training.data: " + e.what());
+    }
+    Trainer trainer;
+    try {
+      trainer = Trainer(data, f.training.trainer);
+      trainer.restore(f.run.trainer);
+    } catch (const std::invalid_argument& e) {
+      throw io::FormatError(path + ": run.trainer: " + e.what());
+    }
+    const SessionRun& r = f.run;
+    compare.clear();  // compare runs are not saved; they were built on the old data
+    if (training()) leave_running(TrainState::paused);
+    run.adopt(std::move(data), std::move(trainer));
+    (void)run.recorder.steps.restore(r.steps, r.steps_pending, r.steps_stride);  // checked when parsed
+    (void)run.recorder.epochs.restore(r.epochs, r.epochs_pending, r.epochs_stride);
+    run.decay = r.decay;
+    run.decay_pub = std::make_shared<const DecayView>(run.decay);
+    run.next_decay_keep = r.next_decay_keep;
+    run.state = r.state;
+    train_settings = f.training;
+    train_error.clear();
+    train_message = r.message;
+    train_until = 0;
+    steps_per_second = 0;
+    wall_seconds = r.wall_seconds;
+    max_steps_per_second = r.max_steps_per_second;
+    window = std::clamp(r.window, 0, std::max(run.data->count(Split::validation) - 1, 0));
+    rollout_from = std::clamp(r.rollout_from, 0, run.series_length());
+    horizon = std::clamp(r.horizon, 0, 4 * run.series_length());
+    run.refresh_forecast(rollout_from, horizon);
+    ++model_version;
+
+    // The explorer: a model file or CSV it named may have gone since; then its seeded weights and sine.
+    std::string note;
+    SceneSettings next = f.explorer.scene;
+    file_model.reset();
+    if (!next.model_path.empty()) {
+      try {
+        file_model = load_model_weights(next.model_path);
+      } catch (const std::exception& e) {
+        note = std::string("; the explorer's model file did not load (") + e.what() + "), it shows seeded weights";
+        next.model_path.clear();
+      }
+    }
+    try {
+      rebuild(next);
+    } catch (const std::exception& e) {
+      note += std::string("; the explorer's signal did not load (") + e.what() + "), it shows the sine";
+      next.signal = SignalKind::sine;
+      rebuild_seeded(next);
+    }
+    speed = f.explorer.speed;
+    playing = false;
+    following = r.following;
+    refresh_training_scene();
+    seek(f.explorer.position);
+    views_due = Clock::now();
+    restored_ui = std::make_shared<const SessionUi>(f.ui);
+    ++restore_id;
+    say("opened the session " + path + ": training at step " + std::to_string(run.trainer.step()) + " (" +
+            train_state_name(run.state) + ")" + note,
+        !note.empty());
   }
 
   // ---- compare mode ---------------------------------------------------------------------------------
@@ -658,6 +808,7 @@ struct Session::Worker {
       c.steps = std::make_shared<std::vector<StepPoint>>(r->recorder.steps.with_pending());
       c.epochs = std::make_shared<std::vector<EpochPoint>>(r->recorder.epochs.with_pending());
       c.forecast = r->forecast;
+      c.task = r->task;
       c.decay = r->decay_pub;
       v->runs.push_back(std::move(c));
     }
@@ -690,6 +841,7 @@ struct Session::Worker {
     v->epochs = std::make_shared<std::vector<EpochPoint>>(run.recorder.epochs.with_pending());
     v->step_stride = run.recorder.steps.stride();
     v->forecast = run.forecast;
+    v->task = run.task;
     v->decay = run.decay_pub;
     v->window = window;
     v->windows = run.data->count(Split::validation);
@@ -733,6 +885,8 @@ struct Session::Worker {
     s->message = message;
     s->message_is_error = message_is_error;
     s->message_id = message_id;
+    s->restored_ui = restored_ui;
+    s->restore_id = restore_id;
     return s;
   }
 };

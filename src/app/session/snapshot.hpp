@@ -16,6 +16,7 @@
 namespace unrolled::app {
 
 struct TrainView;  // session/training.hpp
+struct SessionUi;  // session/session_file.hpp
 struct LabView;    // session/lab.hpp
 
 enum class SignalKind { sine, square, noise, step, csv };
@@ -106,6 +107,9 @@ struct Snapshot {
   std::string message;         // last status or error, shown in the UI
   bool message_is_error = false;
   std::uint64_t message_id = 0;  // changes when a new message arrives
+  // The UI's part of the last session file opened (cmd::OpenSession); restore_id changes with each.
+  std::shared_ptr<const SessionUi> restored_ui;
+  std::uint64_t restore_id = 0;
 };
 
 // Cursor arithmetic, shared by the session and the UI.

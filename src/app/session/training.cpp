@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 
+#include "app/session/settings_io.hpp"
 #include "core/forecast.hpp"
 #include "io/csv.hpp"
 
@@ -32,58 +34,30 @@ std::string range_error(const char* field, double value, double lo, double hi) {
 }  // namespace
 
 std::vector<io::Setting> train_setting_entries(const TrainSettings& s) {
-  const TrainerConfig& t = s.trainer;
-  const OptimizerConfig& o = t.optimizer;
-  const ScheduleConfig& sc = t.schedule;
-  std::vector<io::Setting> e = {
-      {"cell", cell_name(t.model.cell)},
-      {"hidden", num(t.model.hidden_size), true},
-      {"layers", num(t.model.num_layers), true},
-      {"nonlinearity", nonlinearity_name(t.model.nonlinearity)},
-      {"data", s.csv_path.empty() ? "sine" : s.csv_path},
-      {"seq", num(s.split.steps), true},
-      {"loss", loss_mode_name(s.split.loss)},
-      {"val-fraction", num(s.split.val_fraction), true},
-      {"epochs", num(t.epochs), true},
-      {"batch", num(t.batch), true},
-      {"seed", std::to_string(t.seed), true},
-      {"optimizer", optimizer_name(o.kind)},
-      {"lr", num(o.lr), true},
-      {"momentum", num(o.momentum), true},
-      {"nesterov", o.nesterov ? "1" : "0", true},
-      {"beta1", num(o.beta1), true},
-      {"beta2", num(o.beta2), true},
-      {"weight-decay", num(o.weight_decay), true},
-      {"clip", num(t.clip), true},
-      {"schedule", schedule_name(sc.kind)},
-      {"lr-step", num(sc.step_epochs), true},
-      {"lr-factor", num(sc.gamma), true},
-      {"lr-patience", num(sc.patience), true},
-      {"min-lr", num(sc.min_lr), true},
-      {"patience", num(t.early_stop_patience), true},
-      {"tbptt", num(t.truncate), true},
-      {"max-loss", num(t.max_loss), true},
-  };
-  if (!s.csv_path.empty()) e.push_back({"column", s.csv_column});
-  if (s.csv_path.empty()) {
-    const SignalConfig& g = s.signal;
-    e.push_back({"shape", wave_shape_name(g.shape)});
-    e.push_back({"length", num(g.length), true});
-    static const char* const names[max_signal_waves][3] = {
-        {"freq", "amp", "phase"}, {"freq2", "amp2", "phase2"}, {"freq3", "amp3", "phase3"}};
-    for (int k = 0; k < std::clamp(g.waves, 1, max_signal_waves); ++k) {
-      const Wave& w = g.wave[static_cast<std::size_t>(k)];
-      e.push_back({names[k][0], num(w.frequency), true});
-      e.push_back({names[k][1], num(w.amplitude), true});
-      e.push_back({names[k][2], num(w.phase), true});
-    }
-    e.push_back({"offset", num(g.offset), true});
-    e.push_back({"trend", num(g.trend), true});
-    e.push_back({"damping", num(g.damping), true});
-    e.push_back({"noise", num(g.noise), true});
-    e.push_back({"noise-seed", std::to_string(g.seed), true});
+  // The keys unrolled-cli train writes for this kind of data: the signal's for the generated one
+  // (waves only up to the ones summed), the column for a CSV, the task's own for a memory task.
+  const bool sine = !s.task && s.csv_path.empty();
+  static const std::vector<std::string> signal_keys = {"shape", "length", "freq", "amp", "phase", "freq2", "amp2",
+                                                 "phase2", "freq3", "amp3", "phase3", "offset", "trend",
+                                                 "damping", "noise", "noise-seed"};
+  std::vector<io::Setting> e;
+  for (const auto& [key, value] : train_setting_values(s)) {
+    const bool signal_key = std::find(signal_keys.begin(), signal_keys.end(), key) != signal_keys.end();
+    if (key == "waves" || (signal_key && !sine) || (key == "column" && s.csv_path.empty()) ||
+        (key == "val-fraction" && s.task))
+      continue;
+    if (signal_key && (key.back() == '2' || key.back() == '3') && s.signal.waves < key.back() - '0') continue;
+    if (const auto* b = std::get_if<bool>(&value)) e.push_back({key, *b ? "1" : "0", true});
+    else if (const auto* i = std::get_if<std::int64_t>(&value)) e.push_back({key, std::to_string(*i), true});
+    else if (const auto* d = std::get_if<double>(&value)) e.push_back({key, num(*d), true});
+    else e.push_back({key, std::get<std::string>(value)});
   }
   return e;
+}
+
+std::string train_data_name(const TrainSettings& s) {
+  if (s.task) return std::string(memory_task_name(s.task->task)) + ":" + std::to_string(s.task->steps);
+  return s.csv_path.empty() ? "sine" : s.csv_path;
 }
 
 std::string validate_train_settings(const TrainSettings& s) {
@@ -99,11 +73,20 @@ std::string validate_train_settings(const TrainSettings& s) {
   if (!(s.split.val_fraction > 0 && s.split.val_fraction <= max_val_fraction))
     return range_error("validation fraction", s.split.val_fraction, 0, max_val_fraction) + "; it must be above 0";
   ModelConfig m = t.model;
-  m.input_size = m.output_size = 1;
+  m.input_size = s.task ? memory_task_inputs(s.task->task) : 1;
+  m.output_size = 1;
   for (const std::string& e : {validate_config(m), validate_optimizer(t.optimizer), validate_schedule(t.schedule),
                                validate_trainer(t)})
     if (!e.empty()) return e;
-  if (s.csv_path.empty()) {
+  if (s.task) {
+    const std::string data = train_data_name(s);
+    if (std::string e = validate_memory_task(*s.task); !e.empty()) return e;
+    if (s.task->steps != s.split.steps)
+      return "sequence length " + num(s.split.steps) + " must equal the memory task's T = " + num(s.task->steps) +
+             " (" + data + " sets it)";
+    if (s.split.loss != LossMode::last) return "loss: " + data + " is scored on the last step only";
+    if (!s.csv_path.empty()) return data + " is a memory task, not the CSV file " + s.csv_path + ": choose one";
+  } else if (s.csv_path.empty()) {
     if (s.signal.length < 2 || s.signal.length > max_train_length)
       return range_error("signal length", s.signal.length, 2, max_train_length);
     if (std::string e = validate_signal(s.signal); !e.empty()) return e;
@@ -114,9 +97,10 @@ std::string validate_train_settings(const TrainSettings& s) {
   return {};
 }
 
-std::shared_ptr<const SeriesDataset> make_train_dataset(const TrainSettings& s) {
+std::shared_ptr<const Dataset> make_train_dataset(const TrainSettings& s) {
   if (std::string e = validate_train_settings(s); !e.empty()) throw std::runtime_error(e);
   try {
+    if (s.task) return std::make_shared<MemoryTaskDataset>(*s.task);  // the CLI's windows, from task-seed
     if (s.csv_path.empty()) {
       const std::string what = std::string(wave_shape_name(s.signal.shape)) + " signal, " +
                                std::to_string(s.signal.length) + " points";
@@ -214,6 +198,29 @@ template <class Point> void History<Point>::add(const Point& p) {
   stride_ *= 2;
 }
 
+template <class Point>
+std::string History<Point>::restore(std::vector<Point> points, std::optional<Point> pending, int stride) {
+  if (stride < 1 || (stride & (stride - 1)) != 0) return "stride " + std::to_string(stride) + " is not a power of two";
+  if (points.size() >= capacity_)
+    return std::to_string(points.size()) + " points, a history keeps fewer than " + std::to_string(capacity_);
+  std::int64_t last = std::numeric_limits<std::int64_t>::min();
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (points[i].count != stride)
+      return "point " + std::to_string(i) + " holds " + std::to_string(points[i].count) + " steps, not the stride " +
+             std::to_string(stride);
+    if (points[i].step <= last) return "point " + std::to_string(i) + " is not after the one before it";
+    last = points[i].step;
+  }
+  if (pending && (pending->count < 1 || pending->count >= stride || pending->step <= last))
+    return "the point being gathered holds " + std::to_string(pending->count) + " steps (1…" +
+           std::to_string(stride - 1) + ", after the stored ones)";
+  points_ = std::move(points);
+  has_pending_ = pending.has_value();
+  pending_ = pending.value_or(Point{});
+  stride_ = stride;
+  return {};
+}
+
 template <class Point> std::vector<Point> History<Point>::with_pending() const {
   std::vector<Point> out;
   out.reserve(points_.size() + 1);
@@ -308,6 +315,39 @@ DecayCurve compute_decay(const Trainer& trainer, int windows) {
   return d;
 }
 
+TaskView compute_task_view(const Trainer& trainer, const MemoryTaskDataset& data, int windows) {
+  TaskView v;
+  v.at_step = trainer.step();
+  v.task = data.config().task;
+  v.steps = data.steps();
+  v.windows = data.count(Split::validation);
+  v.baseline_prediction = memory_task_baseline_prediction(v.task);
+  v.val_baseline_mse = data.baseline_mse(Split::validation);
+  const int K = std::clamp(windows, 0, v.windows);
+  if (K == 0) return v;
+  const int T = data.steps(), I = data.input_size();
+  std::vector<int> index(static_cast<std::size_t>(K));
+  std::iota(index.begin(), index.end(), 0);
+  Mat<float> x(I, static_cast<Eigen::Index>(T) * K), y(1, K);
+  data.fill(Split::validation, index.data(), K, x, y);
+  Trace<float> tr;
+  forward(trainer.model(), x, K, tr);
+  const auto answers = tr.output.rightCols(K);  // y_T of every window (columns t·K + k, t = T−1)
+  std::stable_sort(index.begin(), index.end(), [&](int a, int b) { return y(0, a) < y(0, b); });
+  double se = 0, base = 0;
+  for (int k : index) {
+    const float target = y(0, k), p = answers(0, k);
+    v.window.push_back(k);
+    v.target.push_back(target);
+    v.prediction.push_back(p);
+    se += (double(p) - target) * (double(p) - target);
+    base += (v.baseline_prediction - target) * (v.baseline_prediction - target);
+  }
+  v.mse = se / K;
+  v.baseline_mse = base / K;
+  return v;
+}
+
 // ---- Exports ---------------------------------------------------------------------------------------
 
 namespace {
@@ -343,6 +383,13 @@ std::string forecast_csv(const ForecastView& f) {
            cell(k >= 0 && k < static_cast<int>(f.rollout.size()) ? f.rollout[static_cast<std::size_t>(k)] : nan) +
            "\n";
   }
+  return out;
+}
+
+std::string task_csv(const TaskView& v) {
+  std::string out = "window,target,prediction\n";
+  for (std::size_t k = 0; k < v.target.size(); ++k)
+    out += std::to_string(v.window[k] + 1) + "," + cell(v.target[k]) + "," + cell(v.prediction[k]) + "\n";
   return out;
 }
 

@@ -11,10 +11,12 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/dataset.hpp"
+#include "core/memory_tasks.hpp"
 #include "core/signal.hpp"
 #include "core/trainer.hpp"
 #include "io/train_config.hpp"
@@ -32,24 +34,31 @@ inline constexpr int max_train_length = 100000;  // N of a generated signal
 
 // What the training panel edits. Defaults are `unrolled-cli train`'s, except epochs (200, so a run
 // lasts long enough to watch; the CLI's 30 finish in under a second).
+// The data is one of: the generated signal, a CSV series (csv_path), or a memory task (task).
 struct TrainSettings {
   TrainerConfig trainer;         // cell, H, L, optimizer, lr, schedule, batch, epochs, seed, clip
-  SignalConfig signal;           // the generated series (used when csv_path is empty)
+  SignalConfig signal;           // the generated series (used when csv_path is empty and there is no task)
   std::string csv_path;          // a CSV series instead
   std::string csv_column = "0";  // header name or 0-based index
-  SeriesSplit split;             // T, loss (last|all), validation fraction
+  SeriesSplit split;             // T, loss (last|all), validation fraction; a task: its T, loss last
+  std::optional<MemoryTaskConfig> task;  // copy:T or adding:T (docs/formats.md) instead of a series
   TrainSettings();
   bool operator==(const TrainSettings&) const = default;
 };
 
 // Empty when the settings can train; otherwise one sentence naming the field and its allowed range
 // (the same checks as unrolled-cli train: validate_config, validate_optimizer, validate_schedule,
-// validate_trainer, validate_signal, SeriesDataset::check_sizes).
+// validate_trainer, validate_signal, SeriesDataset::check_sizes, validate_memory_task; a task's T
+// must be the sequence length and its loss the last step's, as the CLI requires).
 std::string validate_train_settings(const TrainSettings& settings);
 
-// The data set of a run. Throws std::runtime_error naming the file, line and column (CSV) or the
-// field (sizes) when it cannot be built.
-std::shared_ptr<const SeriesDataset> make_train_dataset(const TrainSettings& settings);
+// The data set of a run: a SeriesDataset (signal, CSV) or a MemoryTaskDataset, drawn from the same
+// seeds as unrolled-cli train's, so the same settings give the same numbers. Throws
+// std::runtime_error naming the file, line and column (CSV) or the field (sizes).
+std::shared_ptr<const Dataset> make_train_dataset(const TrainSettings& settings);
+
+// "sine", the CSV file's path, or the task ("adding:30"): the --data of unrolled-cli train.
+std::string train_data_name(const TrainSettings& settings);
 
 // The settings as the model file's "training" entries (the same keys as unrolled-cli train's flags).
 std::vector<io::Setting> train_setting_entries(const TrainSettings& settings);
@@ -90,6 +99,12 @@ template <class Point> class History {
   std::vector<Point> with_pending() const;  // the stored points and the one still being gathered
   int stride() const { return stride_; }  // raw points per stored point
   std::size_t capacity() const { return capacity_; }
+  const Point* pending() const { return has_pending_ ? &pending_ : nullptr; }  // null when none
+  // Continues from saved contents (a session file): the stored points, the point being gathered and
+  // the stride. Returns "" when they can be this history's (fewer points than the capacity, a stride
+  // that is a power of two, each stored point `stride` raw points, a pending one fewer, steps in
+  // order), else the reason; the history is then unchanged.
+  std::string restore(std::vector<Point> points, std::optional<Point> pending, int stride);
 
  private:
   std::size_t capacity_;
@@ -112,6 +127,25 @@ struct ForecastView {
   double rollout_mse = 0;        // over the rollout samples that have a truth; NaN when none
 };
 
+// A memory task's answers (what the forecast tile shows when the data is no series): the model's
+// answer at step T against the target for the first K validation windows, sorted by target (a network
+// that remembers puts its answers on the target line; one that does not leaves them flat), and what
+// always giving the best constant answer (no memory) scores.
+struct TaskView {
+  std::int64_t at_step = 0;
+  MemoryTask task = MemoryTask::copy;
+  int steps = 0;                   // T
+  int windows = 0;                 // V, validation windows in all (K ≤ V are shown)
+  std::vector<int> window;         // [K] 0-based validation window, in order of rising target
+  std::vector<float> target;       // [K]
+  std::vector<float> prediction;   // [K] y_T of that window
+  double mse = 0;                  // over the K windows
+  double baseline_prediction = 0;  // copy 0, adding 1
+  double baseline_mse = 0;         // of that constant over the K windows
+  double val_baseline_mse = 0;     // of that constant over all V windows (compare with the val MSE)
+};
+inline constexpr int task_view_windows = 256;  // K at most
+
 // ‖dL/dh_t‖ for t = 1…T, one curve per layer: mean over validation windows of the gradient of each
 // window's own loss (so the numbers do not depend on how many windows are averaged).
 struct DecayCurve {
@@ -126,6 +160,8 @@ inline constexpr std::size_t decay_keep = 6;
 
 // Forecast of the trainer's current model. rollout_from is clamped to 1…N, horizon to 1…4N.
 ForecastView compute_forecast(const Trainer& trainer, const SeriesDataset& data, int rollout_from, int horizon);
+// The answers over the first `windows` validation windows.
+TaskView compute_task_view(const Trainer& trainer, const MemoryTaskDataset& data, int windows = task_view_windows);
 // Decay curves over up to `windows` validation windows (training windows when there are none).
 DecayCurve compute_decay(const Trainer& trainer, int windows = 32);
 // The same numbers for any model on any data, [L][T]: the mean over up to `windows` evenly spaced
@@ -140,6 +176,9 @@ template <class T> std::vector<std::vector<double>> decay_norms(const Model<T>& 
 //             where a column has no value
 std::string curves_csv(const std::vector<StepPoint>& steps, const std::vector<EpochPoint>& epochs);
 std::string forecast_csv(const ForecastView& forecast);
+//   task:     window,target,prediction — the task view's windows (1-based, in order of rising
+//             target), in the task's units
+std::string task_csv(const TaskView& task);
 
 // Compare mode: 2–3 runs that differ from the main run's settings only in the cell (same data, seed,
 // H, T, optimizer, …), trained together in lockstep so their curves line up by step.
@@ -156,7 +195,8 @@ struct CompareRunView {
   std::string message;            // why it stopped (divergence advice), else empty
   std::shared_ptr<const std::vector<StepPoint>> steps;    // decimated, never null
   std::shared_ptr<const std::vector<EpochPoint>> epochs;  // decimated, never null
-  std::shared_ptr<const ForecastView> forecast;           // never null
+  std::shared_ptr<const ForecastView> forecast;           // never null (empty for a memory task)
+  std::shared_ptr<const TaskView> task;                   // a memory task's answers; null for a series
   std::shared_ptr<const DecayView> decay;                 // never null
 };
 struct CompareView {
@@ -191,7 +231,8 @@ struct TrainView {
   std::shared_ptr<const std::vector<StepPoint>> steps;    // decimated, never null
   std::shared_ptr<const std::vector<EpochPoint>> epochs;  // decimated, never null
   int step_stride = 1;
-  std::shared_ptr<const ForecastView> forecast;  // never null
+  std::shared_ptr<const ForecastView> forecast;  // never null (empty for a memory task)
+  std::shared_ptr<const TaskView> task;          // a memory task's answers; null for a series
   std::shared_ptr<const DecayView> decay;        // never null
   int window = 0;                  // the validation window the stepping views show, when following
   int windows = 0;                 // validation windows
