@@ -1,8 +1,13 @@
 #include "app/app_args.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <utility>
+
+#include "app/session/snapshot.hpp"
 
 namespace unrolled::app {
 
@@ -12,6 +17,7 @@ const char* app_usage() {
          "\n"
          "  --size WxH          window size (default 1280x800)\n"
          "  --scale S           UI scale on top of the monitor's content scale (0.5-4, default 1)\n"
+         "  --projector         projector mode: high-contrast theme, large readouts, scale at least 2 (F11)\n"
          "  --model M.json      load a model file (errors are shown, the default scene stays)\n"
          "  --frames N          render N frames, then exit (tests, docs, benchmarks)\n"
          "  --screenshot F.png  write the last frame as a PNG (with --frames)\n"
@@ -22,11 +28,29 @@ const char* app_usage() {
          "  --play              start playing\n"
          "  --speed S           steps per second while playing (0.25-60, default 4)\n"
          "  --train             open the Train workspace and start training the sine-wave forecaster\n"
+         "  --list-lessons      print the lessons (ID  title), then exit; needs no display\n"
+         "  --lesson ID         open a lesson (an ID from --list-lessons, or path/to/lesson.json)\n"
+         "  --lesson-step K     open the lesson at step K (1-based)\n"
+         "  --lesson-shots DIR  page through the lesson from --lesson-step on, once each step is applied\n"
+         "                      (and its training done) save DIR/step-KK.png and DIR/walk.json, then exit\n"
+         "  --compare LIST      open the Compare workspace and train 2 or 3 distinct cells of rnn, lstm, gru\n"
+         "                      side by side on the same data, seed and settings, e.g. --compare rnn,lstm,gru\n"
+         "  --lab               open the Gradient lab (the vanilla RNN's gradient against its spectral radius\n"
+         "                      rho) and train its clipped and unclipped runs\n"
+         "  --lab-rho R         the lab's spectral radius rho (0.1-3, default 0.9); implies --lab\n"
+         "  --lab-activation F  the lab's activation, tanh (default) or relu; implies --lab\n"
+         "  --session FILE      open a session file (File > Save session) instead of the last session\n"
+         "  --fresh             start from the defaults instead of the last session\n"
+         "  --autosave          with --frames: restore the last session and autosave it, as an interactive run\n"
+         "                      does (the last session is $XDG_STATE_HOME/unrolled/last-session.json, else\n"
+         "                      ~/.local/state/unrolled/, saved every minute and on exit)\n"
          "  --help              this text\n"
          "\n"
          "keys: Space play/pause, Right/Left step, Home/End start/end of the pass, B switch pass,\n"
          "      Ctrl+wheel zoom the unrolled view; T train, Shift+T pause training, R reset training,\n"
-         "      Ctrl+S save model, Ctrl+O open model, F12 screenshot, F1 help.\n"
+         "      Ctrl+S save model, Ctrl+O open model, F12 screenshot, F11 projector mode, F1 help;\n"
+         "      lessons: PageDown/PageUp next/previous step (Right/Left when the lesson panel has focus);\n"
+         "      Gradient lab: Right/Left rho +/- 0.05, T train both runs, Shift+T pause, R reset them.\n"
          "Without a display, use unrolled-cli (train, trace, bench).\n";
 }
 
@@ -42,6 +66,30 @@ bool parse_double(const std::string& s, double& out) {
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
   return end == s.c_str() + s.size() && std::isfinite(out);
+}
+// "rnn,lstm,gru" → cells (any case); empty, else what is wrong with the list (quoting it), and
+// `out` untouched.
+std::string parse_cells(const std::string& list, std::vector<CellKind>& out) {
+  const std::string quoted = "'" + list + "'";
+  std::vector<CellKind> cells;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = list.find(',', start);
+    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    CellKind cell{};
+    if (!parse_cell(name, cell))
+      return (name.empty() ? std::string("an empty name") : "'" + name + "' is not a cell (rnn, lstm or gru)") + " in " + quoted;
+    if (std::find(cells.begin(), cells.end(), cell) != cells.end()) return name + " is listed twice in " + quoted;
+    cells.push_back(cell);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (cells.size() < 2 || cells.size() > 3)
+    return "expected 2 or 3 distinct cells of rnn, lstm, gru separated by commas, got " + std::to_string(cells.size()) +
+           " in " + quoted;
+  out = std::move(cells);
+  return {};
 }
 }  // namespace
 
@@ -80,6 +128,19 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
         return r;
       }
       a.scale = static_cast<float>(s);
+      a.scale_given = true;
+    } else if (flag == "--fresh") {
+      a.fresh = true;
+    } else if (flag == "--autosave") {
+      a.autosave = true;
+    } else if (flag == "--session") {
+      if (!value(a.session_path)) return r;
+      if (a.session_path.empty()) {
+        r.error = "--session: expected a session file, got ''";
+        return r;
+      }
+    } else if (flag == "--projector") {
+      a.projector = true;
     } else if (flag == "--model") {
       if (!value(a.model_path)) return r;
     } else if (flag == "--frames") {
@@ -102,6 +163,50 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       a.play = true;
     } else if (flag == "--train") {
       a.train = true;
+    } else if (flag == "--lab") {
+      a.lab = true;
+    } else if (flag == "--lab-rho") {
+      if (!value(v)) return r;
+      if (!parse_double(v, a.lab_rho) || a.lab_rho < min_lab_rho || a.lab_rho > max_lab_rho) {
+        r.error = "--lab-rho: expected a spectral radius from 0.1 to 3, got '" + v + "'";
+        return r;
+      }
+      a.lab = true;
+    } else if (flag == "--lab-activation") {
+      if (!value(v)) return r;
+      Nonlinearity f{};
+      if (!parse_nonlinearity(v, f)) {
+        r.error = "--lab-activation: expected tanh or relu, got '" + v + "'";
+        return r;
+      }
+      a.lab_activation = f;
+      a.lab = true;
+    } else if (flag == "--list-lessons") {
+      a.list_lessons = true;
+    } else if (flag == "--lesson") {
+      if (!value(a.lesson)) return r;
+      if (a.lesson.empty()) {
+        r.error = "--lesson: expected a lesson ID (see --list-lessons) or a .json file, got ''";
+        return r;
+      }
+    } else if (flag == "--lesson-step") {
+      if (!value(v)) return r;
+      if (!parse_int(v, a.lesson_step) || a.lesson_step < 1) {
+        r.error = "--lesson-step: expected a step number >= 1, got '" + v + "'";
+        return r;
+      }
+    } else if (flag == "--lesson-shots") {
+      if (!value(a.lesson_shots)) return r;
+      if (a.lesson_shots.empty()) {
+        r.error = "--lesson-shots: expected a folder, got ''";
+        return r;
+      }
+    } else if (flag == "--compare") {
+      if (!value(v)) return r;
+      if (std::string e = parse_cells(v, a.compare); !e.empty()) {
+        r.error = "--compare: " + e;
+        return r;
+      }
     } else if (flag == "--speed") {
       if (!value(v)) return r;
       if (!parse_double(v, a.speed) || a.speed < 0.25 || a.speed > 60) {
@@ -112,6 +217,18 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       r.error = "unknown option '" + flag + "'";
       return r;
     }
+  }
+  if (a.lesson.empty() && (a.lesson_step > 0 || !a.lesson_shots.empty())) {
+    r.error = std::string(a.lesson_step > 0 ? "--lesson-step" : "--lesson-shots") + " needs --lesson ID";
+    return r;
+  }
+  if (!a.lesson_shots.empty() && (a.frames > 0 || !a.screenshot_path.empty())) {
+    r.error = "--lesson-shots ends after the lesson's last step and saves its own PNGs: drop --frames and --screenshot";
+    return r;
+  }
+  if (a.fresh && !a.session_path.empty()) {
+    r.error = "--fresh starts from the defaults and --session opens a session: choose one";
+    return r;
   }
   if (!a.screenshot_path.empty() && a.frames == 0) a.frames = 60;  // a screenshot needs an end
   return r;

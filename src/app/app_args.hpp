@@ -4,11 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
+
 namespace unrolled::app {
 
 struct AppArgs {
   int width = 1280, height = 800;  // --size WxH (window size in screen coordinates)
   float scale = 1.0f;              // --scale S, on top of the monitor's content scale
+  bool scale_given = false;        // --scale was given (it wins over a restored session's scale)
+  bool projector = false;          // --projector: high-contrast theme, large readouts, scale ≥ 2
   std::string model_path;          // --model M.json
   int frames = 0;                  // --frames N: render N frames, then exit (0 = run until closed)
   std::string screenshot_path;     // --screenshot FILE.png: the last frame
@@ -17,6 +21,19 @@ struct AppArgs {
   bool play = false;               // --play: start playing
   double speed = 0.0;              // --speed S: steps per second (0 = default)
   bool train = false;              // --train: open the Train workspace and start training the default model
+  std::string lesson;              // --lesson ID (or path/to/lesson.json): open a lesson
+  int lesson_step = 0;             // --lesson-step K: at step K (1-based; 0 = the first)
+  std::string lesson_shots;        // --lesson-shots DIR: page through the lesson, one PNG per step, then exit
+  bool list_lessons = false;       // --list-lessons: print "ID  title" lines and exit (no display needed)
+  std::vector<CellKind> compare;   // --compare rnn,lstm,gru: 2–3 distinct cells trained side by side
+  bool lab = false;                // --lab: open the Gradient lab and train its clipped and unclipped runs
+  double lab_rho = 0;              // --lab-rho R: the lab's spectral radius (0 = its default); implies --lab
+  std::optional<Nonlinearity> lab_activation;  // --lab-activation tanh|relu; implies --lab
+  // Session files: interactive runs restore the last session ($XDG_STATE_HOME/unrolled/last-session.json)
+  // and autosave it every minute and on exit; automated runs (--frames) only with --autosave.
+  bool fresh = false;              // --fresh: start from the defaults (the autosave still runs)
+  std::string session_path;        // --session FILE: open this session file instead of the last one
+  bool autosave = false;           // --autosave: restore and autosave in an automated run too
   bool help = false;
 };
 

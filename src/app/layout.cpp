@@ -24,12 +24,24 @@ std::vector<float> split(float total, const std::vector<float>& weights, const s
   out[static_cast<std::size_t>(last)] += total - used;  // no gaps from rounding
   return out;
 }
+
+// The Train and Compare workspaces' plots in `r`: the curves on the left half, the forecast over the
+// gradient decay on the right; a hidden tile gives its room to the others.
+void place_plots(Rect r, bool curves, bool forecast, bool decay, Rect& curves_out, Rect& forecast_out, Rect& decay_out) {
+  const bool right = forecast || decay;
+  const float curves_w = curves ? (right ? std::round(r.w * 0.5f) : r.w) : 0;
+  curves_out = {r.x, r.y, curves_w, curves ? r.h : 0};
+  const Rect col{r.x + curves_w, r.y, r.w - curves_w, r.h};
+  const std::vector<float> hs = split(col.h, {0.5f, 0.5f}, {forecast, decay});
+  forecast_out = {col.x, col.y, forecast ? col.w : 0, hs[0]};
+  decay_out = {col.x, col.y + hs[0], decay ? col.w : 0, hs[1]};
+}
 }  // namespace
 
 Layout compute_layout(Rect area, const PanelVisibility& v, float fs) {
   Layout l;
   // The transport bar takes a third row when the window is narrow (see TransportBar).
-  const float transport_h = std::round(fs * (area.w >= fs * 80.0f ? 4.6f : 6.6f));
+  const float transport_h = transport_height(area.w, fs);
   l.transport = {area.x, area.y + area.h - transport_h, area.w, transport_h};
   const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - transport_h)};
 
@@ -78,7 +90,7 @@ Layout compute_layout(Rect area, const PanelVisibility& v, float fs) {
 
 TrainLayout compute_train_layout(Rect area, const TrainVisibility& v, float fs) {
   TrainLayout l;
-  const float status_h = std::round(fs * 1.9f);
+  const float status_h = status_line_height(fs);
   l.status = {area.x, area.y + area.h - status_h, area.w, status_h};
   const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
   const bool any = v.panel || v.curves || v.forecast || v.decay;
@@ -94,14 +106,82 @@ TrainLayout compute_train_layout(Rect area, const TrainVisibility& v, float fs) 
   l.panel = {content.x, content.y, panel_w, v.panel ? content.h : 0};
   const Rect main{content.x + panel_w, content.y, content.w - panel_w, content.h};
   if (main.w <= 0) return l;
+  place_plots(main, v.curves, v.forecast, v.decay, l.curves, l.forecast, l.decay);
+  return l;
+}
 
-  const bool right = v.forecast || v.decay;
-  const float curves_w = v.curves ? (right ? std::round(main.w * 0.5f) : main.w) : 0;
-  l.curves = {main.x, main.y, curves_w, v.curves ? main.h : 0};
-  const Rect col{main.x + curves_w, main.y, main.w - curves_w, main.h};
-  const std::vector<float> hs = split(col.h, {0.5f, 0.5f}, {v.forecast, v.decay});
-  l.forecast = {col.x, col.y, v.forecast ? col.w : 0, hs[0]};
-  l.decay = {col.x, col.y + hs[0], v.decay ? col.w : 0, hs[1]};
+float compare_table_height(int rows, float fs) {
+  // Title bar and window padding (~2.4 lines), then the header and each row (a line and cell padding).
+  return std::round(fs * (2.4f + 1.3f * static_cast<float>(std::max(rows, 1) + 1)));
+}
+
+CompareLayout compute_compare_layout(Rect area, const CompareVisibility& v, float fs, int table_rows) {
+  CompareLayout l;
+  const float status_h = status_line_height(fs);
+  l.status = {area.x, area.y + area.h - status_h, area.w, status_h};
+  const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
+  const bool plots = v.curves || v.forecast || v.decay;
+  const bool others = v.panel || plots;
+  if (!others && !v.table) return l;
+  // The table: its own height, but never more than half of the column it sits in; everything when alone.
+  auto table_height = [&](float column_h, bool alone) {
+    if (!v.table) return 0.0f;
+    return alone ? column_h : std::min(compare_table_height(table_rows, fs), std::round(column_h * 0.5f));
+  };
+  if (content.w < fs * 62.0f) {
+    l.compact = true;
+    const float table_h = table_height(content.h, !others);
+    l.table = {content.x, content.y + content.h - table_h, v.table ? content.w : 0, table_h};
+    if (others) l.tabs = {content.x, content.y, content.w, content.h - table_h};
+    return l;
+  }
+  float panel_w = 0;
+  if (v.panel) panel_w = std::round(std::clamp(fs * 18.0f, content.w * 0.18f, content.w * 0.30f));
+  if (!(plots || v.table)) panel_w = content.w;
+  l.panel = {content.x, content.y, panel_w, v.panel ? content.h : 0};
+  const Rect main{content.x + panel_w, content.y, content.w - panel_w, content.h};
+  if (main.w <= 0) return l;
+
+  const float table_h = table_height(main.h, !plots);
+  l.table = {main.x, main.y + main.h - table_h, v.table ? main.w : 0, table_h};
+  place_plots({main.x, main.y, main.w, main.h - table_h}, v.curves, v.forecast, v.decay, l.curves, l.forecast, l.decay);
+  return l;
+}
+
+float transport_height(float width, float fs) { return std::round(fs * (width >= fs * 80.0f ? 4.6f : 6.6f)); }
+float status_line_height(float fs) { return std::round(fs * 1.9f); }
+
+LessonSplit split_lesson_column(Rect area, float fs, float bottom_h) {
+  float w = fs * 22.0f;
+  const float tiled = fs * tiled_min_width_em;
+  if (area.w - w >= tiled) w = std::min(fs * 28.0f, area.w - tiled);
+  else w = std::min(std::clamp(area.w * 0.5f, fs * 12.0f, fs * 24.0f), area.w * 0.6f);
+  w = std::floor(w);
+  bottom_h = std::clamp(bottom_h, 0.0f, area.h);
+  const float h = area.h - bottom_h;
+  return {{area.x, area.y, area.w - w, h}, {area.x + area.w - w, area.y, w, h}, {area.x, area.y + h, area.w, bottom_h}};
+}
+
+LabLayout compute_lab_layout(Rect area, const LabVisibility& v, float fs) {
+  LabLayout l;
+  const float status_h = status_line_height(fs);
+  l.status = {area.x, area.y + area.h - status_h, area.w, status_h};
+  const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
+  const bool plots = v.decay || v.clipping;
+  if (!(v.panel || plots)) return l;
+  if (content.w < fs * tiled_min_width_em) {
+    l.compact = true;
+    l.tabs = content;
+    return l;
+  }
+  float panel_w = 0;
+  if (v.panel) panel_w = plots ? std::round(std::clamp(fs * 18.0f, content.w * 0.18f, content.w * 0.34f)) : content.w;
+  l.panel = {content.x, content.y, panel_w, v.panel ? content.h : 0};
+  const Rect main{content.x + panel_w, content.y, content.w - panel_w, content.h};
+  // The decay plot is the lab's picture: it keeps the larger share next to the clipping plots.
+  const std::vector<float> ws = split(main.w, {0.55f, 0.45f}, {v.decay, v.clipping});
+  l.decay = {main.x, main.y, ws[0], v.decay ? main.h : 0};
+  l.clipping = {main.x + ws[0], main.y, ws[1], v.clipping ? main.h : 0};
   return l;
 }
 

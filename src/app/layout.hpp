@@ -60,4 +60,69 @@ struct TrainLayout {
 };
 TrainLayout compute_train_layout(Rect area, const TrainVisibility& visible, float font_size);
 
+// The Compare workspace (cells trained side by side):
+//   ┌─────────┬────────────────────────┬─────────────────────┐
+//   │ Compare │ Loss curves            │ Forecasts           │
+//   │ cells,  │  training (top)        │                     │
+//   │ Train,  │  validation (bottom)   ├─────────────────────┤
+//   │ shared  │                        │ Gradient decay      │
+//   │ settings├────────────────────────┴─────────────────────┤
+//   │         │ table: cell, parameters, steps/s, losses, …  │
+//   ├─────────┴──────────────────────────────────────────────┤
+//   │ status line                                            │
+//   └────────────────────────────────────────────────────────┘
+// The table is as tall as its rows (a header and `table_rows` cells). Hidden tiles give their room to
+// the others; under ~62 characters of width the table keeps the bottom and everything else shares one
+// tabbed tile above it (`tabs`, compact): at a projector the numbers stay in view.
+struct CompareVisibility {
+  bool panel = true, curves = true, forecast = true, decay = true, table = true;
+};
+struct CompareLayout {
+  Rect panel, curves, forecast, decay, table, status;
+  Rect tabs;
+  bool compact = false;
+};
+// Height of the table tile for `rows` cells: title bar, header row, one row per cell.
+float compare_table_height(int rows, float font_size);
+CompareLayout compute_compare_layout(Rect area, const CompareVisibility& visible, float font_size, int table_rows = 3);
+
+// The bar along the bottom of a workspace: the Step workspace's transport (a row taller when the
+// window is under 80 characters wide), and the one status line of the others.
+float transport_height(float width, float font_size);
+float status_line_height(float font_size);
+
+// A lesson open: its panel is a column at the right, from below the menu bar down to the workspace's
+// bar along the bottom (`bottom_h` tall), which keeps the window's full width; the workspace lays
+// its tiles out in the rest. The column is 22–28 characters wide when that leaves the workspace its
+// tiled arrangement (at least tiled_min_width_em characters); when the workspace would be tabbed
+// anyway (a large --scale on a small screen), the lesson's text gets half the width (12–24
+// characters, at most 60%), so it stays readable from the back of a room.
+inline constexpr float tiled_min_width_em = 62.0f;  // narrower workspaces switch to tabs (compact)
+struct LessonSplit {
+  Rect tiles, lesson, bottom;  // the workspace's tiles, the lesson's column, the full-width bottom bar
+};
+LessonSplit split_lesson_column(Rect area, float font_size, float bottom_h);
+
+// The Gradient lab:
+//   ┌──────────┬──────────────────────────────┬────────────────────────┐
+//   │ Gradient │ ‖dL/dhₜ‖ against t (log y),  │ Clipping: loss of the  │
+//   │ lab:     │ the guide ρ^(T−t), readouts  │ clipped and unclipped  │
+//   │ ρ, f, H, │ ("vanishing: ×0.8 per step") │ runs; below, their ‖g‖ │
+//   │ T, seed, │                              │ and the threshold      │
+//   │ clipping │                              │                        │
+//   ├──────────┴──────────────────────────────┴────────────────────────┤
+//   │ status line                                                      │
+//   └──────────────────────────────────────────────────────────────────┘
+// The clipping tile is shown while the clipping comparison is switched on; hidden tiles give their room
+// to the others; under ~62 characters of width everything but the status line shares one tabbed tile.
+struct LabVisibility {
+  bool panel = true, decay = true, clipping = true;
+};
+struct LabLayout {
+  Rect panel, decay, clipping, status;
+  Rect tabs;
+  bool compact = false;
+};
+LabLayout compute_lab_layout(Rect area, const LabVisibility& visible, float font_size);
+
 }  // namespace unrolled::app

@@ -21,11 +21,15 @@
 #include "app/app_args.hpp"
 #include "app/gfx/heatmap_renderer.hpp"
 #include "app/gfx/screenshot.hpp"
+#include "app/frame_stats.hpp"
 #include "app/layout.hpp"
+#include "app/lesson_ui.hpp"
 #include "app/panels/file_dialog.hpp"
 #include "app/panels/panels.hpp"
+#include "app/session/lab.hpp"
 #include "app/session/session.hpp"
 #include "app/session/training.hpp"
+#include "app/session_ui.hpp"
 #include "app/shell.hpp"
 #include "app/ui_state.hpp"
 #include "io/atomic_write.hpp"
@@ -56,7 +60,7 @@ double percentile(std::vector<double> v, double p) {
   return v[i];
 }
 
-bool write_stats(const std::string& path, const std::vector<double>& ms, const TrainView& train) {
+bool write_stats(const std::string& path, const std::vector<double>& ms, const FrameStats& phases, const TrainView& train) {
   double mean = 0, mx = 0;
   for (double m : ms) {
     mean += m;
@@ -66,11 +70,24 @@ bool write_stats(const std::string& path, const std::vector<double>& ms, const T
   nlohmann::ordered_json j;
   j["frames"] = ms.size();
   j["frame_ms"] = {{"mean", mean}, {"p50", percentile(ms, 0.50)}, {"p95", percentile(ms, 0.95)}, {"max", mx}};
+  // Where the time went: each phase's median wall time and the UI thread's median CPU time in it.
+  for (int p = 0; p < frame_phase_count; ++p)
+    j["phase_ms"][frame_phase_name(static_cast<FramePhase>(p))] = {{"wall_p50", percentile(phases.wall_ms[p], 0.50)},
+                                                                   {"cpu_p50", percentile(phases.cpu_ms[p], 0.50)}};
   j["train_steps"] = train.step;
   // Throughput while the app was open: steps per wall-clock second of training (compare with
   // unrolled-cli train's steps / seconds for the same settings).
   j["train_wall_seconds"] = train.wall_seconds;
   j["train_steps_per_second"] = train.wall_seconds > 0 ? static_cast<double>(train.step) / train.wall_seconds : 0.0;
+  // Compare mode: each run's steps, its own training time and state, in the order asked for.
+  if (train.compare) {
+    nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+    for (const CompareRunView& r : train.compare->runs)
+      runs.push_back({{"cell", cell_name(r.cell)}, {"steps", r.step}, {"seconds", r.seconds},
+                      {"steps_per_second", r.steps_per_second}, {"parameters", r.parameter_count},
+                      {"state", train_state_name(r.state)}});
+    j["compare"] = runs;
+  }
   try {
     io::write_file_atomic(path, j.dump(2) + "\n");
   } catch (const std::exception& e) {
@@ -95,6 +112,13 @@ int main(int argc, char** argv) {
     std::fputs(app_usage(), stdout);
     return 0;
   }
+  // Lessons are read before any window: a listing or a bad lesson needs no display.
+  if (args.list_lessons) return PrintLessonList();
+  Lesson lesson;
+  if (!args.lesson.empty()) {
+    const int code = LoadLessonForFlags(args, lesson);
+    if (code != 0) return code;
+  }
 
   // Window and OpenGL 3.3 core.
   const char* display = std::getenv("DISPLAY");
@@ -114,7 +138,7 @@ int main(int argc, char** argv) {
     return no_display(g_glfw_error.empty() ? "no OpenGL 3.3 window" : g_glfw_error);
   }
   glfwMakeContextCurrent(window);
-  const bool automated = args.frames > 0;
+  const bool automated = args.frames > 0 || !args.lesson_shots.empty();
   glfwSwapInterval(automated ? 0 : 1);  // automated runs measure the frame, not the monitor
   float content_x = 1, content_y = 1;
   glfwGetWindowContentScale(window, &content_x, &content_y);
@@ -132,14 +156,27 @@ int main(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
   UiState ui;
   ui.scale = args.scale;
+  if (args.projector) set_projector(ui, true);
   ui.export_dir = default_export_folder();
   if (args.train) ui.workspace = Workspace::train;
+  if (args.lab) ui.workspace = Workspace::lab;
+  if (!lesson.id.empty()) {
+    OpenLessonUi(ui, std::move(lesson), std::max(args.lesson_step, 1) - 1);
+    ui.lesson.shots_dir = args.lesson_shots;
+  }
+  if (!args.compare.empty()) {
+    ui.workspace = Workspace::compare;
+    for (std::size_t c = 0; c < ui.compare_pick.size(); ++c)
+      ui.compare_pick[c] = std::find(args.compare.begin(), args.compare.end(), static_cast<CellKind>(c)) != args.compare.end();
+  }
   load_fonts(content_scale * ui.scale);
-  apply_style(content_scale * ui.scale);
+  apply_style(content_scale * ui.scale, ui.projector);
   gfx::heatmap_init();
 
   // The session: default scene (LSTM, H = 8, sine, T = 24, untrained, t = 0) on its worker thread.
   Session session({}, TrainSettings{}, /*background=*/true);
+  // The last session (or --session FILE) first: the flags below act on top of it.
+  SessionFiles session_files = StartSessionFiles(args, session, ui);
   std::uint64_t last_seq = 0;
   if (!args.model_path.empty()) {
     const std::uint64_t seq = session.send(cmd::LoadModel{args.model_path});
@@ -151,12 +188,31 @@ int main(int argc, char** argv) {
   if (args.speed > 0) last_seq = session.send(cmd::SetSpeed{args.speed});
   if (args.step >= 0) last_seq = session.send(cmd::Seek{args.step});
   if (args.play) last_seq = session.send(cmd::Play{});
-  if (args.train) last_seq = session.send(cmd::Train{});
+  if (args.train && args.compare.empty()) last_seq = session.send(cmd::Train{});
+  if (!args.compare.empty()) {
+    session.send(cmd::StartCompare{args.compare});
+    last_seq = session.send(cmd::Train{});  // the comparison is open: Train trains it
+  }
+  if (args.lab_rho > 0 || args.lab_activation) {
+    LabSettings lab = session.latest()->lab->settings;
+    if (args.lab_rho > 0) lab.rho = args.lab_rho;
+    if (args.lab_activation) lab.activation = *args.lab_activation;
+    session.send(cmd::ConfigureLab{lab});
+  }
+  if (args.lab) last_seq = session.send(cmd::LabTrain{});
+  if (!ui.lesson_id.empty()) {  // the lesson's first step is in place before the first frame
+    CommandList first;
+    UpdateLesson(*session.latest(), ui, first);
+    for (Command& c : first) last_seq = session.send(std::move(c));
+    LessonCommandsSent(ui, last_seq);
+  }
   if (last_seq) session.wait_applied(last_seq, std::chrono::seconds(10));
 
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   std::vector<double> frame_ms;
+  FrameStats phases;
+  phases.enabled = !args.stats_path.empty();
   double wait_s = 0.0;  // how long the next interactive frame may sleep for input (0 = draw at once)
   int exit_code = 0;
   using Clock = std::chrono::steady_clock;
@@ -170,7 +226,7 @@ int main(int argc, char** argv) {
     glfwPollEvents();
     if (ui.rebuild_fonts) {
       load_fonts(content_scale * ui.scale);
-      apply_style(content_scale * ui.scale);
+      apply_style(content_scale * ui.scale, ui.projector);
       ImGui_ImplOpenGL3_DestroyFontsTexture();
       ImGui_ImplOpenGL3_CreateFontsTexture();
       ui.rebuild_fonts = false;
@@ -179,26 +235,33 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     if (automated) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // screenshots must not depend on where Xvfb's pointer is
+    phases.begin();
     ImGui::NewFrame();
 
     const std::shared_ptr<const Snapshot> snap = session.latest();  // one snapshot for the whole frame
     CommandList commands;
     const float menu_h = MainMenu(*snap, ui, commands);
     HandleKeys(*snap, ui, commands);
+    UpdateSessionFiles(*snap, ui, session_files, commands);
+    UpdateLesson(*snap, ui, commands);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const Rect area{vp->Pos.x, vp->Pos.y + menu_h, vp->Size.x, vp->Size.y - menu_h};
     DrawWorkspace(*snap, ui, commands, area);
     Dialogs(*snap, ui, commands);
     ImGui::Render();
+    phases.end(FramePhase::ui);
 
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
     glViewport(0, 0, fb_w, fb_h);
-    glClearColor(window_clear_color[0], window_clear_color[1], window_clear_color[2], 1.0f);
+    const float* clear = clear_color(ui.projector);
+    glClearColor(clear[0], clear[1], clear[2], 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (phases.enabled) glFinish();  // the rasteriser's work belongs to this phase, not to the swap
+    phases.end(FramePhase::render);
 
-    const bool last_frame = automated && frame + 1 >= args.frames;
+    const bool last_frame = args.frames > 0 && frame + 1 >= args.frames;
     if (last_frame && !args.screenshot_path.empty()) {
       const std::string err = gfx::save_screenshot(args.screenshot_path, fb_w, fb_h);
       if (!err.empty()) {
@@ -212,24 +275,40 @@ int main(int argc, char** argv) {
       ui.notice_is_error = !err.empty();
       ui.pending_screenshot.clear();
     }
+    if (const std::string shot = LessonShotDue(*snap, ui); !shot.empty())  // --lesson-shots
+      LessonShotTaken(*snap, ui, gfx::save_screenshot(shot, fb_w, fb_h));
+    phases.begin();  // screenshots are not part of presenting
     glfwSwapBuffers(window);
+    phases.end(FramePhase::present);
     const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.pending_screenshot.empty();
-    if (snap->train->state == TrainState::running) wait_s = 0.0;  // live curves; paced below
+    const bool training = snap->train->state == TrainState::running ||
+                          (snap->train->compare && snap->train->compare->running()) || snap->lab->running();
+    if (training) wait_s = 0.0;  // live curves; paced below
     else if (!quiet) wait_s = 0.0;
     else if (snap->playing) wait_s = std::clamp(0.25 / snap->speed, 1.0 / 240.0, 0.1);  // a quarter step
     else wait_s = 0.1;
-    for (Command& c : commands) session.send(std::move(c));
+    std::uint64_t sent = 0;
+    for (Command& c : commands) sent = session.send(std::move(c));
+    if (sent) LessonCommandsSent(ui, sent);
     const auto work_end = Clock::now();
     frame_ms.push_back(std::chrono::duration<double, std::milli>(work_end - start).count());
     if (last_frame) break;
+    if (ui.lesson.walk_done) {
+      if (!ui.lesson.walk_error.empty()) {
+        std::fprintf(stderr, "unrolled: --lesson-shots: %s\n", ui.lesson.walk_error.c_str());
+        exit_code = 1;
+      }
+      break;
+    }
     // While training, the worker needs a core: at most 60 frames a second (interactive and automated
     // alike), sleeping what is left of the 16.7 ms after this frame's own work, which --stats measured.
-    if (snap->train->state == TrainState::running) std::this_thread::sleep_until(start + frame_budget);
+    if (training) std::this_thread::sleep_until(start + std::max<Clock::duration>(frame_budget, LessonWalkFrameTime(ui)));
   }
 
+  SaveSessionOnExit(session_files, ui, session);
   const std::shared_ptr<const TrainView> train = session.latest()->train;
   session.shutdown();
-  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, *train)) exit_code = 1;
+  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train)) exit_code = 1;
 
   gfx::heatmap_shutdown();
   ImGui_ImplOpenGL3_Shutdown();

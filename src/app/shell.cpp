@@ -10,10 +10,16 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <initializer_list>
+#include <optional>
+#include <string>
 #include <system_error>
 
+#include "app/glyph_ranges.hpp"
+#include "app/lesson_ui.hpp"
 #include "app/panels/file_dialog.hpp"
 #include "app/panels/panels.hpp"
+#include "app/plot/plot.hpp"
 #include "app/session/training.hpp"
 
 namespace unrolled::app {
@@ -22,11 +28,14 @@ namespace {
 constexpr float base_font_px = 15.0f;
 const char* const ui_font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 const char* const mono_font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
-// Latin, Greek (σ), general punctuation (‖ · …), super/subscripts (² ₜ ₀), arrows, math operators (⊙ ∂ ∇),
-// misc technical and geometric shapes (▶ ■). Must outlive the atlas.
-const ImWchar glyph_ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F, 0x2190, 0x21FF,
-                                0x2200, 0x22FF, 0x2300, 0x23FF, 0x25A0, 0x25FF, 0};
+// glyph_ranges.hpp: the characters the equations and the lessons need.
+static_assert(sizeof(ImWchar) == sizeof(ui_glyph_ranges[0]));
+const ImWchar* const glyph_ranges = ui_glyph_ranges;
 ImFont* g_mono = nullptr;
+ImFont* g_readout = nullptr;
+// The large readouts need digits, Latin, Greek and the symbols they print (‖ · … ₜ → ∂ ●).
+const ImWchar readout_ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
+                                  0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
 }  // namespace
 
 std::string ini_path() {
@@ -59,17 +68,26 @@ bool load_fonts(float scale) {
     def.SizePixels = std::round(13.0f * scale);
     io.Fonts->AddFontDefault(&def);
     g_mono = nullptr;
+    g_readout = nullptr;
     return false;
   }
   g_mono = std::filesystem::exists(mono_font_path)
                ? io.Fonts->AddFontFromFileTTF(mono_font_path, px, &cfg, glyph_ranges)
                : nullptr;
+  g_readout = io.Fonts->AddFontFromFileTTF(ui_font_path, std::round(px * readout_font_ratio), &cfg, readout_ranges);
   return true;
 }
 
 ImFont* mono_font() { return g_mono ? g_mono : ImGui::GetFont(); }
+ImFont* readout_font(const UiState& ui) { return ui.projector && g_readout ? g_readout : ImGui::GetFont(); }
 
-void apply_style(float scale) {
+const float* clear_color(bool high_contrast) {
+  static constexpr float normal[3] = {0.105f, 0.11f, 0.125f};
+  static constexpr float black[3] = {0.0f, 0.0f, 0.0f};
+  return high_contrast ? black : normal;
+}
+
+void apply_style(float scale, bool high_contrast) {
   ImGuiStyle style;
   ImGui::StyleColorsDark(&style);
   style.WindowRounding = 0.0f;  // tiles, not floating windows
@@ -80,7 +98,7 @@ void apply_style(float scale) {
   style.FramePadding = ImVec2(6, 3);
   style.ItemSpacing = ImVec2(7, 5);
   ImVec4* c = style.Colors;
-  // Tiles have no background of their own: the frame is cleared to window_clear_color, and on a
+  // Tiles have no background of their own: the frame is cleared to clear_color(), and on a
   // software rasterizer (llvmpipe) every full-window blended layer costs ~20 ms at 1280×800.
   c[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 0);
   c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
@@ -93,8 +111,40 @@ void apply_style(float scale) {
   c[ImGuiCol_Text] = ImVec4(0.90f, 0.91f, 0.94f, 1.0f);
   c[ImGuiCol_FrameBg] = ImVec4(0.16f, 0.17f, 0.20f, 1.0f);
   c[ImGuiCol_Border] = ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
+  if (high_contrast) {
+    // Projector mode: a projector in a lit room washes out greys, so text is white on black, hints
+    // are light grey rather than mid grey, every field has a visible edge, and what can be grabbed
+    // or ticked is Okabe–Ito yellow and blue (colour-blind safe).
+    const ImVec4 blue(0.0f, 0.447f, 0.698f, 1.0f), sky(0.337f, 0.706f, 0.914f, 1.0f), yellow(0.941f, 0.894f, 0.259f, 1.0f);
+    c[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_TextDisabled] = ImVec4(0.80f, 0.80f, 0.80f, 1.0f);
+    c[ImGuiCol_Border] = ImVec4(0.62f, 0.62f, 0.62f, 1.0f);
+    c[ImGuiCol_Separator] = ImVec4(0.62f, 0.62f, 0.62f, 1.0f);
+    c[ImGuiCol_PopupBg] = ImVec4(0.05f, 0.05f, 0.05f, 1.0f);
+    c[ImGuiCol_FrameBg] = ImVec4(0.10f, 0.10f, 0.10f, 1.0f);
+    c[ImGuiCol_FrameBgHovered] = ImVec4(0.0f, 0.25f, 0.40f, 1.0f);
+    c[ImGuiCol_FrameBgActive] = ImVec4(0.0f, 0.32f, 0.50f, 1.0f);
+    c[ImGuiCol_Button] = ImVec4(0.0f, 0.30f, 0.48f, 1.0f);
+    c[ImGuiCol_ButtonHovered] = blue;
+    c[ImGuiCol_ButtonActive] = sky;
+    c[ImGuiCol_Header] = ImVec4(0.0f, 0.30f, 0.48f, 1.0f);
+    c[ImGuiCol_HeaderHovered] = blue;
+    c[ImGuiCol_HeaderActive] = sky;
+    c[ImGuiCol_Tab] = ImVec4(0.0f, 0.22f, 0.36f, 1.0f);
+    c[ImGuiCol_TabHovered] = blue;
+    c[ImGuiCol_TabActive] = blue;
+    c[ImGuiCol_CheckMark] = yellow;
+    c[ImGuiCol_SliderGrab] = blue;  // the value's text is drawn over the grab: white on blue reads
+    c[ImGuiCol_SliderGrabActive] = sky;
+    c[ImGuiCol_TableBorderStrong] = ImVec4(0.62f, 0.62f, 0.62f, 1.0f);
+    c[ImGuiCol_TableBorderLight] = ImVec4(0.40f, 0.40f, 0.40f, 1.0f);
+    c[ImGuiCol_TableRowBgAlt] = ImVec4(1, 1, 1, 0.07f);
+    style.FrameBorderSize = 1.0f;
+  }
   style.ScaleAllSizes(scale);
   ImGui::GetStyle() = style;
+  // Plot lines and grids: thicker and brighter at a projector.
+  plot::SetStyle(plot::Style{high_contrast ? 1.5f : 1.0f, high_contrast ? 0.22f : 0.10f, high_contrast ? 0.4f : 0.0f});
 }
 
 namespace {
@@ -149,12 +199,22 @@ void WorkspaceTabs(UiState& ui) {
   }
 }
 
-// The run's state at the right of the menu bar, visible in both workspaces.
+// The run's state at the right of the menu bar, visible in every workspace; while a comparison is
+// open, its state instead (T, Shift+T and R act on it).
 void TrainingStatus(const Snapshot& snap) {
   const TrainView& tv = *snap.train;
-  if (tv.state == TrainState::idle && tv.step == 0) return;
+  if (tv.state == TrainState::idle && tv.step == 0 && !tv.compare) return;
   char text[128];
-  if (tv.state == TrainState::running)
+  if (tv.compare) {
+    std::string cells;
+    std::int64_t step = 0;
+    for (const CompareRunView& r : tv.compare->runs) {
+      cells += (cells.empty() ? "" : ", ") + std::string(cell_name(r.cell));
+      step = std::max(step, r.step);
+    }
+    std::snprintf(text, sizeof text, "● comparing %s  %s  step %lld", cells.c_str(),
+                  tv.compare->running() ? "training" : step > 0 ? "paused" : "ready", static_cast<long long>(step));
+  } else if (tv.state == TrainState::running)
     std::snprintf(text, sizeof text, "● training  %.0f steps/s  step %lld  epoch %d", tv.steps_per_second,
                   static_cast<long long>(tv.step), tv.epoch);
   else
@@ -163,7 +223,8 @@ void TrainingStatus(const Snapshot& snap) {
   const float x = ImGui::GetWindowContentRegionMax().x - w - ImGui::GetFontSize() * 0.5f;
   if (x < ImGui::GetCursorPosX() + ImGui::GetFontSize()) return;
   ImGui::SameLine(x);
-  const ImVec4 col = tv.state == TrainState::running  ? ImVec4(0.45f, 0.85f, 0.55f, 1)
+  const bool running = tv.compare ? tv.compare->running() : tv.state == TrainState::running;
+  const ImVec4 col = running                            ? ImVec4(0.45f, 0.85f, 0.55f, 1)
                      : tv.state == TrainState::diverged ? ImVec4(1.0f, 0.45f, 0.4f, 1)
                                                         : ImVec4(0.75f, 0.76f, 0.8f, 1);
   ImGui::TextColored(col, "%s", text);
@@ -179,9 +240,20 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
     if (ImGui::MenuItem("Open model…", "Ctrl+O")) OpenModelDialog(ui);
     if (ImGui::MenuItem("Save training model…", "Ctrl+S")) SaveModelDialog(ui);
     ImGui::Separator();
+    // Sessions: everything to come back to (settings, the run with its weights and curves, the lesson).
+    if (ImGui::MenuItem("Open session…"))
+      OpenFileDialog(ui, FileDialogPurpose::open_session, ui.export_dir, ui.export_dir);
+    if (ImGui::MenuItem("Save session…"))
+      OpenFileDialog(ui, FileDialogPurpose::save_session, ui.export_dir, join_path(ui.export_dir, now_name("session", "json")));
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("The settings, the training run (weights, optimizer state, curves) and the open lesson in one "
+                        "file; the last session is also saved every minute and on exit, and restored on start");
+    ImGui::Separator();
+    LessonFileMenu(ui);
+    ImGui::Separator();
     if (ImGui::MenuItem("Export training curves (CSV)"))
       out.push_back(cmd::ExportCurves{join_path(ui.export_dir, now_name("curves", "csv"))});
-    if (ImGui::MenuItem("Export forecast (CSV)"))
+    if (ImGui::MenuItem(tv.task ? "Export answers (CSV)" : "Export forecast (CSV)"))
       out.push_back(cmd::ExportForecast{join_path(ui.export_dir, now_name("forecast", "csv"))});
     if (ImGui::MenuItem("Screenshot", "F12")) TakeScreenshot(ui);
     if (ImGui::MenuItem("Screenshot as…", "Ctrl+E")) ui.export_popup = true;
@@ -194,6 +266,8 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::BeginMenu("View")) {
     for (const WorkspaceInfo& info : workspaces)
       if (ImGui::MenuItem(info.menu, nullptr, ui.workspace == info.w)) ui.workspace = info.w;
+    if (ImGui::MenuItem("Compare cells…")) ui.compare_popup = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train RNN, LSTM and GRU (2 or 3 of them) side by side");
     ImGui::Separator();
     if (ui.workspace == Workspace::step) {
       ImGui::MenuItem("Controls", nullptr, &ui.show_controls);
@@ -207,8 +281,21 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
       ImGui::MenuItem("Training curves", nullptr, &ui.show_curves);
       ImGui::MenuItem("Forecast", nullptr, &ui.show_forecast);
       ImGui::MenuItem("Gradient decay", nullptr, &ui.show_decay);
+    } else if (ui.workspace == Workspace::compare) {
+      ImGui::MenuItem("Cells and settings", nullptr, &ui.show_compare_panel);
+      ImGui::MenuItem("Loss curves", nullptr, &ui.show_compare_curves);
+      ImGui::MenuItem("Forecasts", nullptr, &ui.show_compare_forecast);
+      ImGui::MenuItem("Gradient decay", nullptr, &ui.show_compare_decay);
+      ImGui::MenuItem("Table", nullptr, &ui.show_compare_table);
+    } else if (ui.workspace == Workspace::lab) {
+      ImGui::MenuItem("Lab settings", nullptr, &ui.show_lab_panel);
+      ImGui::MenuItem("Gradient through time", nullptr, &ui.show_lab_decay);
+      ImGui::MenuItem("Clipping comparison", nullptr, &ui.lab_clipping);
     }
     ImGui::Separator();
+    if (ImGui::MenuItem("Projector mode", "F11", ui.projector)) set_projector(ui, !ui.projector);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("High contrast, large readouts, scale at least 200%%: for a class at a projector");
     if (ImGui::BeginMenu("Scale")) {
       for (float s : {0.75f, 1.0f, 1.25f, 1.5f, 2.0f, 2.5f, 3.0f}) {
         char label[16];
@@ -248,6 +335,7 @@ void HandleKeys(const Snapshot& snap, UiState& ui, CommandList& out) {
   // Typing into a field or answering a dialog is not stepping the network.
   if (io.WantTextInput || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
   auto pressed = [](int key, bool repeat = false) { return ImGui::IsKeyPressed(key, repeat); };
+  const bool lesson_arrows = LessonKeys(ui);  // PageDown / PageUp, and ← / → when the lesson panel has focus
   if (io.KeyCtrl) {
     if (pressed(GLFW_KEY_Q)) ui.quit = true;
     if (pressed(GLFW_KEY_O)) OpenModelDialog(ui);
@@ -256,11 +344,23 @@ void HandleKeys(const Snapshot& snap, UiState& ui, CommandList& out) {
     return;
   }
   if (pressed(GLFW_KEY_F12)) TakeScreenshot(ui);
-  if (pressed(GLFW_KEY_T)) out.push_back(io.KeyShift ? Command{cmd::PauseTraining{}} : Command{cmd::Train{}});
-  if (pressed(GLFW_KEY_R)) out.push_back(cmd::ResetTraining{});
+  if (pressed(GLFW_KEY_F11)) set_projector(ui, !ui.projector);
+  if (ui.workspace == Workspace::lab) {  // T / Shift+T / R train, pause, reset the lab's runs; ← / → nudge ρ
+    GradientLabKeys(snap, ui, out);
+    if (pressed(GLFW_KEY_F1)) ui.show_keys = !ui.show_keys;
+    return;
+  }
+  // In the Compare workspace with no comparison open, T starts one with the ticked cells (and R has
+  // nothing to reset); otherwise the session routes T / Shift+T / R to the comparison while one is open.
+  const bool compare_idle = ui.workspace == Workspace::compare && !snap.train->compare;
+  if (pressed(GLFW_KEY_T)) {
+    if (compare_idle && !io.KeyShift) StartComparison(ui, out);
+    else out.push_back(io.KeyShift ? Command{cmd::PauseTraining{}} : Command{cmd::Train{}});
+  }
+  if (pressed(GLFW_KEY_R) && !compare_idle) out.push_back(cmd::ResetTraining{});
   if (pressed(GLFW_KEY_SPACE)) out.push_back(cmd::TogglePlay{});
-  if (pressed(GLFW_KEY_RIGHT, true)) out.push_back(cmd::StepForward{});
-  if (pressed(GLFW_KEY_LEFT, true)) out.push_back(cmd::StepBack{});
+  if (!lesson_arrows && pressed(GLFW_KEY_RIGHT, true)) out.push_back(cmd::StepForward{});
+  if (!lesson_arrows && pressed(GLFW_KEY_LEFT, true)) out.push_back(cmd::StepBack{});
   if (pressed(GLFW_KEY_HOME)) out.push_back(cmd::GoStart{});
   if (pressed(GLFW_KEY_END)) out.push_back(cmd::GoEnd{});
   if (pressed(GLFW_KEY_B))
@@ -271,7 +371,7 @@ void HandleKeys(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (pressed(GLFW_KEY_DOWN, true)) ui.unit = std::min(snap.scene->config.hidden_size - 1, ui.unit + 1);
 }
 
-void Dialogs(const Snapshot&, UiState& ui, CommandList& out) {
+void Dialogs(const Snapshot& snap, UiState& ui, CommandList& out) {
   const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
   const float fs = ImGui::GetFontSize();
   if (ui.open_model_popup) {
@@ -292,6 +392,7 @@ void Dialogs(const Snapshot&, UiState& ui, CommandList& out) {
     ui.show_about = false;
   }
   FileDialog(ui, out);
+  CompareDialog(snap, ui, out);
   ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (ImGui::BeginPopupModal("Export screenshot", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted("Saves the window as a PNG.");
@@ -317,9 +418,14 @@ void Dialogs(const Snapshot&, UiState& ui, CommandList& out) {
                              {"Esc", "inspector follows the current step again"},
                              {"click a cell", "inspect that step"},
                              {"Ctrl + wheel", "zoom the unrolled view"},
-                             {"T / Shift+T / R", "train / pause training / reset training to step 0"},
+                             {"T / Shift+T / R", "train / pause training / reset training to step 0 (the comparison's, while one is open)"},
                              {"Ctrl+O / Ctrl+S", "open a model / save the training model"},
                              {"F12 / Ctrl+E", "screenshot to the export folder / screenshot as…"},
+                             {"T / Shift+T / R  (Gradient lab)", "train both runs / pause / reset them to step 0"},
+                             {"→  /  ←  (Gradient lab)", "spectral radius ρ + / − 0.05"},
+                             {"F11", "projector mode: high contrast, large readouts, scale ≥ 200%"},
+                             {"PgDn / PgUp", "next / previous lesson step (a presenter's clicker)"},
+                             {"→  /  ←  (lesson panel)", "next / previous lesson step, when the lesson panel has focus"},
                              {"Ctrl+Q", "quit"}};
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
       for (auto& r : rows) {
@@ -347,13 +453,20 @@ void Dialogs(const Snapshot&, UiState& ui, CommandList& out) {
 }
 
 namespace {
-// Begins a tiled window at r; false when hidden or collapsed (then End() is still called).
-bool BeginTile(const char* name, const Rect& r, ImGuiWindowFlags extra = 0) {
+// Begins a tiled window at r; false when hidden or collapsed (then End() is still called). `accent`:
+// the lesson's step talks about this tile (its title band and frame in the lesson's accent).
+bool BeginTile(const char* name, const Rect& r, ImGuiWindowFlags extra = 0, bool accent = false) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus | extra;
-  return ImGui::Begin(name, nullptr, flags);
+  if (accent) PushLessonAccentTitle();
+  const bool open = ImGui::Begin(name, nullptr, flags);
+  if (accent) {
+    PopLessonAccentTitle();
+    DrawLessonAccentFrame();
+  }
+  return open;
 }
 }  // namespace
 
@@ -369,18 +482,19 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
     const Rect& rect;
     void (*draw)(const Snapshot&, UiState&, CommandList&);
     ImGuiWindowFlags flags;
+    Panel lesson;  // its name in lessons (an accent when a step talks about it)
   };
   const Tile tiles[] = {
-      {"Controls", l.controls, ControlsPanel, 0},
-      {unrolled_title, l.unrolled, UnrolledViewPanel, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse},
-      {"Cell inspector", l.inspector, CellInspectorPanel, 0},
-      {"States h and c", l.states, StateHeatmapPanel, ImGuiWindowFlags_NoScrollbar},
-      {"Gates", l.gates, GateHeatmapPanel, ImGuiWindowFlags_NoScrollbar},
-      {"Unit traces", l.traces, UnitTracesPanel, ImGuiWindowFlags_NoScrollbar},
+      {"Controls", l.controls, ControlsPanel, 0, Panel::controls},
+      {unrolled_title, l.unrolled, UnrolledViewPanel, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse, Panel::unrolled},
+      {"Cell inspector", l.inspector, CellInspectorPanel, 0, Panel::inspector},
+      {"States h and c", l.states, StateHeatmapPanel, ImGuiWindowFlags_NoScrollbar, Panel::states},
+      {"Gates", l.gates, GateHeatmapPanel, ImGuiWindowFlags_NoScrollbar, Panel::gates},
+      {"Unit traces", l.traces, UnitTracesPanel, ImGuiWindowFlags_NoScrollbar, Panel::traces},
   };
   for (const Tile& t : tiles) {
     if (!t.rect.visible()) continue;
-    if (BeginTile(t.name, t.rect, t.flags)) t.draw(snap, ui, out);
+    if (BeginTile(t.name, t.rect, t.flags, LessonAccent(ui, t.lesson, t.rect))) t.draw(snap, ui, out);
     ImGui::End();
   }
   if (l.tabs.visible()) {
@@ -394,7 +508,7 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
       for (int n = 0; n < count; ++n) {
         const int i = order[n];
         if (!shown[i]) continue;
-        if (ImGui::BeginTabItem(tiles[i].name)) {
+        if (BeginLessonTabItem(ui, tiles[i].name, tiles[i].lesson, l.tabs)) {
           ImGui::BeginChild("##tab", ImVec2(0, 0), false, tiles[i].flags);
           tiles[i].draw(snap, ui, out);
           ImGui::EndChild();
@@ -402,6 +516,7 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
         }
       }
       ImGui::EndTabBar();
+      if (LessonAccentedAt(ui, l.tabs)) DrawLessonAccentFrame();
     }
     ImGui::End();
   }
@@ -412,75 +527,149 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
   }
 }
 
-void DrawTrainPanels(const Snapshot& snap, UiState& ui, CommandList& out, const TrainLayout& l) {
-  struct Tile {
-    const char* name;
-    const Rect& rect;
-    void (*draw)(const Snapshot&, UiState&, CommandList&);
-    ImGuiWindowFlags flags;
-    const bool& shown;
-  };
-  const Tile tiles[] = {
-      {"Training", l.panel, TrainingPanel, 0, ui.show_train_panel},
-      {"Training curves", l.curves, TrainingCurvesPanel, ImGuiWindowFlags_NoScrollbar, ui.show_curves},
-      {"Forecast", l.forecast, ForecastPanel, ImGuiWindowFlags_NoScrollbar, ui.show_forecast},
-      {"Gradient decay across time", l.decay, GradientDecayPanel, ImGuiWindowFlags_NoScrollbar, ui.show_decay},
-  };
+namespace {
+// A tile of the Train or Compare workspace: its panel, its rectangle, and whether View shows it.
+struct Tile {
+  const char* name;
+  const Rect& rect;
+  void (*draw)(const Snapshot&, UiState&, CommandList&);
+  ImGuiWindowFlags flags;
+  const bool& shown;
+  Panel lesson = Panel::lesson;  // its name in lessons (Panel::lesson: none); accented when a step talks about it
+};
+
+// Each tile with a rectangle in its own window; in compact layouts, the shown tiles in `order` as
+// tabs of one window at `tabs`.
+template <std::size_t N>
+void DrawTiles(const Snapshot& snap, UiState& ui, CommandList& out, const Tile (&tiles)[N], const Rect& tabs,
+               const char* tabs_window, std::initializer_list<int> order) {
   for (const Tile& t : tiles) {
     if (!t.rect.visible()) continue;
-    if (BeginTile(t.name, t.rect, t.flags)) t.draw(snap, ui, out);
+    if (BeginTile(t.name, t.rect, t.flags, LessonAccent(ui, t.lesson, t.rect))) t.draw(snap, ui, out);
     ImGui::End();
   }
-  if (l.tabs.visible()) {
-    if (BeginTile("Train##tabs", l.tabs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoTitleBar) &&
-        ImGui::BeginTabBar("##train_tabs")) {
-      // The curves first: at a projector the run is what people watch; the settings are one click away.
-      for (int i : {1, 2, 3, 0}) {
-        const Tile& t = tiles[i];
-        if (!t.shown || !ImGui::BeginTabItem(t.name)) continue;
-        ImGui::BeginChild("##tab", ImVec2(0, 0), false, t.flags);
-        t.draw(snap, ui, out);
-        ImGui::EndChild();
-        ImGui::EndTabItem();
-      }
-      ImGui::EndTabBar();
+  if (!tabs.visible()) return;
+  if (BeginTile(tabs_window, tabs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoTitleBar) &&
+      ImGui::BeginTabBar("##tabs")) {
+    for (int i : order) {
+      const Tile& t = tiles[i];
+      if (!t.shown || !BeginLessonTabItem(ui, t.name, t.lesson, tabs)) continue;
+      ImGui::BeginChild("##tab", ImVec2(0, 0), false, t.flags);
+      t.draw(snap, ui, out);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
     }
-    ImGui::End();
+    ImGui::EndTabBar();
+    if (LessonAccentedAt(ui, tabs)) DrawLessonAccentFrame();
   }
-  if (l.status.visible()) {
-    if (BeginTile("##train_status", l.status, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
-      const std::string& msg = !ui.notice.empty() ? ui.notice : snap.message;
-      const bool err = !ui.notice.empty() ? ui.notice_is_error : snap.message_is_error;
-      const char* hint = "T train · Shift+T pause · R reset · Ctrl+S save model · F12 screenshot · F1 keys";
-      const float right = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint).x;
-      const float used = msg.empty() ? 0.0f : ImGui::CalcTextSize(msg.c_str()).x + ImGui::GetStyle().WindowPadding.x;
-      ImGui::AlignTextToFramePadding();
-      if (!msg.empty())
-        ImGui::TextColored(err ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", msg.c_str());
-      if (right > used + ImGui::GetFontSize()) {
-        if (!msg.empty()) ImGui::SameLine(right);
-        else ImGui::SetCursorPosX(right);
-        ImGui::TextDisabled("%s", hint);
-      }
+  ImGui::End();
+}
+
+// The bottom line: the last message (errors in red), the key hints at the right when they fit.
+void StatusLine(const Snapshot& snap, const UiState& ui, const char* window, const Rect& r, const char* hint) {
+  if (!r.visible()) return;
+  if (BeginTile(window, r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
+    const std::string& msg = !ui.notice.empty() ? ui.notice : snap.message;
+    const bool err = !ui.notice.empty() ? ui.notice_is_error : snap.message_is_error;
+    const float right = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint).x;
+    const float used = msg.empty() ? 0.0f : ImGui::CalcTextSize(msg.c_str()).x + ImGui::GetStyle().WindowPadding.x;
+    ImGui::AlignTextToFramePadding();
+    if (!msg.empty())
+      ImGui::TextColored(err ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", msg.c_str());
+    if (right > used + ImGui::GetFontSize()) {
+      if (!msg.empty()) ImGui::SameLine(right);
+      else ImGui::SetCursorPosX(right);
+      ImGui::TextDisabled("%s", hint);
     }
-    ImGui::End();
   }
+  ImGui::End();
+}
+}  // namespace
+
+void DrawTrainPanels(const Snapshot& snap, UiState& ui, CommandList& out, const TrainLayout& l) {
+  const Tile tiles[] = {
+      {"Training", l.panel, TrainingPanel, 0, ui.show_train_panel, Panel::training},
+      {"Training curves", l.curves, TrainingCurvesPanel, ImGuiWindowFlags_NoScrollbar, ui.show_curves, Panel::curves},
+      // A memory task has no series to forecast: the tile shows its answers at t = T instead.
+      {snap.train->task ? "Answers at t = T###forecast" : "Forecast###forecast", l.forecast, ForecastPanel,
+       ImGuiWindowFlags_NoScrollbar, ui.show_forecast, Panel::forecast},
+      {"Gradient decay across time", l.decay, GradientDecayPanel, ImGuiWindowFlags_NoScrollbar, ui.show_decay, Panel::decay},
+  };
+  // Tabs: the curves first: at a projector the run is what people watch; the settings are one click away.
+  DrawTiles(snap, ui, out, tiles, l.tabs, "Train##tabs", {1, 2, 3, 0});
+  StatusLine(snap, ui, "##train_status", l.status, "T train · Shift+T pause · R reset · Ctrl+S save model · F12 screenshot · F1 keys");
+}
+
+void DrawComparePanels(const Snapshot& snap, UiState& ui, CommandList& out, const CompareLayout& l) {
+  const Tile tiles[] = {
+      {"Compare cells", l.panel, ComparePanel, 0, ui.show_compare_panel},
+      {"Loss curves", l.curves, CompareCurvesPanel, ImGuiWindowFlags_NoScrollbar, ui.show_compare_curves},
+      {"Forecasts", l.forecast, CompareForecastPanel, ImGuiWindowFlags_NoScrollbar, ui.show_compare_forecast},
+      {"Gradient decay across time##compare", l.decay, CompareDecayPanel, ImGuiWindowFlags_NoScrollbar, ui.show_compare_decay},
+      {"Side by side", l.table, CompareTablePanel, ImGuiWindowFlags_NoScrollbar, ui.show_compare_table},
+  };
+  // Compact: the table keeps its own tile at the bottom; the curves lead the tabs.
+  DrawTiles(snap, ui, out, tiles, l.tabs, "Compare##tabs", {1, 2, 3, 0});
+  StatusLine(snap, ui, "##compare_status", l.status, "T train all · Shift+T pause · R reset · F12 screenshot · F1 keys");
+}
+
+void DrawLabPanels(const Snapshot& snap, UiState& ui, CommandList& out, const LabLayout& l) {
+  const Tile tiles[] = {
+      {"Gradient lab", l.panel, GradientLabPanel, 0, ui.show_lab_panel},
+      {"Gradient through time", l.decay, GradientLabDecayPanel, ImGuiWindowFlags_NoScrollbar, ui.show_lab_decay},
+      {"Clipping: the same run with and without", l.clipping, GradientLabClippingPanel, ImGuiWindowFlags_NoScrollbar,
+       ui.lab_clipping},
+  };
+  // Tabs: the gradient first, the clipping runs, then the settings.
+  DrawTiles(snap, ui, out, tiles, l.tabs, "Lab##tabs", {1, 2, 0});
+  StatusLine(snap, ui, "##lab_status", l.status, "← / → ρ · T train both · Shift+T pause · R reset · F12 screenshot · F1 keys");
 }
 
 void DrawWorkspace(const Snapshot& snap, UiState& ui, CommandList& out, Rect area) {
   const float fs = ImGui::GetFontSize();
+  // A lesson open: its column at the right, in every workspace, above the workspace's bottom bar,
+  // which keeps the full width. `beside(h)` is the area a workspace whose bar is h tall lays out in so
+  // its tiles fill the rest; its bar is then put back at full width (`lesson->bottom`).
+  std::optional<LessonSplit> lesson;
+  if (!ui.lesson_id.empty()) {
+    lesson = split_lesson_column(area, fs, ui.workspace == Workspace::step ? transport_height(area.w, fs) : status_line_height(fs));
+    ui.lesson.panel_rect = lesson->lesson;
+    // It does not take the focus when it appears: the arrow keys keep stepping the network until it is clicked.
+    if (BeginTile("Lesson###lesson", lesson->lesson, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoFocusOnAppearing))
+      LessonPanel(snap, ui, out);
+    ImGui::End();
+  }
+  auto beside = [&](float bar_h) { return lesson ? Rect{area.x, area.y, lesson->tiles.w, lesson->tiles.h + bar_h} : area; };
   switch (ui.workspace) {
     case Workspace::train: {
       const TrainVisibility shown{ui.show_train_panel, ui.show_curves, ui.show_forecast, ui.show_decay};
-      DrawTrainPanels(snap, ui, out, compute_train_layout(area, shown, fs));
+      TrainLayout l = compute_train_layout(beside(status_line_height(fs)), shown, fs);
+      if (lesson) l.status = lesson->bottom;
+      DrawTrainPanels(snap, ui, out, l);
       return;
     }
-    case Workspace::compare:  // not built yet: the Step workspace stands in
-    case Workspace::lab:
+    case Workspace::compare: {
+      const CompareVisibility shown{ui.show_compare_panel, ui.show_compare_curves, ui.show_compare_forecast,
+                                    ui.show_compare_decay, ui.show_compare_table};
+      const std::size_t runs = snap.train->compare ? snap.train->compare->runs.size() : 0;
+      CompareLayout l = compute_compare_layout(beside(status_line_height(fs)), shown, fs, runs > 0 ? static_cast<int>(runs) : 3);
+      if (lesson) l.status = lesson->bottom;
+      DrawComparePanels(snap, ui, out, l);
+      return;
+    }
+    case Workspace::lab: {
+      const LabVisibility shown{ui.show_lab_panel, ui.show_lab_decay, ui.lab_clipping};
+      LabLayout l = compute_lab_layout(beside(status_line_height(fs)), shown, fs);
+      if (lesson) l.status = lesson->bottom;
+      DrawLabPanels(snap, ui, out, l);
+      return;
+    }
     case Workspace::step: {
       const PanelVisibility shown{ui.show_controls, ui.show_unrolled, ui.show_inspector,
                                   ui.show_states,   ui.show_gates,    ui.show_traces, unrolled_rows(*snap.scene)};
-      DrawPanels(snap, ui, out, compute_layout(area, shown, fs));
+      Layout l = compute_layout(beside(lesson ? transport_height(lesson->tiles.w, fs) : 0), shown, fs);
+      if (lesson) l.transport = lesson->bottom;
+      DrawPanels(snap, ui, out, l);
       return;
     }
   }

@@ -4,12 +4,18 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "app/layout.hpp"
+#include "app/lessons/library.hpp"
+#include "app/lessons/lesson.hpp"
 #include "app/panels/file_list.hpp"
 #include "app/session/command.hpp"
 #include "app/session/snapshot.hpp"
+#include "core/memory_tasks.hpp"
 
 namespace unrolled::app {
 
@@ -21,7 +27,7 @@ inline constexpr int workspace_count = 4;
 enum class CurveAxis { step, epoch, time };
 
 // The in-app file dialog (panels/file_dialog.hpp): what it is for, where it looks, what is typed.
-enum class FileDialogPurpose { open_model, save_model, choose_csv, export_folder };
+enum class FileDialogPurpose { open_model, save_model, choose_csv, export_folder, open_session, save_session };
 struct FileDialogState {
   bool request = false;          // open it next frame
   FileDialogPurpose purpose = FileDialogPurpose::open_model;
@@ -32,6 +38,40 @@ struct FileDialogState {
   std::string error;             // why the folder could not be read, or the path is not usable
 };
 
+// The open lesson's UI (lesson_ui.hpp): the parsed lesson, the step whose plan was last sent, a train
+// action's goal, what this step accents, the user's own panel choice (given back when the lesson
+// closes), the File menu's list of lessons, and the --lesson-shots walk.
+struct LessonUi {
+  Lesson lesson;                         // the open lesson (its id is UiState::lesson_id), or none
+  int applied_step = -1;                 // the step whose plan was sent (-1: none since opening)
+  std::uint64_t sent_sequence = 0;       // sequence number of that plan's last command (0: not sent yet)
+  std::optional<std::int64_t> train_until;  // the step's train action, until its goal is reached
+  bool goal_reached = false;
+  std::optional<MemoryTaskConfig> memory_task;  // the step asks for a task the run cannot hold
+  std::vector<Panel> highlight;          // this step's accented tiles
+  std::vector<std::pair<Panel, Rect>> accented;  // where they were drawn this frame
+  Rect panel_rect;                       // the lesson panel's tile this frame
+  bool select_highlight = false;         // tabbed tiles: bring the accented one forward (this frame)
+  std::string flash_slider;              // the slider a set action moved, flashed for a moment
+  double flash_start = 0;
+  bool show_answer = false;
+  bool body_overflow = false;            // the step's text and question did not fit without scrolling
+  bool body_more = false;                // ... and there is more below what is shown (PageDown scrolls first)
+  bool scroll_top = false, scroll_page = false, scroll_to_answer = false;  // requests to the panel's body
+  bool focused = false;                  // the lesson panel had keyboard focus last frame (arrow keys)
+  bool user_panels_saved = false;        // the user's View choice before the lesson, restored on close
+  std::array<bool, panel_count - 1> user_panels{};
+  LessonIndex menu;                      // File > Open lesson: the lessons folder, read on opening
+  bool menu_read = false;
+  // --lesson-shots DIR: one PNG per step once it is applied (and trained), then exit.
+  std::string shots_dir;
+  int settle_frames = 0;                 // frames drawn since the step was ready
+  double step_started = 0;               // ImGui time the step was sent (the walk gives up after a while)
+  std::vector<std::string> walk_records; // one JSON object per step shot
+  bool walk_done = false;
+  std::string walk_error;
+};
+
 struct UiState {
   Workspace workspace = Workspace::step;
 
@@ -39,11 +79,14 @@ struct UiState {
   // lesson panel; the session file saves and restores them.
   std::string lesson_id;
   int lesson_step = 0;
+  LessonUi lesson;
 
   // View menu
   bool show_controls = true, show_unrolled = true, show_inspector = true;
   bool show_states = true, show_gates = true, show_traces = true;
   float scale = 1.0f;          // user scale (--scale and View > Scale)
+  bool projector = false;      // projector mode (--projector, F11): high-contrast theme, large readouts, scale ≥ 2
+  float scale_before_projector = 1.0f;  // restored when projector mode is turned off
   bool rebuild_fonts = false;  // scale changed: rebuild the font atlas between frames
 
   // Selection
@@ -92,6 +135,27 @@ struct UiState {
   // Gradient decay
   bool decay_earlier = true;       // show the kept earlier snapshots as faded lines
 
+  // Compare workspace (panels/compare.cpp): which tiles are shown, the cells chosen (indexed by
+  // CellKind: rnn, lstm, gru) and how its plots look. The curves share the Train workspace's x axis,
+  // log y and smoothing, and the forecast its rollout range and zoom.
+  bool show_compare_panel = true, show_compare_curves = true, show_compare_forecast = true;
+  bool show_compare_decay = true, show_compare_table = true;
+  std::array<bool, 3> compare_pick{true, true, true};
+  bool compare_popup = false;      // View → Compare cells… opens the chooser next frame
+  int compare_forecast_lines = 0;  // 0 rollout, 1 one-step, 2 both
+  bool compare_forecast_zoom = true;  // the validation part, where the rollouts differ
+  int compare_decay_layer = 0;     // the layer whose ‖dL/dhₜ‖ is drawn (0-based)
+  bool compare_decay_initial = true;  // each cell's curve at step 0 as a faded line
+
+  // Gradient lab (panels/gradient_lab.cpp): which tiles are shown, and the settings being edited (each
+  // change is validated at once and sent; taken from the lab when it is rebuilt with other settings).
+  bool show_lab_panel = true, show_lab_decay = true;
+  bool lab_clipping = true;          // the clipping comparison (its tile, Train both) is on
+  LabSettings lab_edit;
+  std::uint64_t lab_seen_version = 0;  // the lab's version lab_edit was last synced with
+  std::string lab_edit_error;        // validate_lab_settings(lab_edit), shown under the settings
+  bool lab_log_loss = true;          // log-y for the clipping runs' loss
+
   // Files: exports (curves, forecast, screenshots) go to one folder with time-stamped names.
   std::string export_dir;          // set by main: the working directory, else $HOME
   FileDialogState file_dialog;
@@ -104,6 +168,20 @@ struct UiState {
 
 // Panels ask for changes by appending commands; main sends them to the session after the frame.
 using CommandList = std::vector<Command>;
+
+// Projector mode on or off: on raises the scale to at least 2 (and remembers the user's), off restores
+// it; both rebuild the fonts and the theme before the next frame.
+inline void set_projector(UiState& ui, bool on) {
+  if (on == ui.projector) return;
+  ui.projector = on;
+  if (on) {
+    ui.scale_before_projector = ui.scale;
+    if (ui.scale < 2.0f) ui.scale = 2.0f;
+  } else {
+    ui.scale = ui.scale_before_projector;
+  }
+  ui.rebuild_fonts = true;
+}
 
 // The cell the inspector shows: the clicked one, or the cursor's (at least t = 1).
 inline int inspected_t(const Snapshot& s, const UiState& ui) {

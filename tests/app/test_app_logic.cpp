@@ -2,6 +2,7 @@
 // folder listing and time-stamped names.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "app/layout.hpp"
 #include "app/panels/file_list.hpp"
 #include "app/panels/train_fields.hpp"
+#include "app/ui_state.hpp"
 
 using namespace unrolled::app;
 
@@ -229,10 +231,288 @@ TEST_CASE("a settings error is placed under the field it names") {
       {"validation fraction 0 is out of range (0…0.9); it must be above 0", TrainField::val},
       {"CSV column is empty: give a header name or a 0-based index", TrainField::csv},
       {"early-stopping patience must be 0 (off) or more", TrainField::patience},
+      {"copy task: the sequence length must be between 1 and 100000, got 0", TrainField::steps},
+      {"adding task: training windows must be between 1 and 1000000", TrainField::windows},
+      {"adding task: validation windows must be between 1 and 1000000", TrainField::val_windows},
+      {"adding task: 1000000 + 400 windows of 200 steps are 400160000 input values, more than the 67108864 held "
+       "in memory (use fewer windows or a shorter sequence)", TrainField::windows},
+      {"sequence length 40 must equal the memory task's T = 30 (copy:30 sets it)", TrainField::steps},
       {"something else entirely", TrainField::none},
       {"", TrainField::none}};
   for (const auto& [message, field] : cases) {
     CAPTURE(message);
     CHECK(train_error_field(message) == field);
   }
+}
+
+TEST_CASE("lesson flags: --lesson, --lesson-step, --lesson-shots, --list-lessons; the step and shots need a lesson") {
+  ParseResult r = parse({"--lesson", "03-lstm-highway", "--lesson-step", "4", "--lesson-shots", "/tmp/shots"});
+  REQUIRE(r.error.empty());
+  CHECK(r.args.lesson == "03-lstm-highway");
+  CHECK(r.args.lesson_step == 4);
+  CHECK(r.args.lesson_shots == "/tmp/shots");
+  CHECK_FALSE(r.args.list_lessons);
+  CHECK(r.args.frames == 0);  // the walk ends by itself
+  CHECK(parse({"--list-lessons"}).args.list_lessons);
+  CHECK(parse({}).args.lesson.empty());
+  CHECK(parse({}).args.lesson_step == 0);
+  CHECK(parse({"--lesson", "x.json"}).args.lesson == "x.json");
+
+  const std::pair<std::vector<std::string>, std::string> bad[] = {
+      {{"--lesson-step", "2"}, "--lesson-step needs --lesson"},
+      {{"--lesson-shots", "d"}, "--lesson-shots needs --lesson"},
+      {{"--lesson", "a", "--lesson-step", "0"}, "--lesson-step: expected a step number >= 1, got '0'"},
+      {{"--lesson", "a", "--lesson-step", "two"}, "--lesson-step: expected a step number >= 1, got 'two'"},
+      {{"--lesson"}, "--lesson needs a value"},
+      {{"--lesson", ""}, "--lesson: expected a lesson ID"},
+      {{"--lesson", "a", "--lesson-shots", "d", "--frames", "9"}, "--lesson-shots ends after the lesson's last step"},
+      {{"--lesson", "a", "--lesson-shots", "d", "--screenshot", "s.png"}, "drop --frames and --screenshot"}};
+  for (const auto& [argv, message] : bad) {
+    CAPTURE(argv[0]);
+    const ParseResult b = parse(argv);
+    CHECK(b.error.find(message) != std::string::npos);
+  }
+}
+
+TEST_CASE("session flags: --session FILE, --fresh, --autosave; --scale is remembered as given") {
+  ParseResult r = parse({});
+  CHECK_FALSE(r.args.fresh);
+  CHECK_FALSE(r.args.autosave);
+  CHECK(r.args.session_path.empty());
+  CHECK_FALSE(r.args.scale_given);
+  CHECK(parse({"--scale", "1"}).args.scale_given);  // even at the default: it wins over a restored scale
+  r = parse({"--session", "s.json", "--autosave", "--frames", "5"});
+  REQUIRE(r.error.empty());
+  CHECK(r.args.session_path == "s.json");
+  CHECK(r.args.autosave);
+  CHECK(parse({"--fresh"}).args.fresh);
+  const std::pair<std::vector<std::string>, std::string> bad[] = {
+      {{"--session"}, "--session needs a value"},
+      {{"--session", ""}, "--session: expected a session file"},
+      {{"--fresh", "--session", "s.json"}, "--fresh starts from the defaults and --session opens a session: choose one"}};
+  for (const auto& [argv, message] : bad) {
+    CAPTURE(argv[0]);
+    CHECK(parse(argv).error.find(message) != std::string::npos);
+  }
+}
+
+TEST_CASE("a lesson's column: the workspace keeps its tiles at scale 1, the text gets room at scale 2") {
+  // 1280x800 at scale 1: a column of 22-28 characters above the full-width transport bar, and the
+  // workspace's tiles still at least 62 characters wide (tiled, not tabbed).
+  const Rect area{0, 20, 1280, 780};
+  const LessonSplit s1 = split_lesson_column(area, 15, transport_height(area.w, 15));
+  check_tiles_fill({s1.tiles, s1.lesson, s1.bottom}, area);
+  CHECK(s1.bottom.w == area.w);
+  CHECK(s1.bottom.h == transport_height(1280, 15));
+  CHECK(s1.bottom.h == 69.0f);  // two rows: the whole width is at least 80 characters
+  CHECK(s1.lesson.x == doctest::Approx(s1.tiles.x + s1.tiles.w));
+  CHECK(s1.lesson.h == s1.tiles.h);
+  CHECK(s1.lesson.w >= 15 * 22.0f);
+  CHECK(s1.lesson.w <= 15 * 28.0f);
+  CHECK(s1.tiles.w >= 15 * tiled_min_width_em);
+  // The Step workspace laid out beside the column: its tiles fill exactly the tiles' rectangle.
+  const Rect beside{s1.tiles.x, s1.tiles.y, s1.tiles.w, s1.tiles.h + transport_height(s1.tiles.w, 15)};
+  const Layout l = compute_layout(beside, PanelVisibility{}, 15);
+  CHECK_FALSE(l.compact);
+  CHECK_FALSE(l.tabs.visible());
+  check_tiles_fill({l.controls, l.unrolled, l.inspector, l.states, l.gates, l.traces}, s1.tiles);
+  CHECK(l.transport.y == doctest::Approx(s1.bottom.y));
+  const TrainLayout t = compute_train_layout({s1.tiles.x, s1.tiles.y, s1.tiles.w, s1.tiles.h + status_line_height(15)}, TrainVisibility{}, 15);
+  CHECK_FALSE(t.compact);
+  check_tiles_fill({t.panel, t.curves, t.forecast, t.decay}, s1.tiles);
+  // A wide window: the column stops at 28 characters, the workspace takes the rest.
+  const LessonSplit wide = split_lesson_column({0, 20, 1920, 1060}, 15, status_line_height(15));
+  CHECK(wide.lesson.w == 15 * 28.0f);
+  CHECK(wide.tiles.w == 1920 - 15 * 28.0f);
+  CHECK(wide.lesson.h == 1060 - status_line_height(15));
+
+  // 1280x800 at scale 2: the workspace is tabbed whatever the column, so the text gets half the width,
+  // and the transport keeps the whole width (three rows, not the four a 704-pixel bar would need).
+  const Rect a2{0, 40, 1280, 760};
+  const LessonSplit s2 = split_lesson_column(a2, 30, transport_height(a2.w, 30));
+  check_tiles_fill({s2.tiles, s2.lesson, s2.bottom}, a2);
+  CHECK(s2.lesson.w == 640.0f);  // 21 characters of 30 px, about 38 letters a line
+  CHECK(s2.bottom.w == 1280.0f);
+  const Layout c = compute_layout({s2.tiles.x, s2.tiles.y, s2.tiles.w, s2.tiles.h + transport_height(s2.tiles.w, 30)}, PanelVisibility{}, 30);
+  CHECK(c.compact);
+  CHECK(c.unrolled.visible());
+  check_tiles_fill({c.unrolled, c.tabs}, s2.tiles);
+  // 1920x1080 at scale 2: at most 24 characters, so the workspace keeps most of the screen.
+  CHECK(split_lesson_column({0, 40, 1920, 1040}, 30, 57).lesson.w == 30 * 24.0f);
+  // A tiny window: never more than 60% of it; a bar taller than the area leaves nothing above it.
+  const LessonSplit tiny = split_lesson_column({0, 20, 320, 220}, 30, 500);
+  CHECK(tiny.lesson.w <= 320 * 0.6f + 0.5f);
+  CHECK(tiny.tiles.w > 0);
+  CHECK(tiny.tiles.h == 0);
+  CHECK(tiny.bottom.h == 220);
+}
+
+TEST_CASE("--compare: 2 or 3 distinct cells in the order given; bad lists are usage errors naming the flag and the value") {
+  CHECK(parse({}).args.compare.empty());
+  ParseResult r = parse({"--compare", "rnn,lstm,gru", "--frames", "10"});
+  REQUIRE(r.error.empty());
+  CHECK(r.args.compare == std::vector<unrolled::CellKind>{unrolled::CellKind::rnn, unrolled::CellKind::lstm, unrolled::CellKind::gru});
+  r = parse({"--compare", "GRU,rnn"});  // any case, in the order asked for
+  REQUIRE(r.error.empty());
+  CHECK(r.args.compare == std::vector<unrolled::CellKind>{unrolled::CellKind::gru, unrolled::CellKind::rnn});
+
+  const std::pair<std::vector<std::string>, std::string> bad[] = {
+      {{"--compare", "rnn"}, "--compare: expected 2 or 3 distinct cells of rnn, lstm, gru separated by commas, got 1 in 'rnn'"},
+      {{"--compare", "rnn,lstm,gru,rnn"}, "--compare: rnn is listed twice in 'rnn,lstm,gru,rnn'"},
+      {{"--compare", "lstm,lstm"}, "--compare: lstm is listed twice in 'lstm,lstm'"},
+      {{"--compare", "rnn,transformer"}, "--compare: 'transformer' is not a cell (rnn, lstm or gru) in 'rnn,transformer'"},
+      {{"--compare", "rnn,,gru"}, "--compare: an empty name in 'rnn,,gru'"},
+      {{"--compare", ""}, "--compare: an empty name in ''"},
+      {{"--compare"}, "--compare needs a value"}};
+  for (const auto& [argv, message] : bad) {
+    CAPTURE(argv.back());
+    const ParseResult b = parse(argv);
+    CHECK(b.error == message);
+    CHECK(b.args.compare.empty());
+  }
+}
+
+TEST_CASE("the Compare workspace: cells left, curves, forecast over decay, the table under the plots; compact keeps the table") {
+  const Rect area{0, 20, 1280, 780};
+  const float fs = 15;
+  CompareVisibility all;
+  const CompareLayout l = compute_compare_layout(area, all, fs);
+  auto tiles_of = [](const CompareLayout& c) { return std::vector<Rect>{c.panel, c.curves, c.forecast, c.decay, c.table, c.status, c.tabs}; };
+  CHECK_FALSE(l.compact);
+  check_tiles_fill(tiles_of(l), area);
+  CHECK(l.panel.x == area.x);
+  CHECK(l.panel.w >= fs * 18);  // the buttons and the settings' names fit
+  CHECK(l.curves.x == doctest::Approx(l.panel.x + l.panel.w));
+  CHECK(l.forecast.x > l.curves.x);
+  CHECK(l.decay.y > l.forecast.y);
+  // The table spans the plots' width right under them, as tall as a header and three rows.
+  CHECK(l.table.x == l.curves.x);
+  CHECK(l.table.w == doctest::Approx(l.curves.w + l.forecast.w));
+  CHECK(l.table.y == doctest::Approx(l.curves.y + l.curves.h));
+  CHECK(l.table.y == doctest::Approx(l.decay.y + l.decay.h));
+  CHECK(l.table.h == compare_table_height(3, fs));
+  CHECK(compare_table_height(3, fs) == std::round(fs * 7.6f));
+  CHECK(compare_table_height(2, fs) < compare_table_height(3, fs));
+  CHECK(l.status.y + l.status.h == doctest::Approx(area.y + area.h));
+  CHECK(l.curves.w > fs * 25);   // a readable loss plot at 1280x800
+  CHECK(l.forecast.h > fs * 13);
+
+  // Hidden tiles give their room: no table, the plots reach the status line; no plots, the table fills.
+  CompareVisibility no_table = all;
+  no_table.table = false;
+  const CompareLayout m = compute_compare_layout(area, no_table, fs);
+  CHECK_FALSE(m.table.visible());
+  CHECK(m.curves.h == doctest::Approx(l.curves.h + l.table.h));
+  check_tiles_fill(tiles_of(m), area);
+  const CompareLayout t = compute_compare_layout(area, {true, false, false, false, true}, fs);
+  CHECK(t.table.h == doctest::Approx(area.h - t.status.h));
+  check_tiles_fill(tiles_of(t), area);
+  const CompareLayout nf = compute_compare_layout(area, {true, true, false, true, true}, fs);
+  CHECK(nf.decay.h == doctest::Approx(l.forecast.h + l.decay.h));
+  check_tiles_fill(tiles_of(nf), area);
+
+  // 1280x800 at scale 2 (a projector): compact — the table keeps the bottom, the rest are tabs above.
+  const Rect a2{0, 40, 1280, 760};
+  const CompareLayout c = compute_compare_layout(a2, all, 30);
+  CHECK(c.compact);
+  CHECK(c.table.visible());
+  CHECK(c.tabs.visible());
+  CHECK_FALSE(c.curves.visible());
+  CHECK(c.table.w == a2.w);
+  CHECK(c.tabs.y + c.tabs.h == doctest::Approx(c.table.y));
+  check_tiles_fill(tiles_of(c), a2);
+  // 1920x1080 at scale 2 stays tiled, the table no more than half the height.
+  const CompareLayout big = compute_compare_layout({0, 40, 1920, 1040}, all, 30);
+  CHECK_FALSE(big.compact);
+  CHECK(big.table.h <= (1040 - big.status.h) * 0.5f);
+  CHECK(big.curves.h > 30 * 10);
+  check_tiles_fill(tiles_of(big), {0, 40, 1920, 1040});
+}
+
+TEST_CASE("the Gradient lab: settings left, the decay plot, the clipping plots; no gaps; hidden tiles re-flow") {
+  const Rect area{0, 20, 1280, 780};
+  const float fs = 15;
+  const LabLayout l = compute_lab_layout(area, LabVisibility{}, fs);
+  CHECK_FALSE(l.compact);
+  check_tiles_fill({l.panel, l.decay, l.clipping, l.status, l.tabs}, area);
+  CHECK(l.panel.x == area.x);
+  CHECK(l.panel.w == doctest::Approx(fs * 18));  // the settings' labels and sliders
+  CHECK(l.decay.x == doctest::Approx(l.panel.x + l.panel.w));
+  CHECK(l.clipping.x == doctest::Approx(l.decay.x + l.decay.w));
+  CHECK(l.decay.w > l.clipping.w);  // the decay plot is the lab's picture
+  CHECK(l.decay.w > fs * 30);
+  CHECK(l.clipping.w > fs * 25);
+  CHECK(l.decay.h == doctest::Approx(area.h - l.status.h));
+  CHECK(l.status.y + l.status.h == doctest::Approx(area.y + area.h));
+
+  // The clipping comparison switched off: the decay plot takes the width.
+  const LabLayout d = compute_lab_layout(area, LabVisibility{true, true, false}, fs);
+  CHECK_FALSE(d.clipping.visible());
+  CHECK(d.decay.w == doctest::Approx(l.decay.w + l.clipping.w));
+  check_tiles_fill({d.panel, d.decay, d.clipping, d.status, d.tabs}, area);
+  // Settings hidden: the plots share the whole width; the settings alone take it all.
+  const LabLayout p = compute_lab_layout(area, LabVisibility{false, true, true}, fs);
+  CHECK(p.decay.x == area.x);
+  check_tiles_fill({p.panel, p.decay, p.clipping, p.status, p.tabs}, area);
+  const LabLayout s = compute_lab_layout(area, LabVisibility{true, false, false}, fs);
+  CHECK(s.panel.w == doctest::Approx(area.w));
+  // Nothing shown: only the status line.
+  const LabLayout none = compute_lab_layout(area, LabVisibility{false, false, false}, fs);
+  CHECK_FALSE(none.panel.visible());
+  CHECK_FALSE(none.tabs.visible());
+  CHECK(none.status.visible());
+
+  // Narrow or large-scale: one tabbed tile above the status line; 1920x1080 at scale 2 is still tiled.
+  const LabLayout narrow = compute_lab_layout({0, 40, 1280, 760}, LabVisibility{}, 30);
+  CHECK(narrow.compact);
+  CHECK(narrow.tabs.visible());
+  CHECK_FALSE(narrow.decay.visible());
+  check_tiles_fill({narrow.panel, narrow.decay, narrow.clipping, narrow.status, narrow.tabs}, {0, 40, 1280, 760});
+  CHECK_FALSE(compute_lab_layout({0, 40, 1920, 1040}, LabVisibility{}, 30).compact);
+
+  // --lab opens it; --lab-rho and --lab-activation set it up (and open it), bad values name the flag.
+  CHECK(parse({"--lab"}).args.lab);
+  CHECK_FALSE(parse({}).args.lab);
+  CHECK(parse({}).args.lab_rho == 0);
+  CHECK_FALSE(parse({}).args.lab_activation.has_value());
+  const ParseResult lab = parse({"--lab-rho", "1.5", "--lab-activation", "relu"});
+  CHECK(lab.error.empty());
+  CHECK(lab.args.lab);
+  CHECK(lab.args.lab_rho == 1.5);
+  REQUIRE(lab.args.lab_activation.has_value());
+  CHECK(*lab.args.lab_activation == unrolled::Nonlinearity::relu);
+  for (const char* bad : {"0.05", "3.5", "x", "nan"}) {
+    CAPTURE(bad);
+    CHECK(parse({"--lab-rho", bad}).error == std::string("--lab-rho: expected a spectral radius from 0.1 to 3, got '") + bad + "'");
+  }
+  CHECK(parse({"--lab-activation", "sigmoid"}).error.find("--lab-activation") != std::string::npos);
+  CHECK(parse({"--lab-rho"}).error.find("needs a value") != std::string::npos);
+}
+
+TEST_CASE("projector mode: --projector parses; on raises the scale to at least 2, off gives the user's back") {
+  auto r = parse({"--projector"});
+  REQUIRE(r.error.empty());
+  CHECK(r.args.projector);
+  CHECK_FALSE(parse({}).args.projector);
+
+  UiState ui;
+  ui.scale = 1.25f;
+  set_projector(ui, true);
+  CHECK(ui.projector);
+  CHECK(ui.scale == 2.0f);
+  CHECK(ui.rebuild_fonts);
+  ui.rebuild_fonts = false;
+  set_projector(ui, true);  // already on: nothing changes, nothing to rebuild
+  CHECK(ui.scale == 2.0f);
+  CHECK_FALSE(ui.rebuild_fonts);
+  set_projector(ui, false);
+  CHECK_FALSE(ui.projector);
+  CHECK(ui.scale == 1.25f);
+  CHECK(ui.rebuild_fonts);
+
+  ui.scale = 3.0f;  // a larger scale is kept
+  set_projector(ui, true);
+  CHECK(ui.scale == 3.0f);
+  set_projector(ui, false);
+  CHECK(ui.scale == 3.0f);
 }

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "app/glyph_ranges.hpp"
 #include "app/lessons/library.hpp"
 #include "app/lessons/lesson.hpp"
 #include "app/lessons/plan.hpp"
@@ -302,18 +303,26 @@ TEST_CASE("each step becomes the commands its JSON says, in order") {
   CHECK(p.ui.workspace == LessonWorkspace::step);
 }
 
-TEST_CASE("a memory task is kept in the state (the session cannot run it yet) with seq = T and loss last") {
+TEST_CASE("a memory task is the training run's data: seq = T, loss last, the task's own windows and seed") {
   const Lesson l = load_lesson(lesson_folder + "/06-long-memory.json");
-  bool saw_task = false;
-  for (int i = 0; i < static_cast<int>(l.steps.size()); ++i) {
-    const StepPlan p = plan_step(l, i, i - 1);
-    if (!p.memory_task) continue;
-    saw_task = true;
-    CHECK(p.state.training.split.steps == p.memory_task->steps);
-    CHECK(p.state.training.split.loss == LossMode::last);
-    CHECK(validate_memory_task(*p.memory_task).empty());
-  }
-  CHECK(saw_task);
+  // Step 1 trains the adding problem; step 6 switches to the copy task and keeps the task's knobs.
+  const TrainSettings adding = plan_step(l, 0, -1).state.training;
+  REQUIRE(adding.task.has_value());
+  CHECK(adding.task->task == MemoryTask::adding);
+  CHECK(adding.task->steps == 30);
+  CHECK(adding.task->train_windows == 2000);
+  CHECK(adding.task->val_windows == 400);
+  CHECK(adding.task->seed == 1);
+  CHECK(adding.split.steps == 30);
+  CHECK(adding.split.loss == LossMode::last);
+  CHECK(validate_train_settings(adding).empty());
+  const StepPlan copy = plan_step(l, 5, 4);
+  REQUIRE(copy.state.training.task.has_value());
+  CHECK(copy.state.training.task->task == MemoryTask::copy);
+  CHECK(copy.state.training.task->train_windows == 2000);
+  CHECK(only<cmd::ConfigureTraining>(copy).settings.task == copy.state.training.task);  // sent to the session
+  // Nothing falls back to the sine any more.
+  for (int i = 0; i < static_cast<int>(l.steps.size()); ++i) CHECK_FALSE(plan_step(l, i, i - 1).memory_task);
 }
 
 TEST_CASE("train_goal_reached: after the plan's commands, at the step or when the run stops") {
@@ -352,6 +361,8 @@ TEST_CASE("lesson_dir: $UNROLLED_LESSONS first, then beside the binary, then the
   CHECK(lesson_dir() == fixtures + "/good");
   setenv("UNROLLED_LESSONS", "/nonexistent/lessons", 1);
   CHECK(lesson_dir().empty());  // the variable is the only place looked at
+  CHECK(no_lesson_dir_message() == "UNROLLED_LESSONS=/nonexistent/lessons is not a folder of lesson files");
+  CHECK_THROWS_WITH_AS(open_lesson("01-rnn-unrolled", lesson_dir()), doctest::Contains("/nonexistent/lessons"), io::IoError);
   unsetenv("UNROLLED_LESSONS");
   CHECK(fs::equivalent(lesson_dir(), lesson_folder));  // the test binary is not installed: the source tree
   if (old) setenv("UNROLLED_LESSONS", saved.c_str(), 1);
@@ -395,8 +406,7 @@ TEST_CASE("walk-through: every step of every lesson applied to a real Session") 
         snap = wait_for_training(session, [&](const Snapshot& s) { return train_goal_reached(s, *plan.train_until, seq); });
         snap = test::settle(session, session.send(cmd::PauseTraining{}));
         CHECK(snap->train->state != TrainState::running);
-        if (plan.memory_task) CHECK((snap->train_steps >= *plan.train_until || snap->train->state == TrainState::finished));
-        else CHECK(snap->train_steps == *plan.train_until);  // the session stops exactly there
+        CHECK(snap->train_steps == *plan.train_until);  // the session stops exactly there
         CHECK(snap->scene->follows_training);  // training shows its model in the stepping views
       } else {
         CHECK(snap->scene->follows_training == plan.state.follow);
@@ -436,5 +446,40 @@ TEST_CASE("walk-through: every step of every lesson applied to a real Session") 
         CHECK(snap->train->state != TrainState::running);
       }
     }
+  }
+}
+
+namespace {
+// Code points of UTF-8 text (the lessons are checked to be valid UTF-8 by the parser's JSON reader).
+std::vector<char32_t> code_points(const std::string& s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const int n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+    for (int k = 1; k < n && i + k < s.size(); ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(c);
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+}  // namespace
+
+// A character the UI font was not rasterised with draws as '?' on the projector.
+TEST_CASE("every character of every lesson is one the app's fonts are loaded with") {
+  CHECK(code_points("ᵀ⊙x̂") == std::vector<char32_t>{0x1D40, 0x2299, U'x', 0x0302});
+  CHECK_FALSE(in_ui_glyph_ranges(0x4E2D));  // a CJK character is not (the check can fail)
+  for (const Lesson& l : find_lessons(lesson_folder).lessons) {
+    std::vector<std::string> texts = {l.title};
+    for (const LessonStep& s : l.steps) {
+      texts.insert(texts.end(), {s.title, s.text});
+      if (s.question) texts.insert(texts.end(), {s.question->text, s.question->answer});
+    }
+    for (const std::string& t : texts)
+      for (char32_t c : code_points(t)) {
+        CAPTURE(l.id);
+        CAPTURE(static_cast<unsigned>(c));
+        CHECK(in_ui_glyph_ranges(c));
+      }
   }
 }

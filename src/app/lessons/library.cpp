@@ -24,12 +24,27 @@ std::vector<std::string> lesson_dir_candidates(const char* env, const std::strin
   return dirs;
 }
 
-std::string lesson_dir() {
+namespace {
+std::vector<std::string> own_candidates() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  for (const std::string& dir : lesson_dir_candidates(std::getenv("UNROLLED_LESSONS"), ec ? "" : exe.string()))
+  return lesson_dir_candidates(std::getenv("UNROLLED_LESSONS"), ec ? "" : exe.string());
+}
+}  // namespace
+
+std::string lesson_dir() {
+  std::error_code ec;
+  for (const std::string& dir : own_candidates())
     if (fs::is_directory(dir, ec)) return dir;
   return {};
+}
+
+std::string no_lesson_dir_message() {
+  const char* env = std::getenv("UNROLLED_LESSONS");
+  if (env && *env) return std::string("UNROLLED_LESSONS=") + env + " is not a folder of lesson files";
+  std::string looked;
+  for (const std::string& dir : own_candidates()) looked += (looked.empty() ? "" : ", ") + dir;
+  return "no lessons folder found (looked in " + looked + "; set UNROLLED_LESSONS to the folder of lesson files)";
 }
 
 LessonIndex find_lessons(const std::string& dir) {
@@ -71,7 +86,7 @@ std::string list_lessons_text(const std::vector<Lesson>& lessons) {
 Lesson open_lesson(const std::string& arg, const std::string& dir) {
   if (arg.find('/') != std::string::npos || (arg.size() > 5 && arg.ends_with(".json"))) return load_lesson(arg);
   if (dir.empty())
-    throw io::IoError("no lessons folder found (set UNROLLED_LESSONS to the folder holding the lesson files)");
+    throw io::IoError(no_lesson_dir_message());
   const std::string path = (fs::path(dir) / (arg + ".json")).string();
   std::error_code ec;
   if (fs::exists(path, ec)) return load_lesson(path);

@@ -16,6 +16,8 @@ namespace unrolled::app {
 std::vector<std::string> lesson_dir_candidates(const char* env, const std::string& exe);
 // The first candidate that is a folder (for this process), or "" when none is.
 std::string lesson_dir();
+// Why lesson_dir() is "": the places it looked at, for messages.
+std::string no_lesson_dir_message();
 
 struct LessonIndex {
   std::vector<Lesson> lessons;      // sorted by id

@@ -150,13 +150,37 @@ void Diagram(const Scene& sc, const LayerView& lv, int t, int u, ImVec2 size) {
   }
 }
 
-// One equation line in the mono font, with a tooltip for the gate it computes.
+// One equation line in the mono font, with a tooltip for the gate it computes. In a narrow tile (a
+// lesson's column beside it, a large --scale) it breaks before a " + " or " = " and goes on under its
+// first "=", rather than losing its end at the tile's edge.
 void Equation(CellKind cell, const char* key, const char* fmt, ...) IM_FMTARGS(3);
 void Equation(CellKind cell, const char* key, const char* fmt, ...) {
+  char text[256];
   va_list args;
   va_start(args, fmt);
-  ImGui::TextV(fmt, args);
+  std::vsnprintf(text, sizeof text, fmt, args);
   va_end(args);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  auto width = [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; };
+  std::string rest = text, indent;
+  ImGui::BeginGroup();
+  while (width(indent + rest) > avail) {
+    std::size_t cut = std::string::npos;
+    for (std::size_t i = 1; i + 3 <= rest.size(); ++i)
+      if ((rest.compare(i, 3, " + ") == 0 || rest.compare(i, 3, " = ") == 0) && width(indent + rest.substr(0, i)) <= avail)
+        cut = i;
+    if (cut == std::string::npos) break;  // no break fits: the tile clips it
+    ImGui::TextUnformatted((indent + rest.substr(0, cut)).c_str());
+    if (indent.empty()) {  // continuation lines start under the first "=" (columns: the font is mono)
+      const std::size_t eq = std::string(text).find(" = ");
+      std::size_t columns = 0;
+      for (std::size_t b = 0; b < std::min(eq, rest.size()); ++b) columns += (static_cast<unsigned char>(text[b]) & 0xC0) != 0x80;
+      indent.assign(eq == std::string::npos ? 2 : columns + 1, ' ');
+    }
+    rest = rest.substr(cut + 1);
+  }
+  ImGui::TextUnformatted((indent + rest).c_str());
+  ImGui::EndGroup();
   ExplainTooltip(cell, key);
 }
 

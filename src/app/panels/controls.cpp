@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/lesson_ui.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 #include "app/session/training.hpp"
@@ -76,11 +77,14 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     }
     label("Hidden H");
     changed |= ImGui::SliderInt("##hidden", &e.model.hidden_size, min_hidden, max_hidden);
+    FlashLessonSlider(ui, "hidden");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Units per layer (1–64). Ctrl+click to type.");
     label("Layers");
     changed |= ImGui::SliderInt("##layers", &e.model.num_layers, min_layers, max_app_layers);
+    FlashLessonSlider(ui, "layers");
     label("Steps T");
     changed |= ImGui::SliderInt("##steps", &e.steps, min_steps, max_steps);
+    FlashLessonSlider(ui, "seq");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sequence length (2–256)");
   }
 
@@ -128,11 +132,14 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     }
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Multiplies PyTorch's default init U(−1/√H, 1/√H).\nSmall: gradients vanish. Large: units saturate.");
+    FlashLessonSlider(ui, "weight-scale");
     label("Seed");
     int seed = static_cast<int>(e.seed);
     const float reseed_w = ImGui::CalcTextSize("Re-seed").x + ImGui::GetStyle().FramePadding.x * 2;
     ImGui::SetNextItemWidth(std::max(fs * 3.0f, ImGui::GetContentRegionAvail().x - reseed_w - ImGui::GetStyle().ItemSpacing.x));
-    if (ImGui::InputInt("##seed", &seed, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue) && seed >= 0) {
+    const bool seed_entered = ImGui::InputInt("##seed", &seed, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue);
+    FlashLessonSlider(ui, "seed");
+    if (seed_entered && seed >= 0) {
       e.seed = static_cast<std::uint64_t>(seed);
       e.model_path.clear();
       changed = true;

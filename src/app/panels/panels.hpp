@@ -22,6 +22,29 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void GradientDecayPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+// The Compare workspace (compare.cpp; each reads Snapshot::train->compare, null when compare mode is
+// off): the cells and shared settings, overlaid loss curves, forecasts and gradient decay, the table.
+void ComparePanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void CompareCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void CompareForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void CompareDecayPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void CompareTablePanel(const Snapshot& snap, UiState& ui, CommandList& out);
+// View → Compare cells…: the chooser (a modal, opened by UiState::compare_popup).
+void CompareDialog(const Snapshot& snap, UiState& ui, CommandList& out);
+// The cells ticked in UiState::compare_pick, in the order rnn, lstm, gru.
+std::vector<CellKind> PickedCells(const UiState& ui);
+// StartCompare with the picked cells, then Train; false (and a notice saying why) when they are not
+// 2 or 3 cells.
+bool StartComparison(UiState& ui, CommandList& out);
+// The open lesson, in every workspace (lesson.cpp; lesson_ui.hpp applies its steps).
+void LessonPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+// The Gradient lab (gradient_lab.cpp; each reads Snapshot::lab): the settings (ρ, activation, H, T,
+// seed, the clipping comparison), ‖dL/dhₜ‖ against the guide ρ^(T−t), and the clipped and unclipped
+// runs' loss and gradient norm. GradientLabKeys: T / Shift+T / R act on the lab's runs, ← / → nudge ρ.
+void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void GradientLabDecayPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void GradientLabClippingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void GradientLabKeys(const Snapshot& snap, UiState& ui, CommandList& out);
 // In the Step workspace: whether the stepping views show the training model, on which validation
 // window, and the way back to the explorer's own settings.
 void FollowTrainingSection(const Snapshot& snap, UiState& ui, CommandList& out);

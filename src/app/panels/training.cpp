@@ -13,10 +13,13 @@
 #include <ctime>
 #include <string>
 
+#include "app/lesson_ui.hpp"
 #include "app/panels/common.hpp"
+#include "app/shell.hpp"
 #include "app/panels/file_dialog.hpp"
 #include "app/panels/train_fields.hpp"
 #include "app/panels/panels.hpp"
+#include "app/panels/train_views.hpp"
 #include "app/session/training.hpp"
 
 namespace unrolled::app {
@@ -67,7 +70,9 @@ struct Form {
   }
 };
 
-ImVec4 state_color(TrainState s) {
+}  // namespace
+
+ImVec4 TrainStateColor(TrainState s) {
   switch (s) {
     case TrainState::running: return ImVec4(0.45f, 0.85f, 0.55f, 1);
     case TrainState::paused: return ImVec4(0.95f, 0.8f, 0.35f, 1);
@@ -78,7 +83,9 @@ ImVec4 state_color(TrainState s) {
   }
 }
 
-void RunSection(const Snapshot& snap, CommandList& out) {
+namespace {
+
+void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
   const TrainView& tv = *snap.train;
   const float fs = ImGui::GetFontSize();
   const bool running = tv.state == TrainState::running;
@@ -101,21 +108,145 @@ void RunSection(const Snapshot& snap, CommandList& out) {
   for (int i = 0; i < 4; ++i)
     if (std::abs(tv.max_steps_per_second - speeds[i]) < 1e-9) speed = i;
   if (ImGui::Combo("##train_speed", &speed, speed_names, 4)) out.push_back(cmd::SetTrainSpeed{speeds[speed]});
+  FlashLessonSlider(ui, "train-speed");
 
-  ImGui::TextColored(state_color(tv.state), "● %s", train_state_name(tv.state));
-  ImGui::SameLine(0, fs);
-  if (running) ImGui::Text("%.0f steps/s", tv.steps_per_second);
+  // The readouts: large in projector mode (readout_font), the second column placed by that font's size.
+  ImGui::PushFont(readout_font(ui));
+  const float rfs = ImGui::GetFontSize();
+  ImGui::TextColored(TrainStateColor(tv.state), "● %s", train_state_name(tv.state));
+  if (running) {  // on the state's line; otherwise the step starts its own
+    ImGui::SameLine(0, rfs);
+    ImGui::Text("%.0f steps/s", tv.steps_per_second);
+  }
   ImGui::Text("step %lld    epoch %d / %d", static_cast<long long>(tv.step), tv.epoch, tv.settings.trainer.epochs);
   ImGui::Text("loss %.4g", tv.last_loss);
-  ImGui::SameLine(fs * 8.5f);
+  ImGui::SameLine(rfs * 9.0f);
   if (std::isfinite(tv.last_val_mse)) ImGui::Text("val MSE %.4g", tv.last_val_mse);
   else ImGui::TextDisabled("val MSE –");
   if (tv.best_epoch > 0) ImGui::Text("best val %.4g (epoch %d)", tv.best_val_mse, tv.best_epoch);
+  if (tv.task) {  // what the validation MSE means for a memory task
+    ImGui::TextDisabled("no memory: val MSE %.4g", tv.task->val_baseline_mse);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Always giving the average answer (%g) scores this on the validation windows: a run near it "
+                        "has learnt nothing",
+                        tv.task->baseline_prediction);
+  }
   ImGui::Text("lr %.3g", tv.lr);
-  ImGui::SameLine(fs * 8.5f);
+  ImGui::SameLine(rfs * 9.0f);
   ImGui::Text("%.1f s", tv.seconds);
+  ImGui::PopFont();
   ImGui::TextDisabled("%s, B = %d", tv.data_description.c_str(), tv.batch);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the data, and the batch actually used");
+}
+
+// The data: the generated signal (sine, square, sawtooth), a CSV series, or a memory task with its
+// own knobs (T, windows, seed; scored on the last step, so loss and validation fraction do not apply).
+void DataSection(const Form& form, TrainSettings& e, UiState& ui) {
+  enum Source { sine, square, sawtooth, csv, copy, adding };
+  int source = e.task ? (e.task->task == MemoryTask::copy ? copy : adding)
+               : (!e.csv_path.empty() || !ui.train_csv_edit.empty()) ? static_cast<int>(csv)
+                                                                     : static_cast<int>(e.signal.shape);
+  static const char* const sources[] = {"sine", "square", "sawtooth", "CSV file", "copy task", "adding task"};
+  if (form.combo("Data", "##t_source", source, sources, 6, TrainField::source)) {
+    if (source == copy || source == adding) {
+      MemoryTaskConfig task = e.task.value_or(MemoryTaskConfig{});  // a series' T is not the task's: 30 to start
+      task.task = source == copy ? MemoryTask::copy : MemoryTask::adding;
+      e.task = task;
+      e.csv_path.clear();
+      ui.train_csv_edit.clear();
+    } else {
+      e.task.reset();
+      if (source < csv) {
+        e.signal.shape = static_cast<WaveShape>(source);
+        e.csv_path.clear();
+        ui.train_csv_edit.clear();
+      } else if (ui.train_csv_edit.empty()) {
+        OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, "");
+      }
+    }
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A series to forecast one step ahead, or a memory task: an answer at t = T that needs an "
+                      "input seen many steps before");
+  if (e.task) {
+    MemoryTaskConfig& task = *e.task;
+    form.int_field("Steps T", "##t_task_steps", task.steps, TrainField::steps,
+                   "the window length; the answer is due at its last step (copy 1–256, adding 2–256)");
+    e.split.steps = task.steps;  // the task sets T and scores the last step, as unrolled-cli train does
+    e.split.loss = LossMode::last;
+    form.int_field("Windows", "##t_task_windows", task.train_windows, TrainField::windows,
+                   "training windows, drawn once from the task seed");
+    form.int_field("Val windows", "##t_task_val", task.val_windows, TrainField::val_windows,
+                   "validation windows, drawn from a random stream of their own");
+    int seed = static_cast<int>(std::min<std::uint64_t>(task.seed, 2147483647));
+    if (form.int_field("Task seed", "##t_task_seed", seed, TrainField::none, "the windows' seed (Seed below: weights, shuffling)") &&
+        seed >= 0)
+      task.seed = static_cast<std::uint64_t>(seed);
+    ImGui::PushTextWrapPos(0);
+    if (task.task == MemoryTask::copy)
+      ImGui::TextDisabled("x₁ ~ U(−1, 1), then T − 1 zeros; the answer at t = T is x₁. Without memory the best is "
+                          "always 0: MSE 1/3.");
+    else
+      ImGui::TextDisabled("Two inputs: values ~ U(0, 1) and markers, one 1 in each half; the answer at t = T is the "
+                          "sum of the two marked values. Without memory the best is always 1: MSE 1/6.");
+    ImGui::PopTextWrapPos();
+    return;
+  }
+if (source == csv || !e.csv_path.empty()) {
+    const float browse_w = ImGui::CalcTextSize("Browse…").x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::SetNextItemWidth(-browse_w - ImGui::GetStyle().ItemSpacing.x);
+    ImGui::InputTextWithHint("##t_csv", "path/to/series.csv", &ui.train_csv_edit);
+    e.csv_path = ui.train_csv_edit;
+    ImGui::SameLine();
+    if (ImGui::Button("Browse…")) OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, ui.train_csv_edit);
+    form.label("Column");
+    ImGui::InputText("##t_column", &e.csv_column);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("a header name, or a 0-based index");
+    form.error_for(TrainField::csv);
+  } else {
+    SignalConfig& sg = e.signal;
+    form.int_field("Length N", "##t_len", sg.length, TrainField::length, "samples in the series, 2–100000");
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Waves");
+    ImGui::SameLine(form.label_w);
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderInt("##t_waves", &sg.waves, 1, max_signal_waves);
+    form.error_for(TrainField::waves);
+    for (int k = 0; k < std::clamp(sg.waves, 1, max_signal_waves); ++k) {
+      ImGui::PushID(k);
+      char text[32];
+      std::snprintf(text, sizeof text, "f%d, A%d", k + 1, k + 1);
+      form.label(text);
+      const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+      ImGui::SetNextItemWidth(w);
+      ImGui::InputDouble("##f", &sg.wave[k].frequency, 0, 0, "%.4g");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("frequency in cycles per sample (0.02 = a period of 50 samples)");
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(-1);
+      ImGui::InputDouble("##a", &sg.wave[k].amplitude, 0, 0, "%.4g");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("amplitude");
+      ImGui::PopID();
+    }
+    form.error_for(TrainField::frequency);
+    form.error_for(TrainField::amplitude);
+    form.number_field("Noise σ", "##t_noise", sg.noise, TrainField::noise, "standard deviation of the Gaussian noise added");
+    if (ImGui::TreeNode("More signal")) {
+      form.number_field("Offset", "##t_off", sg.offset, TrainField::none);
+      form.number_field("Trend", "##t_trend", sg.trend, TrainField::none, "added per sample");
+      form.number_field("Damping", "##t_damp", sg.damping, TrainField::none, "amplitude decays as e^(−damping·t)");
+      int noise_seed = static_cast<int>(sg.seed);
+      if (form.int_field("Noise seed", "##t_nseed", noise_seed, TrainField::none) && noise_seed >= 0)
+        sg.seed = static_cast<std::uint64_t>(noise_seed);
+      ImGui::TreePop();
+    }
+    form.error_for(TrainField::more_signal);
+  }
+  form.int_field("Steps T", "##t_seq", e.split.steps, TrainField::steps, "sequence length of each training window, 1–256");
+  int loss = e.split.loss == LossMode::last ? 0 : 1;
+  static const char* const losses[] = {"last step", "every step"};
+  if (form.combo("Loss", "##t_loss", loss, losses, 2, TrainField::loss)) e.split.loss = loss == 0 ? LossMode::last : LossMode::all;
+  form.number_field("Validation", "##t_val", e.split.val_fraction, TrainField::val,
+                    "the last fraction of the series, kept for validation (0–0.9)", "%.3g");
 }
 
 }  // namespace
@@ -139,7 +270,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const float fs = ImGui::GetFontSize();
   const Form form{fs * 6.4f, error.empty() ? TrainField::none : train_error_field(error), error};
 
-  RunSection(snap, out);
+  RunSection(snap, ui, out);
 
   TrainerConfig& t = e.trainer;
   SectionHeader("Model");
@@ -156,74 +287,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   }
 
   SectionHeader("Data");
-  {
-    int source = e.csv_path.empty() && ui.train_csv_edit.empty() ? static_cast<int>(e.signal.shape) : 3;
-    static const char* const sources[] = {"sine", "square", "sawtooth", "CSV file"};
-    if (form.combo("Signal", "##t_source", source, sources, 4, TrainField::source)) {
-      if (source < 3) {
-        e.signal.shape = static_cast<WaveShape>(source);
-        e.csv_path.clear();
-        ui.train_csv_edit.clear();
-      } else if (ui.train_csv_edit.empty()) {
-        OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, "");
-      }
-    }
-    if (source == 3 || !e.csv_path.empty()) {
-      const float browse_w = ImGui::CalcTextSize("Browse…").x + ImGui::GetStyle().FramePadding.x * 2;
-      ImGui::SetNextItemWidth(-browse_w - ImGui::GetStyle().ItemSpacing.x);
-      ImGui::InputTextWithHint("##t_csv", "path/to/series.csv", &ui.train_csv_edit);
-      e.csv_path = ui.train_csv_edit;
-      ImGui::SameLine();
-      if (ImGui::Button("Browse…")) OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, ui.train_csv_edit);
-      form.label("Column");
-      ImGui::InputText("##t_column", &e.csv_column);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("a header name, or a 0-based index");
-      form.error_for(TrainField::csv);
-    } else {
-      SignalConfig& sg = e.signal;
-      form.int_field("Length N", "##t_len", sg.length, TrainField::length, "samples in the series, 2–100000");
-      ImGui::AlignTextToFramePadding();
-      ImGui::TextUnformatted("Waves");
-      ImGui::SameLine(form.label_w);
-      ImGui::SetNextItemWidth(-1);
-      ImGui::SliderInt("##t_waves", &sg.waves, 1, max_signal_waves);
-      form.error_for(TrainField::waves);
-      for (int k = 0; k < std::clamp(sg.waves, 1, max_signal_waves); ++k) {
-        ImGui::PushID(k);
-        char text[32];
-        std::snprintf(text, sizeof text, "f%d, A%d", k + 1, k + 1);
-        form.label(text);
-        const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-        ImGui::SetNextItemWidth(w);
-        ImGui::InputDouble("##f", &sg.wave[k].frequency, 0, 0, "%.4g");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("frequency in cycles per sample (0.02 = a period of 50 samples)");
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(-1);
-        ImGui::InputDouble("##a", &sg.wave[k].amplitude, 0, 0, "%.4g");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("amplitude");
-        ImGui::PopID();
-      }
-      form.error_for(TrainField::frequency);
-      form.error_for(TrainField::amplitude);
-      form.number_field("Noise σ", "##t_noise", sg.noise, TrainField::noise, "standard deviation of the Gaussian noise added");
-      if (ImGui::TreeNode("More signal")) {
-        form.number_field("Offset", "##t_off", sg.offset, TrainField::none);
-        form.number_field("Trend", "##t_trend", sg.trend, TrainField::none, "added per sample");
-        form.number_field("Damping", "##t_damp", sg.damping, TrainField::none, "amplitude decays as e^(−damping·t)");
-        int noise_seed = static_cast<int>(sg.seed);
-        if (form.int_field("Noise seed", "##t_nseed", noise_seed, TrainField::none) && noise_seed >= 0)
-          sg.seed = static_cast<std::uint64_t>(noise_seed);
-        ImGui::TreePop();
-      }
-      form.error_for(TrainField::more_signal);
-    }
-    form.int_field("Steps T", "##t_seq", e.split.steps, TrainField::steps, "sequence length of each training window, 1–256");
-    int loss = e.split.loss == LossMode::last ? 0 : 1;
-    static const char* const losses[] = {"last step", "every step"};
-    if (form.combo("Loss", "##t_loss", loss, losses, 2, TrainField::loss)) e.split.loss = loss == 0 ? LossMode::last : LossMode::all;
-    form.number_field("Validation", "##t_val", e.split.val_fraction, TrainField::val,
-                      "the last fraction of the series, kept for validation (0–0.9)", "%.3g");
-  }
+  DataSection(form, e, ui);
 
   SectionHeader("Optimizer");
   {
@@ -232,6 +296,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     if (form.combo("Optimizer", "##t_opt", kind, kinds, 2, TrainField::optimizer))
       t.optimizer.kind = kind == 0 ? OptimizerKind::adam : OptimizerKind::sgd;
     form.number_field("Learning rate", "##t_lr", t.optimizer.lr, TrainField::lr, "step size, in (0, 1000]", "%.4g");
+    FlashLessonSlider(ui, "lr");
     if (t.optimizer.kind == OptimizerKind::sgd)
       form.number_field("Momentum", "##t_mom", t.optimizer.momentum, TrainField::momentum, "0 ≤ momentum < 1", "%.3g");
     form.number_field("Weight decay", "##t_wd", t.optimizer.weight_decay, TrainField::weight_decay, "L2 penalty, 0–1", "%.3g");
@@ -243,6 +308,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
       ImGui::SameLine(form.label_w);
       ImGui::SetNextItemWidth(-1);
       ImGui::InputDouble("##t_clip", &t.clip, 0, 0, "%.3g");
+      FlashLessonSlider(ui, "clip");
     }
     form.error_for(TrainField::clip);
     int sched = static_cast<int>(t.schedule.kind);
@@ -301,7 +367,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
                      join_path(ui.export_dir, timestamped_name("model", "json", std::time(nullptr))));
     if (ImGui::Button("Export curves (CSV)", ImVec2(w, 0)))
       out.push_back(cmd::ExportCurves{join_path(ui.export_dir, timestamped_name("curves", "csv", std::time(nullptr)))});
-    if (ImGui::Button("Export forecast (CSV)", ImVec2(w, 0)))
+    if (ImGui::Button(tv.task ? "Export answers (CSV)" : "Export forecast (CSV)", ImVec2(w, 0)))
       out.push_back(cmd::ExportForecast{join_path(ui.export_dir, timestamped_name("forecast", "csv", std::time(nullptr)))});
     ImGui::TextDisabled("to");
     ImGui::SameLine();

@@ -10,35 +10,59 @@
 #include <cstdio>
 #include <vector>
 
+#include "app/lesson_ui.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/panels/train_views.hpp"
 #include "app/plot/plot.hpp"
 #include "app/session/training.hpp"
 
 namespace unrolled::app {
 
-namespace {
+const char* CurveAxisLabel(CurveAxis a) { return a == CurveAxis::step ? "step" : a == CurveAxis::epoch ? "epoch" : "seconds"; }
 
-const char* axis_label(CurveAxis a) { return a == CurveAxis::step ? "step" : a == CurveAxis::epoch ? "epoch" : "seconds"; }
-
-// x of a point on the chosen axis. Steps are converted to (fractional) epochs so step and epoch
-// histories share one axis.
-double x_of(CurveAxis a, std::int64_t step, double seconds, int steps_per_epoch) {
+double CurveX(CurveAxis a, std::int64_t step, double seconds, int steps_per_epoch) {
   if (a == CurveAxis::step) return static_cast<double>(step);
   if (a == CurveAxis::epoch) return steps_per_epoch > 0 ? static_cast<double>(step) / steps_per_epoch : 0.0;
   return seconds;
 }
 
-struct Series {
-  std::vector<float> x, y;
-};
+int CurveXFlags(CurveAxis a) {
+  return a == CurveAxis::time ? plot::AxisFlags_AutoFit : plot::AxisFlags_AutoFit | plot::AxisFlags_Integer;
+}
 
-// Press T: an empty plot says how to fill it.
-void EmptyHint(const char* text) {
+void PlotEmptyHint(const char* text) {
   const ImVec2 p = plot::GetPlotPos(), s = plot::GetPlotSize();
   CenteredText(ImGui::GetWindowDrawList(), ImVec2(p.x + s.x * 0.5f, p.y + s.y * 0.5f),
                ImGui::GetColorU32(ImGuiCol_TextDisabled), text);
 }
+
+void CurveControls(UiState& ui) {
+  const float fs = ImGui::GetFontSize();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("x");
+  ImGui::SameLine();
+  int axis = static_cast<int>(ui.curve_axis);
+  static const char* const axes[] = {"step", "epoch", "time"};
+  ImGui::SetNextItemWidth(fs * 5.5f);
+  if (ImGui::Combo("##curve_axis", &axis, axes, 3)) ui.curve_axis = static_cast<CurveAxis>(axis);
+  ImGui::SameLine(0, fs);
+  ImGui::Checkbox("log y", &ui.log_loss);
+  ImGui::SameLine(0, fs);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("smoothing");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(fs * 4.0f, ImGui::GetContentRegionAvail().x));
+  ImGui::SliderFloat("##smoothing", &ui.smoothing, 0.0f, 0.99f, "%.2f");
+  FlashLessonSlider(ui, "smoothing");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Exponential moving average of the train loss (0 = raw only), as TensorBoard's slider");
+}
+
+namespace {
+
+struct Series {
+  std::vector<float> x, y;
+};
 
 // Divergence: what happened, what to try, and one-click fixes that apply new settings.
 void DivergenceBanner(const TrainView& tv, UiState& ui, CommandList& out) {
@@ -81,23 +105,7 @@ void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const float fs = ImGui::GetFontSize();
   if (tv.state == TrainState::diverged && !tv.message.empty()) DivergenceBanner(tv, ui, out);
 
-  // Controls: x axis, log y, smoothing.
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("x");
-  ImGui::SameLine();
-  int axis = static_cast<int>(ui.curve_axis);
-  static const char* const axes[] = {"step", "epoch", "time"};
-  ImGui::SetNextItemWidth(fs * 5.5f);
-  if (ImGui::Combo("##curve_axis", &axis, axes, 3)) ui.curve_axis = static_cast<CurveAxis>(axis);
-  ImGui::SameLine(0, fs);
-  ImGui::Checkbox("log y", &ui.log_loss);
-  ImGui::SameLine(0, fs);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("smoothing");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(std::max(fs * 4.0f, ImGui::GetContentRegionAvail().x));
-  ImGui::SliderFloat("##smoothing", &ui.smoothing, 0.0f, 0.99f, "%.2f");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Exponential moving average of the train loss (0 = raw only), as TensorBoard's slider");
+  CurveControls(ui);
 
   const std::vector<StepPoint>& steps = *tv.steps;
   const std::vector<EpochPoint>& epochs = *tv.epochs;
@@ -111,7 +119,7 @@ void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   lr.y.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const StepPoint& p = steps[i];
-    raw.x[i] = static_cast<float>(x_of(ui.curve_axis, p.step, p.seconds, spe));
+    raw.x[i] = static_cast<float>(CurveX(ui.curve_axis, p.step, p.seconds, spe));
     raw.y[i] = static_cast<float>(p.loss);
     loss[i] = p.loss;
     grad.y[i] = static_cast<float>(p.grad_norm);
@@ -120,18 +128,20 @@ void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const std::vector<double> sm = plot::smooth_ema(loss.data(), n, ui.smoothing);
   smooth.y.assign(sm.begin(), sm.end());
   for (const EpochPoint& p : epochs) {
-    val.x.push_back(static_cast<float>(ui.curve_axis == CurveAxis::epoch ? p.epoch : x_of(ui.curve_axis, p.step, p.seconds, spe)));
+    val.x.push_back(static_cast<float>(ui.curve_axis == CurveAxis::epoch ? p.epoch : CurveX(ui.curve_axis, p.step, p.seconds, spe)));
     val.y.push_back(static_cast<float>(p.val_mse));
   }
-  const char* xl = axis_label(ui.curve_axis);
-  const int xflags = ui.curve_axis == CurveAxis::time ? plot::AxisFlags_AutoFit : plot::AxisFlags_AutoFit | plot::AxisFlags_Integer;
+  const char* xl = CurveAxisLabel(ui.curve_axis);
+  const int xflags = CurveXFlags(ui.curve_axis);
   const int count = static_cast<int>(n);
-  const double diverged_x = x_of(ui.curve_axis, tv.divergence_step, tv.seconds, spe);
+  const double diverged_x = CurveX(ui.curve_axis, tv.divergence_step, tv.seconds, spe);
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float small_h = std::max(fs * 7.0f, std::round(avail.y * 0.36f));
   const ImU32 train_col = plot::SeriesColor(0), val_col = plot::SeriesColor(1);
-  if (plot::BeginPlot("Loss (MSE, normalised)", ImVec2(avail.x, avail.y - small_h - ImGui::GetStyle().ItemSpacing.y))) {
+  // A series is normalised before training; a memory task is not (its MSE is in the task's units).
+  const char* loss_title = tv.task ? "Loss (MSE, the task's units)###loss" : "Loss (MSE, normalised)###loss";
+  if (plot::BeginPlot(loss_title, ImVec2(avail.x, avail.y - small_h - ImGui::GetStyle().ItemSpacing.y))) {
     plot::SetupAxes(xl, nullptr, xflags, plot::AxisFlags_AutoFit);
     if (ui.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
     if (n == 0) plot::SetupAxisLimits(plot::Axis::X, 0, 1);
@@ -144,7 +154,7 @@ void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     plot::SetNextLineStyle(val_col, 2.5f);
     plot::PlotLine("validation", val.x.data(), val.y.data(), static_cast<int>(val.x.size()));
     if (tv.state == TrainState::diverged) plot::PlotVLine(diverged_x, IM_COL32(235, 90, 70, 220), 2.0f);
-    if (n == 0) EmptyHint("Press T (or Train) to start training");
+    if (n == 0) PlotEmptyHint("Press T (or Train) to start training");
     plot::EndPlot();
   }
   const float half = (avail.x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;

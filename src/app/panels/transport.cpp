@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/lesson_ui.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 
@@ -54,6 +55,7 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::SliderFloat("##speed", &speed, static_cast<float>(min_speed), static_cast<float>(max_speed), "%.1f steps/s",
                          ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
     out.push_back(cmd::SetSpeed{speed});
+  FlashLessonSlider(ui, "speed");
 
   if (RemainingOnLine() > fs * 12.0f) ImGui::SameLine(0, fs * 1.2f);
   int pos = snap.position;
@@ -73,11 +75,19 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
     for (int s = 0; s < snap.t; ++s) so_far += sc.step_loss[static_cast<std::size_t>(s)];
     if (snap.t == 0)
       std::snprintf(status, sizeof status, "t = 0: nothing has run yet, only h₀ = 0. Press Space to play, or → to take one step.");
-    else {
+    else if (std::isnan(sc.target.at(0, snap.t - 1))) {  // a memory task: only t = T has a target
+      std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (no target yet: the answer is due at t = %d)",
+                    snap.t, T, sc.input.at(0, snap.t - 1), sc.output.at(0, snap.t - 1), T);
+    } else {
       auto clean = [](float v) { return std::abs(v) < 5e-4f ? 0.0f : v; };  // no "-0.000"
-      std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Mean loss so far %.4f",
-                    snap.t, T, clean(sc.input.at(0, snap.t - 1)), clean(sc.output.at(0, snap.t - 1)),
-                    clean(sc.target.at(0, snap.t - 1)), so_far / snap.t);
+      if (std::isnan(so_far))  // the steps before had no target: the loss is this step's
+        std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Loss %.4f",
+                      snap.t, T, clean(sc.input.at(0, snap.t - 1)), clean(sc.output.at(0, snap.t - 1)),
+                      clean(sc.target.at(0, snap.t - 1)), sc.step_loss[static_cast<std::size_t>(snap.t - 1)]);
+      else
+        std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Mean loss so far %.4f",
+                      snap.t, T, clean(sc.input.at(0, snap.t - 1)), clean(sc.output.at(0, snap.t - 1)),
+                      clean(sc.target.at(0, snap.t - 1)), so_far / snap.t);
     }
   } else {
     // Split dL/dh_t of the top layer into what y_t adds and what arrives from step t+1.

@@ -1,0 +1,379 @@
+#include "app/lesson_ui.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_internal.h>  // ImGuiWindow: the current tile's outer rectangle for its accent frame
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+
+#include "app/lessons/library.hpp"
+#include "app/lessons/plan.hpp"
+#include "app/panels/file_list.hpp"
+#include "app/session/training.hpp"
+#include "io/atomic_write.hpp"
+
+namespace unrolled::app {
+
+namespace {
+
+constexpr double flash_seconds = 3.0;
+constexpr int settle_frames_before_shot = 3;  // the plots fit their axes to the previous frame's data
+constexpr double walk_step_limit_seconds = 300.0;
+
+// The View flag of every panel a lesson can show (the lesson panel has none: it always shows).
+bool* panel_flag(UiState& ui, Panel p) {
+  switch (p) {
+    case Panel::controls: return &ui.show_controls;
+    case Panel::unrolled: return &ui.show_unrolled;
+    case Panel::inspector: return &ui.show_inspector;
+    case Panel::states: return &ui.show_states;
+    case Panel::gates: return &ui.show_gates;
+    case Panel::traces: return &ui.show_traces;
+    case Panel::training: return &ui.show_train_panel;
+    case Panel::curves: return &ui.show_curves;
+    case Panel::forecast: return &ui.show_forecast;
+    case Panel::decay: return &ui.show_decay;
+    case Panel::lesson: return nullptr;
+  }
+  return nullptr;
+}
+constexpr int view_panels = panel_count - 1;  // every Panel but the lesson's, in enum order
+
+Workspace workspace_of(LessonWorkspace w) { return w == LessonWorkspace::train ? Workspace::train : Workspace::step; }
+
+void ApplyStep(UiState& ui, CommandList& out) {
+  LessonUi& L = ui.lesson;
+  const StepPlan plan = plan_step(L.lesson, ui.lesson_step, L.applied_step);
+  out.insert(out.end(), plan.commands.begin(), plan.commands.end());
+  L.applied_step = plan.index;
+  L.sent_sequence = 0;
+  L.train_until = plan.train_until;
+  L.goal_reached = false;
+  L.memory_task = plan.memory_task;
+  L.show_answer = false;
+  L.scroll_top = true;
+  L.body_more = false;
+  L.settle_frames = 0;
+  L.step_started = ImGui::GetTime();
+
+  const UiDirectives& d = plan.ui;
+  ui.workspace = workspace_of(d.workspace);
+  for (int i = 0; i < view_panels; ++i) {
+    const Panel p = static_cast<Panel>(i);
+    *panel_flag(ui, p) = d.panels.empty() || std::find(d.panels.begin(), d.panels.end(), p) != d.panels.end();
+  }
+  L.highlight = d.highlight;
+  L.select_highlight = true;
+  L.flash_slider = d.slider;
+  L.flash_start = ImGui::GetTime();
+  if (d.unit) {
+    ui.unit = *d.unit;
+    ui.traced[static_cast<std::size_t>(std::clamp(*d.unit, 0, max_hidden - 1))] = true;
+  }
+  if (d.smoothing) ui.smoothing = static_cast<float>(*d.smoothing);
+}
+
+// Forgets what the last step did (a lesson opens or closes).
+void ForgetSteps(LessonUi& L) {
+  L.applied_step = -1;
+  L.sent_sequence = 0;
+  L.train_until.reset();
+  L.goal_reached = false;
+  L.memory_task.reset();
+  L.highlight.clear();
+  L.flash_slider.clear();
+  L.show_answer = false;
+}
+
+nlohmann::json rect_json(const Rect& r) { return {r.x, r.y, r.w, r.h}; }
+
+}  // namespace
+
+int PrintLessonList() {
+  const std::string dir = lesson_dir();
+  if (dir.empty()) {
+    std::fprintf(stderr, "unrolled: %s\n", no_lesson_dir_message().c_str());
+    return 1;
+  }
+  const LessonIndex index = find_lessons(dir);
+  std::fputs(list_lessons_text(index.lessons).c_str(), stdout);
+  for (const std::string& e : index.errors) std::fprintf(stderr, "unrolled: %s\n", e.c_str());
+  return index.errors.empty() ? 0 : 1;
+}
+
+int LoadLessonForFlags(const AppArgs& args, Lesson& out) {
+  const std::string dir = lesson_dir();
+  try {
+    out = open_lesson(args.lesson, dir);
+  } catch (const std::exception& e) {
+    std::string message = e.what();
+    if (message.find("(lessons: ") == std::string::npos && !dir.empty()) {  // a broken file: say what there is
+      std::string known;
+      for (const Lesson& l : find_lessons(dir).lessons) known += (known.empty() ? "" : ", ") + l.id;
+      message += "\n  lessons in " + dir + ": " + (known.empty() ? std::string("none") : known);
+    }
+    std::fprintf(stderr, "unrolled: --lesson %s: %s\n", args.lesson.c_str(), message.c_str());
+    return 1;
+  }
+  const int count = static_cast<int>(out.steps.size());
+  if (args.lesson_step > count) {
+    std::fprintf(stderr, "unrolled: --lesson-step %d: lesson %s has %d steps\n", args.lesson_step, out.id.c_str(), count);
+    return 2;
+  }
+  if (!args.lesson_shots.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(args.lesson_shots, ec);
+    if (ec) {
+      std::fprintf(stderr, "unrolled: --lesson-shots %s: cannot make the folder (%s)\n", args.lesson_shots.c_str(),
+                   ec.message().c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
+
+void OpenLessonUi(UiState& ui, Lesson lesson, int step) {
+  LessonUi& L = ui.lesson;
+  if (!L.user_panels_saved) {
+    for (int i = 0; i < view_panels; ++i) L.user_panels[static_cast<std::size_t>(i)] = *panel_flag(ui, static_cast<Panel>(i));
+    L.user_panels_saved = true;
+  }
+  const int last = static_cast<int>(lesson.steps.size()) - 1;
+  L.lesson = std::move(lesson);
+  ForgetSteps(L);
+  ui.lesson_id = L.lesson.id;
+  ui.lesson_step = std::clamp(step, 0, std::max(last, 0));
+}
+
+void CloseLessonUi(UiState& ui) {
+  LessonUi& L = ui.lesson;
+  if (L.user_panels_saved)
+    for (int i = 0; i < view_panels; ++i) *panel_flag(ui, static_cast<Panel>(i)) = L.user_panels[static_cast<std::size_t>(i)];
+  L.user_panels_saved = false;
+  L.lesson = Lesson{};
+  ForgetSteps(L);
+  L.focused = false;
+  ui.lesson_id.clear();
+  ui.lesson_step = 0;
+}
+
+void UpdateLesson(const Snapshot& snap, UiState& ui, CommandList& out) {
+  LessonUi& L = ui.lesson;
+  L.select_highlight = false;
+  L.accented.clear();
+  L.panel_rect = {};
+  if (ui.lesson_id.empty()) {
+    if (!L.lesson.id.empty()) CloseLessonUi(ui);
+    return;
+  }
+  if (ui.lesson_id != L.lesson.id) {  // named from outside (a restored session): load it
+    const std::string id = ui.lesson_id;
+    try {
+      OpenLessonUi(ui, open_lesson(id, lesson_dir()), ui.lesson_step);
+    } catch (const std::exception& e) {
+      CloseLessonUi(ui);
+      ui.notice = std::string("lesson \"") + id + "\" not opened: " + e.what();
+      ui.notice_is_error = true;
+      return;
+    }
+  }
+  ui.lesson_step = std::clamp(ui.lesson_step, 0, static_cast<int>(L.lesson.steps.size()) - 1);
+  if (ui.lesson_step != L.applied_step) ApplyStep(ui, out);
+  if (L.train_until && !L.goal_reached && L.sent_sequence != 0 &&
+      train_goal_reached(snap, *L.train_until, L.sent_sequence)) {
+    L.goal_reached = true;
+    if (snap.train->state == TrainState::running) out.push_back(cmd::PauseTraining{});
+  }
+}
+
+void LessonCommandsSent(UiState& ui, std::uint64_t sequence) {
+  if (ui.lesson.applied_step >= 0 && ui.lesson.sent_sequence == 0) ui.lesson.sent_sequence = sequence;
+}
+
+bool LessonKeys(UiState& ui) {
+  if (ui.lesson_id.empty()) return false;
+  const int last = static_cast<int>(ui.lesson.lesson.steps.size()) - 1;
+  const bool arrows = ui.lesson.focused;
+  // A step longer than its panel (a large scale on a small screen): the clicker shows the rest first.
+  if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN, false) || (arrows && ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false))) {
+    if (ui.lesson.body_more) ui.lesson.scroll_page = true;
+    else ui.lesson_step = std::min(ui.lesson_step + 1, last);
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP, false) || (arrows && ImGui::IsKeyPressed(GLFW_KEY_LEFT, false)))
+    ui.lesson_step = std::max(ui.lesson_step - 1, 0);
+  return arrows;
+}
+
+void LessonFileMenu(UiState& ui) {
+  LessonUi& L = ui.lesson;
+  if (ImGui::BeginMenu("Open lesson")) {
+    if (!L.menu_read) {  // read once per opening of the submenu, not every frame
+      const std::string dir = lesson_dir();
+      L.menu = dir.empty() ? LessonIndex{{}, {no_lesson_dir_message()}} : find_lessons(dir);
+      L.menu_read = true;
+    }
+    for (const Lesson& l : L.menu.lessons)
+      if (ImGui::MenuItem(l.title.c_str(), l.id.c_str(), l.id == ui.lesson_id)) OpenLessonUi(ui, l, 0);
+    if (!L.menu.errors.empty()) {
+      if (!L.menu.lessons.empty()) ImGui::Separator();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+      for (const std::string& e : L.menu.errors) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s", e.c_str());
+      ImGui::PopTextWrapPos();
+    }
+    ImGui::EndMenu();
+  } else {
+    L.menu_read = false;
+  }
+  if (ImGui::MenuItem("Close lesson", nullptr, false, !ui.lesson_id.empty())) CloseLessonUi(ui);
+}
+
+ImVec4 LessonAccentColor() { return ImVec4(1.0f, 80 / 255.0f, 200 / 255.0f, 1.0f); }  // #FF50C8, in no palette here
+
+bool LessonAccent(UiState& ui, Panel panel, const Rect& rect) {
+  const std::vector<Panel>& h = ui.lesson.highlight;
+  if (ui.lesson_id.empty() || std::find(h.begin(), h.end(), panel) == h.end()) return false;
+  ui.lesson.accented.emplace_back(panel, rect);
+  return true;
+}
+
+void PushLessonAccentTitle() {
+  ImVec4 band = LessonAccentColor();
+  band.w = 0.32f;
+  ImGui::PushStyleColor(ImGuiCol_TitleBg, band);
+  ImGui::PushStyleColor(ImGuiCol_TitleBgActive, band);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+}
+void PopLessonAccentTitle() { ImGui::PopStyleColor(3); }
+
+void DrawLessonAccentFrame() {
+  const ImGuiWindow* w = ImGui::GetCurrentWindow();
+  const float t = std::max(2.0f, std::round(ImGui::GetFontSize() * 0.2f));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(w->Pos, ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y), false);
+  dl->AddRect(ImVec2(w->Pos.x + t * 0.5f, w->Pos.y + t * 0.5f),
+              ImVec2(w->Pos.x + w->Size.x - t * 0.5f, w->Pos.y + w->Size.y - t * 0.5f),
+              ImGui::GetColorU32(LessonAccentColor()), 0.0f, 0, t);
+  dl->PopClipRect();
+}
+
+bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& tabs) {
+  const bool accent = LessonAccent(ui, panel, tabs);
+  if (accent) {
+    ImVec4 c = LessonAccentColor();
+    ImGui::PushStyleColor(ImGuiCol_TabActive, c);
+    c.w = 0.55f;
+    ImGui::PushStyleColor(ImGuiCol_Tab, c);
+    ImGui::PushStyleColor(ImGuiCol_TabHovered, c);
+  }
+  const bool open = ImGui::BeginTabItem(name, nullptr, accent && ui.lesson.select_highlight ? ImGuiTabItemFlags_SetSelected : 0);
+  if (accent) ImGui::PopStyleColor(3);
+  return open;
+}
+
+bool LessonAccentedAt(const UiState& ui, const Rect& rect) {
+  for (const auto& [p, r] : ui.lesson.accented)
+    if (r.x == rect.x && r.y == rect.y && r.w == rect.w && r.h == rect.h) return true;
+  return false;
+}
+
+void FlashLessonSlider(const UiState& ui, const char* slider) {
+  const LessonUi& L = ui.lesson;
+  if (ui.lesson_id.empty() || L.flash_slider != slider) return;
+  const double age = ImGui::GetTime() - L.flash_start;
+  if (age < 0 || age > flash_seconds) return;
+  // Three pulses that fade out.
+  const float pulse = 0.5f + 0.5f * static_cast<float>(std::cos(age * 2.0 * 3.14159265358979 * 1.5));
+  ImVec4 c = LessonAccentColor();
+  c.w = 0.35f + 0.65f * pulse * static_cast<float>(1.0 - age / flash_seconds);
+  const float pad = std::round(ImGui::GetFontSize() * 0.2f);
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRectFullScreen();
+  dl->AddRect(ImVec2(a.x - pad, a.y - pad), ImVec2(b.x + pad, b.y + pad), ImGui::GetColorU32(c), 3.0f, 0,
+              std::max(2.0f, pad));
+  dl->PopClipRect();
+}
+
+std::string LessonShotDue(const Snapshot& snap, UiState& ui) {
+  LessonUi& L = ui.lesson;
+  if (L.shots_dir.empty() || L.walk_done || ui.lesson_id.empty() || L.applied_step != ui.lesson_step) return {};
+  const bool applied = L.sent_sequence != 0 && snap.applied >= L.sent_sequence;
+  if (!applied || (L.train_until && !L.goal_reached)) {
+    if (ImGui::GetTime() - L.step_started > walk_step_limit_seconds) {
+      char why[256];
+      std::snprintf(why, sizeof why, "step %d of %s: not ready after %.0f s (training at step %lld of %lld)",
+                    ui.lesson_step + 1, L.lesson.id.c_str(), walk_step_limit_seconds, snap.train_steps,
+                    static_cast<long long>(L.train_until.value_or(0)));
+      L.walk_error = why;
+      L.walk_done = true;
+    }
+    return {};
+  }
+  if (++L.settle_frames < settle_frames_before_shot) return {};
+  char name[32];
+  std::snprintf(name, sizeof name, "step-%02d.png", ui.lesson_step + 1);
+  return join_path(L.shots_dir, name);
+}
+
+std::chrono::milliseconds LessonWalkFrameTime(const UiState& ui) {
+  const LessonUi& L = ui.lesson;
+  const bool waiting = !L.shots_dir.empty() && !L.walk_done && L.train_until && !L.goal_reached;
+  return std::chrono::milliseconds(waiting ? 100 : 0);
+}
+
+void LessonShotTaken(const Snapshot& snap, UiState& ui, const std::string& error) {
+  LessonUi& L = ui.lesson;
+  if (!error.empty()) {
+    L.walk_error = error;
+    L.walk_done = true;
+    return;
+  }
+  char name[32];
+  std::snprintf(name, sizeof name, "step-%02d.png", ui.lesson_step + 1);
+  nlohmann::ordered_json r;
+  r["step"] = ui.lesson_step + 1;
+  r["file"] = name;
+  // Lessons show the Step and Train workspaces only.
+  r["workspace"] = ui.workspace == Workspace::train  ? lesson_workspace_name(LessonWorkspace::train)
+                   : ui.workspace == Workspace::step ? lesson_workspace_name(LessonWorkspace::step)
+                                                     : "other";
+  nlohmann::json shown = nlohmann::json::array(), highlight = nlohmann::json::array(), accented = nlohmann::json::array();
+  for (int i = 0; i < view_panels; ++i) {
+    const Panel p = static_cast<Panel>(i);
+    const bool here = panel_in_workspace(p, ui.workspace == Workspace::train ? LessonWorkspace::train : LessonWorkspace::step);
+    if (here && *panel_flag(ui, p)) shown.push_back(panel_name(p));
+  }
+  for (Panel p : L.highlight) highlight.push_back(panel_name(p));
+  for (const auto& [p, rect] : L.accented) accented.push_back({{"panel", panel_name(p)}, {"rect", rect_json(rect)}});
+  r["shown"] = shown;
+  r["highlight"] = highlight;
+  r["accented"] = accented;
+  r["lesson_panel"] = rect_json(L.panel_rect);
+  r["train_steps"] = snap.train_steps;
+  r["train_until"] = L.train_until ? nlohmann::json(*L.train_until) : nlohmann::json(nullptr);
+  r["train_state"] = train_state_name(snap.train->state);
+  r["memory_task"] = L.memory_task.has_value();
+  r["text_fits"] = !L.body_overflow;
+  L.walk_records.push_back(r.dump());
+  if (ui.lesson_step + 1 < static_cast<int>(L.lesson.steps.size())) {
+    ++ui.lesson_step;
+    return;
+  }
+  std::string all = "{\"lesson\": " + nlohmann::json(L.lesson.id).dump() + ", \"steps\": [\n";
+  for (std::size_t i = 0; i < L.walk_records.size(); ++i) all += "  " + L.walk_records[i] + (i + 1 < L.walk_records.size() ? ",\n" : "\n");
+  all += "]}\n";
+  try {
+    io::write_file_atomic(join_path(L.shots_dir, "walk.json"), all);
+  } catch (const std::exception& e) {
+    L.walk_error = e.what();
+  }
+  L.walk_done = true;
+}
+
+}  // namespace unrolled::app
