@@ -316,7 +316,9 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   ImGui::PopFont();
 
   // Every gate across units.
-  ImGui::TextDisabled("All %d units at t = %d (click a bar to choose the unit)", H, t);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("All %d units at t = %d (click a bar to choose the unit)", H, t);  // wraps in a narrow tile
+  ImGui::PopStyleColor();
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, fs * 0.2f));
   const int G = static_cast<int>(lv.gates.size());
   if (cell != CellKind::rnn) {
