@@ -18,6 +18,19 @@ inline constexpr ImU32 current = IM_COL32(255, 255, 255, 255);  // the current c
 inline constexpr ImU32 selected = IM_COL32(120, 230, 140, 255); // the inspected cell / unit
 inline constexpr ImU32 dim = IM_COL32(120, 125, 140, 110);      // not computed yet
 inline constexpr ImU32 cursor_line = IM_COL32(255, 255, 255, 200);
+// The gradient lab (Okabe–Ito): the measured ‖dL/dhₜ‖ in the vanilla RNN's orange, its guide ρ^(T−t)
+// a lighter grey; the clipped run blue, the unclipped one vermillion.
+inline constexpr ImU32 lab_decay = IM_COL32(230, 159, 0, 255);  // #E69F00
+inline constexpr ImU32 lab_guide = IM_COL32(172, 172, 178, 255);
+inline constexpr ImU32 clipped = IM_COL32(0, 114, 178, 255);    // #0072B2
+inline constexpr ImU32 unclipped = IM_COL32(213, 94, 0, 255);   // #D55E00
+// One fixed colour per cell wherever cells are drawn side by side (Compare workspace, projector):
+// Okabe–Ito's colour-blind-safe orange, sky blue and bluish green; the true series in neutral grey.
+inline constexpr ImU32 rnn = IM_COL32(230, 159, 0, 255);    // #E69F00
+inline constexpr ImU32 lstm = IM_COL32(86, 180, 233, 255);  // #56B4E9
+inline constexpr ImU32 gru = IM_COL32(0, 158, 115, 255);    // #009E73
+inline constexpr ImU32 truth = IM_COL32(200, 200, 205, 255);
+inline constexpr ImU32 cell(CellKind c) { return c == CellKind::rnn ? rnn : c == CellKind::lstm ? lstm : gru; }
 }  // namespace colors
 
 // Blends two colours, t in [0, 1].

@@ -12,18 +12,15 @@
 
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/panels/train_views.hpp"
 #include "app/plot/plot.hpp"
 #include "app/session/training.hpp"
 
 namespace unrolled::app {
 
-void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
-  const ForecastView& fv = *snap.train->forecast;
-  const float fs = ImGui::GetFontSize();
+void ForecastRangeControls(const ForecastView& fv, UiState& ui, CommandList& out) {
   const int N = static_cast<int>(fv.truth.size());
-  const int S = fv.split;
-
-  // Rollout start and horizon (0 = the session's default: from the split, over the validation part).
+  // 0 in UiState = the session's default: from the split, over the validation part.
   int from = ui.rollout_from > 0 ? ui.rollout_from : fv.rollout_from;
   int horizon = ui.horizon > 0 ? ui.horizon : static_cast<int>(fv.rollout.size());
   const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
@@ -40,6 +37,91 @@ void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     ui.horizon = horizon;
     out.push_back(cmd::SetForecast{from, horizon});
   }
+}
+
+void SetupForecastAxes(const ForecastView& fv, bool zoom, double x_max) {
+  // The y label opens a title row, where the legend fits without covering the rollout.
+  plot::SetupAxes("t (sample)", "data units", plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
+  if (zoom) plot::SetupAxisLimits(plot::Axis::X, std::max(0, std::min(fv.split, fv.rollout_from) - fv.steps), std::max(x_max, 1.0));
+  else plot::SetupAxisLimits(plot::Axis::X, 0, std::max(x_max, 1.0));
+}
+
+void ForecastRegions(const ForecastView& fv, bool neutral) {
+  const int N = static_cast<int>(fv.truth.size());
+  const int S = fv.split;
+  if (N <= 0 || S >= N) return;
+  const float fs = ImGui::GetFontSize();
+  plot::PlotShadedX(S - 0.5, N - 0.5, neutral ? IM_COL32(255, 255, 255, 14) : IM_COL32(230, 159, 0, 22));
+  const ImU32 train_band = neutral ? IM_COL32(110, 112, 120, 255) : plot::Faded(plot::SeriesColor(0), 0.55f);
+  const ImU32 val_band = neutral ? IM_COL32(205, 207, 215, 255) : plot::Faded(plot::SeriesColor(1), 0.7f);
+  const ImVec2 p = plot::GetPlotPos(), sz = plot::GetPlotSize();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float split_px = plot::PlotToPixels(S - 0.5, 0).x;
+  // Both parts also get a band along the top edge (blue training, orange validation): cheap to
+  // fill, unlike a second full-height shade over the training part.
+  const float band = std::max(3.0f, std::round(fs * 0.3f)), left = std::max(p.x, plot::PlotToPixels(-0.5, 0).x);
+  if (split_px > left) dl->AddRectFilled(ImVec2(left, p.y), ImVec2(std::min(split_px, p.x + sz.x), p.y + band), train_band);
+  if (split_px < p.x + sz.x)
+    dl->AddRectFilled(ImVec2(std::max(split_px, p.x), p.y), ImVec2(std::min(plot::PlotToPixels(N - 0.5, 0).x, p.x + sz.x), p.y + band),
+                      val_band);
+  // Region names on a small dark plate, so the series passing behind them does not garble them.
+  auto region = [&](float x, const char* text) {
+    const ImVec2 ts = ImGui::CalcTextSize(text), a(x + fs * 0.3f, p.y + sz.y - ts.y - fs * 0.3f);
+    dl->AddRectFilled(ImVec2(a.x - 2, a.y - 1), ImVec2(a.x + ts.x + 2, a.y + ts.y + 1), IM_COL32(27, 28, 32, 230), 2.0f);
+    dl->AddText(a, ImGui::GetColorU32(ImGuiCol_TextDisabled), text);
+  };
+  if (split_px - p.x > fs * 5) region(p.x, "training");
+  if (p.x + sz.x - split_px > fs * 6) region(split_px, "validation");
+}
+
+namespace {
+// A memory task has no series to forecast. The tile shows instead what the task asks: each validation
+// window's answer at t = T against its target, the windows sorted by target. A network that remembers
+// puts its answers on the target line; one that does not leaves them flat at the no-memory answer.
+void TaskAnswersPanel(const TaskView& v) {
+  const float fs = ImGui::GetFontSize();
+  const int K = static_cast<int>(v.target.size());
+  const char* what = v.task == MemoryTask::copy ? "x₁, the first input" : "v_a + v_b, the two marked values";
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("%s:%d — the target at t = %d is %s", memory_task_name(v.task), v.steps, v.steps, what);
+  ImGui::PopTextWrapPos();
+  char text[96];
+  std::snprintf(text, sizeof text, "MSE %.3g", v.mse);
+  ImGui::TextUnformatted(text);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("over the %d validation windows shown", K);
+  std::snprintf(text, sizeof text, "no memory (always %g): %.3g", v.baseline_prediction, v.baseline_mse);
+  if (ImGui::CalcTextSize(text).x + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
+  ImGui::TextDisabled("%s", text);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("The best a network without memory can do: always give the average answer. "
+                      "An MSE near this one has learnt nothing.");
+
+  char title[96];
+  std::snprintf(title, sizeof title, "%d validation windows at step %lld###task", K, static_cast<long long>(v.at_step));
+  if (plot::BeginPlot(title, ImVec2(-1, -1))) {
+    plot::SetupAxes("window, sorted by its target", "y_T", plot::AxisFlags_AutoFit | plot::AxisFlags_Integer,
+                    plot::AxisFlags_AutoFit);
+    plot::SetupAxisLimits(plot::Axis::X, 0, std::max(K - 1, 1));
+    // The no-memory answer as a line across every window (a legend entry, unlike PlotHLine).
+    plot::SetNextLineStyle(plot::Faded(plot::SeriesColor(1), 0.8f), 2.0f);
+    const float flat[2] = {static_cast<float>(v.baseline_prediction), static_cast<float>(v.baseline_prediction)};
+    plot::PlotLine("no memory", flat, 2, std::max(K - 1, 1));
+    // The target over the answers, so the line shows through where they agree.
+    plot::SetNextLineStyle(plot::SeriesColor(0));
+    plot::PlotScatter("answer", v.prediction.data(), K);
+    plot::SetNextLineStyle(colors::truth, 2.0f);
+    plot::PlotLine("target", v.target.data(), K);
+    plot::EndPlot();
+  }
+}
+}  // namespace
+
+void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
+  if (snap.train->task) return TaskAnswersPanel(*snap.train->task);
+  const ForecastView& fv = *snap.train->forecast;
+  const float fs = ImGui::GetFontSize();
+  const int N = static_cast<int>(fv.truth.size());
+  ForecastRangeControls(fv, ui, out);
   ImGui::Checkbox("zoom to validation", &ui.forecast_zoom);
   // MSE readouts, each on this line when it fits.
   char text[64];
@@ -55,32 +137,9 @@ void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const int K = static_cast<int>(fv.rollout.size());
   const double x_max = std::max<double>(N, fv.rollout_from + K) - 1;
   if (plot::BeginPlot("##forecast", ImVec2(-1, -1))) {
-    // The y label opens a title row, where the legend fits without covering the rollout.
-    plot::SetupAxes("t (sample)", "data units", plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
-    if (ui.forecast_zoom) plot::SetupAxisLimits(plot::Axis::X, std::max(0, std::min(S, fv.rollout_from) - fv.steps), std::max(x_max, 1.0));
-    else plot::SetupAxisLimits(plot::Axis::X, 0, std::max(x_max, 1.0));
-    if (N > 0 && S < N) {
-      plot::PlotShadedX(S - 0.5, N - 0.5, IM_COL32(230, 159, 0, 22));
-      const ImVec2 p = plot::GetPlotPos(), sz = plot::GetPlotSize();
-      ImDrawList* dl = ImGui::GetWindowDrawList();
-      const float split_px = plot::PlotToPixels(S - 0.5, 0).x;
-      // Both parts also get a band along the top edge (blue training, orange validation): cheap to
-      // fill, unlike a second full-height shade over the training part.
-      const float band = std::max(3.0f, std::round(fs * 0.3f)), left = std::max(p.x, plot::PlotToPixels(-0.5, 0).x);
-      if (split_px > left) dl->AddRectFilled(ImVec2(left, p.y), ImVec2(std::min(split_px, p.x + sz.x), p.y + band), plot::Faded(plot::SeriesColor(0), 0.55f));
-      if (split_px < p.x + sz.x)
-        dl->AddRectFilled(ImVec2(std::max(split_px, p.x), p.y), ImVec2(std::min(plot::PlotToPixels(N - 0.5, 0).x, p.x + sz.x), p.y + band),
-                          plot::Faded(plot::SeriesColor(1), 0.7f));
-      // Region names on a small dark plate, so the series passing behind them does not garble them.
-      auto region = [&](float x, const char* text) {
-        const ImVec2 ts = ImGui::CalcTextSize(text), a(x + fs * 0.3f, p.y + sz.y - ts.y - fs * 0.3f);
-        dl->AddRectFilled(ImVec2(a.x - 2, a.y - 1), ImVec2(a.x + ts.x + 2, a.y + ts.y + 1), IM_COL32(27, 28, 32, 230), 2.0f);
-        dl->AddText(a, ImGui::GetColorU32(ImGuiCol_TextDisabled), text);
-      };
-      if (split_px - p.x > fs * 5) region(p.x, "training");
-      if (p.x + sz.x - split_px > fs * 6) region(split_px, "validation");
-    }
-    plot::SetNextLineStyle(IM_COL32(200, 200, 205, 255), 1.5f);
+    SetupForecastAxes(fv, ui.forecast_zoom, x_max);
+    ForecastRegions(fv);
+    plot::SetNextLineStyle(colors::truth, 1.5f);
     plot::PlotLine("truth", fv.truth.data(), N);
     // The thick rollout below the thin one-step line, so both stay visible where they agree.
     plot::SetNextLineStyle(plot::SeriesColor(1), 3.0f);

@@ -10,40 +10,47 @@
 
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/panels/train_views.hpp"
 #include "app/plot/plot.hpp"
 #include "app/session/training.hpp"
 
 namespace unrolled::app {
 
-void GradientDecayPanel(const Snapshot& snap, UiState& ui, CommandList&) {
-  const TrainView& tv = *snap.train;
-  const DecayView& dv = *tv.decay;
-  const float fs = ImGui::GetFontSize();
-  std::string earlier = "earlier steps";  // names the faded lines: "earlier steps (0, 10, 100)"
-  for (std::size_t k = 0; k < dv.earlier.size(); ++k)
-    earlier += (k ? ", " : " (") + std::to_string(dv.earlier[k].step) + (k + 1 == dv.earlier.size() ? ")" : "");
-  ImGui::Checkbox((earlier + "##earlier").c_str(), &ui.decay_earlier);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Faded lines: the same curve at steps 0, 10, 100, 1000, … of this run");
-  // What the shape means, on the same line when it fits, else behind a "?".
-  const char* why = tv.settings.split.loss == LossMode::last
-                        ? "Loss on the last step only: every gradient starts at t = T and travels back."
-                        : "Loss on every step: each t adds its own error; the future's arrives from t+1.";
-  ImGui::SameLine(0, fs);
+void DecayLossNote(LossMode loss) {
+  const char* why = loss == LossMode::last ? "Loss on the last step only: every gradient starts at t = T and travels back."
+                                           : "Loss on every step: each t adds its own error; the future's arrives from t+1.";
+  ImGui::SameLine(0, ImGui::GetFontSize());
   if (ImGui::CalcTextSize(why).x < RemainingOnLine()) {
     ImGui::TextDisabled("%s", why);
   } else {
     ImGui::TextDisabled("(?)");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", why);
   }
+}
+
+bool BeginDecayPlot(const char* title_id, int T, const char* y_label) {
+  if (!plot::BeginPlot(title_id, ImVec2(-1, -1))) return false;
+  plot::SetupAxes("t", y_label, plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
+  plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
+  plot::SetupAxisLimits(plot::Axis::X, 1, std::max(T, 2));
+  return true;
+}
+
+void GradientDecayPanel(const Snapshot& snap, UiState& ui, CommandList&) {
+  const TrainView& tv = *snap.train;
+  const DecayView& dv = *tv.decay;
+  std::string earlier = "earlier steps";  // names the faded lines: "earlier steps (0, 10, 100)"
+  for (std::size_t k = 0; k < dv.earlier.size(); ++k)
+    earlier += (k ? ", " : " (") + std::to_string(dv.earlier[k].step) + (k + 1 == dv.earlier.size() ? ")" : "");
+  ImGui::Checkbox((earlier + "##earlier").c_str(), &ui.decay_earlier);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Faded lines: the same curve at steps 0, 10, 100, 1000, … of this run");
+  DecayLossNote(tv.settings.split.loss);
 
   const int L = static_cast<int>(dv.current.layers.size());
   char title[96];
   std::snprintf(title, sizeof title, "‖dL/dhₜ‖ at step %lld###decay", static_cast<long long>(dv.current.step));
-  if (plot::BeginPlot(title, ImVec2(-1, -1))) {
-    plot::SetupAxes("t", nullptr, plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
-    plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
-    const int T = L > 0 ? static_cast<int>(dv.current.layers[0].size()) : 0;
-    plot::SetupAxisLimits(plot::Axis::X, 1, std::max(T, 2));
+  const int T = L > 0 ? static_cast<int>(dv.current.layers[0].size()) : 0;
+  if (BeginDecayPlot(title, T)) {
     char label[64];
     if (ui.decay_earlier) {
       const int kept = static_cast<int>(dv.earlier.size());
