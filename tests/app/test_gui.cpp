@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -217,4 +218,32 @@ TEST_CASE("--train: the training curves fill in over the frames, and --stats cou
   CHECK(j.at("train_steps_per_second").get<double>() ==
         doctest::Approx(j.at("train_steps").get<double>() / j.at("train_wall_seconds").get<double>()));
   CHECK(j.at("frame_ms").at("p95").get<double>() > 0.0);
+}
+
+TEST_CASE("projector mode: black background, white text, the same scene as at scale 2") {
+  const fs::path normal = scratch() / "scale2-normal.png", proj = scratch() / "projector.png";
+  Run a = run("--size 1280x800 --scale 2 --step 5 --frames 5 --screenshot '" + normal.string() + "'");
+  INFO(a.err);
+  REQUIRE(a.code == 0);
+  Run b = run("--size 1280x800 --projector --step 5 --frames 5 --screenshot '" + proj.string() + "'");
+  INFO(b.err);
+  REQUIRE(b.code == 0);
+  Image n(normal), p(proj);
+  REQUIRE(n.w == 1280);
+  REQUIRE(p.w == 1280);
+  // The most common colour is the background: the theme's dark grey, or black at a projector.
+  auto background = [](const Image& im) {
+    std::map<unsigned, std::size_t> hist;
+    for (std::size_t k = 0; k + 2 < im.px.size(); k += 3) ++hist[(im.px[k] << 16) | (im.px[k + 1] << 8) | im.px[k + 2]];
+    return std::max_element(hist.begin(), hist.end(), [](auto& x, auto& y) { return x.second < y.second; })->first;
+  };
+  auto white = [](const Image& im) {  // pure white pixels: text and the current cell's outline
+    std::size_t c = 0;
+    for (std::size_t k = 0; k + 2 < im.px.size(); k += 3) c += im.px[k] == 255 && im.px[k + 1] == 255 && im.px[k + 2] == 255;
+    return c;
+  };
+  CHECK(background(p) == 0x000000u);
+  CHECK(background(n) != 0x000000u);
+  MESSAGE("pure white pixels: scale 2 " << white(n) << ", projector " << white(p));
+  CHECK(white(p) > 3 * white(n) + 1000);  // the theme's text is white, not light grey
 }

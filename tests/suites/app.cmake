@@ -10,7 +10,7 @@ endif()
 unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.cpp app/test_compare.cpp app/test_lab.cpp LIBS unrolled_session LABELS threaded)
 unrolled_add_suite(plot_tests SOURCES app/test_plot.cpp LIBS unrolled_plot_math LABELS sanitize)
 if(TARGET unrolled_app_logic)
-  unrolled_add_suite(app_logic_tests SOURCES app/test_app_logic.cpp LIBS unrolled_app_logic LABELS sanitize)
+  unrolled_add_suite(app_logic_tests SOURCES app/test_app_logic.cpp LIBS unrolled_app_logic unrolled_session LABELS sanitize)  # session: UiState's settings
 endif()
 
 # GUI smoke test: runs the real app under a virtual X server and looks at the pixels it drew.

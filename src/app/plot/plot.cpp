@@ -67,6 +67,7 @@ struct Context {
 Context g;  // the plot being built (ImGui is single-threaded, as is this)
 std::unordered_map<ImGuiID, Persistent> g_persistent;
 HeatmapRenderer g_renderer = nullptr;
+Style g_style;
 
 ImU32 text_color(float alpha = 1.0f) {
   ImVec4 c = ImGui::GetStyleColorVec4(ImGuiCol_Text);
@@ -164,7 +165,7 @@ void Finish() {
   }
 
   // Grid and tick labels.
-  const ImU32 grid = text_color(0.10f), grid_minor = text_color(0.05f);
+  const ImU32 grid = text_color(g_style.grid_alpha), grid_minor = text_color(g_style.grid_alpha * 0.5f);
   for (const Tick& t : yt) {
     const float py = static_cast<float>(std::round(g.ty.to_pixel(t.value)));
     if (py < g.area.Min.y - 0.5f || py > g.area.Max.y + 0.5f) continue;
@@ -213,10 +214,15 @@ ImU32 take_color() {
 
 }  // namespace
 
+void SetStyle(const Style& style) { g_style = style; }
+const Style& GetStyle() { return g_style; }
+
 ImU32 SeriesColor(int i) { return pack_rgba(okabe_ito(i)); }
 
 ImU32 Faded(ImU32 color, float alpha) {
-  const float a = static_cast<float>((color >> IM_COL32_A_SHIFT) & 0xFF) * std::clamp(alpha, 0.0f, 1.0f);
+  // Faded lines keep their order of faintness, lifted by the style's floor (projector mode).
+  alpha = g_style.fade_floor + (1.0f - g_style.fade_floor) * std::clamp(alpha, 0.0f, 1.0f);
+  const float a = static_cast<float>((color >> IM_COL32_A_SHIFT) & 0xFF) * alpha;
   return (color & ~IM_COL32_A_MASK) | (static_cast<ImU32>(a + 0.5f) << IM_COL32_A_SHIFT);
 }
 
@@ -269,7 +275,11 @@ namespace {
 template <class GetXY> void line_impl(const char* label, int count, GetXY get, bool markers) {
   Finish();
   const ImU32 col = take_color();
-  const float thick = (g.next_thickness > 0 ? g.next_thickness : 2.0f) * std::max(1.0f, ImGui::GetFontSize() / 16.0f);
+  // Whole pixels: ImGui draws an anti-aliased line of integer width as one textured quad per segment,
+  // and a fractional width as several fringe triangles per segment (about 40% of a training frame's
+  // rasterising time on a software renderer).
+  const float thick = std::max(1.0f, std::round((g.next_thickness > 0 ? g.next_thickness : 2.0f) *
+                                                std::max(1.0f, ImGui::GetFontSize() / 16.0f) * g_style.line_weight));
   g.next_thickness = -1;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   std::vector<ImVec2> pts;
@@ -321,6 +331,10 @@ void PlotLine(const char* label, const float* xs, const float* ys, int count, in
   }, false);
 }
 
+void PlotLine(const char* label, const double* ys, int count, double xscale, double x0) {
+  line_impl(label, count, [&](int i) { return Point{x0 + i * xscale, ys[i]}; }, false);
+}
+
 void PlotScatter(const char* label, const float* ys, int count, double xscale, double x0) {
   line_impl(label, count, [&](int i) { return Point{x0 + i * xscale, static_cast<double>(ys[i])}; }, true);
 }
@@ -366,13 +380,13 @@ void PlotHeatmap(const char* label, const float* values, int rows, int cols, dou
 void PlotVLine(double x, ImU32 color, float thickness) {
   Finish();
   const float px = PlotToPixels(x, 0).x;
-  ImGui::GetWindowDrawList()->AddLine(ImVec2(px, g.area.Min.y), ImVec2(px, g.area.Max.y), color, thickness);
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(px, g.area.Min.y), ImVec2(px, g.area.Max.y), color, thickness * g_style.line_weight);
 }
 
 void PlotHLine(double y, ImU32 color, float thickness) {
   Finish();
   const float py = PlotToPixels(0, y).y;
-  ImGui::GetWindowDrawList()->AddLine(ImVec2(g.area.Min.x, py), ImVec2(g.area.Max.x, py), color, thickness);
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(g.area.Min.x, py), ImVec2(g.area.Max.x, py), color, thickness * g_style.line_weight);
 }
 
 void PlotShadedX(double x0, double x1, ImU32 color) {

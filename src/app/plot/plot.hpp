@@ -66,6 +66,8 @@ void PlotLine(const char* label, const float* ys, int count, double xscale = 1.0
               int offset = 0, int stride = sizeof(float));
 void PlotLine(const char* label, const float* xs, const float* ys, int count, int offset = 0,
               int stride = sizeof(float));
+// ys in double against x = x0 + i·xscale: values beyond float's range (an exploding gradient's norm).
+void PlotLine(const char* label, const double* ys, int count, double xscale = 1.0, double x0 = 0.0);
 // Scatter points (markers only), same reading rules as PlotLine.
 void PlotScatter(const char* label, const float* ys, int count, double xscale = 1.0, double x0 = 0.0);
 // values rows × cols row-major; the grid spans x in [x.min, x.max] and y from y.max (row 0) down
@@ -90,9 +92,19 @@ void EndPlot();
 void ColormapScale(const char* label, double min, double max, ImVec2 size, Colormap colormap,
                    bool horizontal = false);
 
+// How heavy every plot draws its lines and grid (the app's theme sets it; projector mode is heavier).
+struct Style {
+  float line_weight = 1.0f;  // multiplies every line's thickness
+  float grid_alpha = 0.10f;  // major grid lines: the text colour at this alpha (minor: half of it)
+  float fade_floor = 0.0f;   // Faded(c, a) uses floor + (1 − floor)·a: faded lines stay visible on black
+};
+void SetStyle(const Style& style);
+const Style& GetStyle();
+
 // Line colours for series i: Okabe–Ito's colour-blind-safe palette (plot_math okabe_ito).
 ImU32 SeriesColor(int i);
-// The same colour with its alpha multiplied (earlier snapshots drawn as faded lines).
+// The same colour with its alpha multiplied (earlier snapshots drawn as faded lines), lifted by
+// Style::fade_floor.
 ImU32 Faded(ImU32 color, float alpha);
 
 }  // namespace unrolled::plot
