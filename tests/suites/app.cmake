@@ -7,24 +7,43 @@ if(NOT TARGET unrolled_plot_math)
   add_subdirectory(${PROJECT_SOURCE_DIR}/src/app/plot ${PROJECT_BINARY_DIR}/src/app/plot)
 endif()
 
-unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.cpp app/test_compare.cpp app/test_lab.cpp LIBS unrolled_session LABELS threaded)
+unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.cpp app/test_compare.cpp app/test_lab.cpp
+                   app/test_memory_training.cpp app/test_session_file.cpp LIBS unrolled_session LABELS threaded)
+add_dependencies(session_tests unrolled-cli)  # the memory-task parity test runs unrolled-cli train
 unrolled_add_suite(plot_tests SOURCES app/test_plot.cpp LIBS unrolled_plot_math LABELS sanitize)
 if(TARGET unrolled_app_logic)
   unrolled_add_suite(app_logic_tests SOURCES app/test_app_logic.cpp LIBS unrolled_app_logic unrolled_session LABELS sanitize)  # session: UiState's settings
 endif()
 
+# A GUI suite: a test binary that runs the real app under a virtual X server and reads its pictures.
+function(unrolled_add_gui_suite name source)
+  add_executable(${name} ${source})
+  target_link_libraries(${name} PRIVATE unrolled_test_main unrolled_app_logic PkgConfig::STB ${ARGN})  # ARGN: more libraries
+  target_compile_definitions(${name} PRIVATE UNROLLED_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
+  unrolled_target_defaults(${name})
+  add_dependencies(${name} unrolled)
+  add_test(NAME ${name} COMMAND ${XVFB_RUN} -a -s "-screen 0 1920x1080x24" $<TARGET_FILE:${name}>)
+  set_tests_properties(${name} PROPERTIES LABELS "gui" TIMEOUT 300)
+endfunction()
+
 # GUI smoke test: runs the real app under a virtual X server and looks at the pixels it drew.
 if(TARGET unrolled)
   find_program(XVFB_RUN xvfb-run)
   if(XVFB_RUN)
-    add_executable(app_gui_tests app/test_gui.cpp)
-    target_link_libraries(app_gui_tests PRIVATE unrolled_test_main PkgConfig::STB nlohmann_json::nlohmann_json)
-    target_compile_definitions(app_gui_tests PRIVATE UNROLLED_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
-    unrolled_target_defaults(app_gui_tests)
-    add_dependencies(app_gui_tests unrolled)
-    add_test(NAME app_gui_tests COMMAND ${XVFB_RUN} -a -s "-screen 0 1920x1080x24" $<TARGET_FILE:app_gui_tests>)
-    set_tests_properties(app_gui_tests PROPERTIES LABELS "gui" TIMEOUT 300)
+    unrolled_add_gui_suite(app_gui_tests app/test_gui.cpp nlohmann_json::nlohmann_json)
   else()
     message(STATUS "xvfb-run not found: the GUI smoke test (app_gui_tests) is not registered")
   endif()
+endif()
+
+# The Compare workspace in the real app under Xvfb (label gui): --compare trains every cell, the plots
+# carry each cell's colour, the table is drawn; the tiles come from the app's own layout function.
+if(TARGET unrolled AND XVFB_RUN)
+  unrolled_add_gui_suite(compare_gui_tests app/test_compare_gui.cpp nlohmann_json::nlohmann_json)
+endif()
+
+# The Gradient lab in the real app under Xvfb (label gui): --lab draws the measured gradient and its
+# guide, and the clipped and unclipped runs; the tiles come from the app's own layout function.
+if(TARGET unrolled AND XVFB_RUN)
+  unrolled_add_gui_suite(lab_gui_tests app/test_lab_gui.cpp)
 endif()
