@@ -69,7 +69,7 @@ void ApplyStep(UiState& ui, CommandList& out) {
     *panel_flag(ui, p) = d.panels.empty() || std::find(d.panels.begin(), d.panels.end(), p) != d.panels.end();
   }
   L.highlight = d.highlight;
-  L.select_highlight = true;
+  L.select_frames = 3;  // a few frames: the first frame of a workspace has no tab bar yet
   L.flash_slider = d.slider;
   L.flash_start = ImGui::GetTime();
   if (d.unit) {
@@ -165,7 +165,7 @@ void CloseLessonUi(UiState& ui) {
 
 void UpdateLesson(const Snapshot& snap, UiState& ui, CommandList& out) {
   LessonUi& L = ui.lesson;
-  L.select_highlight = false;
+  if (L.select_frames > 0) --L.select_frames;
   L.accented.clear();
   L.panel_rect = {};
   if (ui.lesson_id.empty()) {
@@ -271,7 +271,7 @@ bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& 
     ImGui::PushStyleColor(ImGuiCol_Tab, c);
     ImGui::PushStyleColor(ImGuiCol_TabHovered, c);
   }
-  const bool open = ImGui::BeginTabItem(name, nullptr, accent && ui.lesson.select_highlight ? ImGuiTabItemFlags_SetSelected : 0);
+  const bool open = ImGui::BeginTabItem(name, nullptr, accent && ui.lesson.select_frames > 0 ? ImGuiTabItemFlags_SetSelected : 0);
   if (accent) ImGui::PopStyleColor(3);
   return open;
 }

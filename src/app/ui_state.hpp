@@ -51,7 +51,7 @@ struct LessonUi {
   std::vector<Panel> highlight;          // this step's accented tiles
   std::vector<std::pair<Panel, Rect>> accented;  // where they were drawn this frame
   Rect panel_rect;                       // the lesson panel's tile this frame
-  bool select_highlight = false;         // tabbed tiles: bring the accented one forward (this frame)
+  int select_frames = 0;                 // tabbed tiles: bring the accented one forward (while > 0)
   std::string flash_slider;              // the slider a set action moved, flashed for a moment
   double flash_start = 0;
   bool show_answer = false;
