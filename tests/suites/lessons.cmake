@@ -15,18 +15,8 @@ endif()
 
 # Lessons in the real app under Xvfb (label gui): --list-lessons, --lesson errors, and the walk-through
 # that opens each lesson in one run, pages through every step and checks one screenshot per step.
-if(TARGET unrolled)
-  find_program(XVFB_RUN xvfb-run)
-  if(XVFB_RUN)
-    add_executable(lesson_gui_tests app/test_lesson_gui.cpp)
-    target_link_libraries(lesson_gui_tests PRIVATE unrolled_test_main unrolled_lessons PkgConfig::STB nlohmann_json::nlohmann_json)
-    target_compile_definitions(lesson_gui_tests PRIVATE UNROLLED_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}"
-                               UNROLLED_LESSON_DIR="${PROJECT_SOURCE_DIR}/assets/lessons")
-    unrolled_target_defaults(lesson_gui_tests)
-    add_dependencies(lesson_gui_tests unrolled)
-    add_test(NAME lesson_gui_tests COMMAND ${XVFB_RUN} -a -s "-screen 0 1920x1080x24" $<TARGET_FILE:lesson_gui_tests>)
-    set_tests_properties(lesson_gui_tests PROPERTIES LABELS "gui" TIMEOUT 300)
-  else()
-    message(STATUS "xvfb-run not found: the lessons' GUI walk-through (lesson_gui_tests) is not registered")
-  endif()
+# (unrolled_add_gui_suite and XVFB_RUN come from app.cmake.)
+if(TARGET unrolled AND XVFB_RUN)
+  unrolled_add_gui_suite(lesson_gui_tests app/test_lesson_gui.cpp unrolled_lessons nlohmann_json::nlohmann_json)
+  target_compile_definitions(lesson_gui_tests PRIVATE UNROLLED_LESSON_DIR="${PROJECT_SOURCE_DIR}/assets/lessons")
 endif()
