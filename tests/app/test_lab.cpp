@@ -166,7 +166,11 @@ TEST_CASE("gradient lab: the clipped and the unclipped run start alike; clipping
   MESSAGE("unclipped: " << std::string(train_state_name(u.state)) << " at step " << u.step << ", largest step norm " << u_max
                         << " (clipped " << c_max << "); " << u.message);
   CHECK((u.state == TrainState::diverged || u_max > 10 * c_max));
-  if (u.state == TrainState::diverged) CHECK(u.message.find("diverged") != std::string::npos);
+  if (u.state == TrainState::diverged) {
+    CHECK(u.message.find("diverged at step " + std::to_string(u.divergence_step)) != std::string::npos);
+    CHECK(u.divergence_step == u.step + 1);  // steps 1…step trained; the next one blew up
+    CHECK(u.loss.size() == static_cast<std::size_t>(u.step));
+  }
   if (u.state == TrainState::diverged) CHECK(snap->message.find("unclipped run") != std::string::npos);
 
   // Reset and train again: the same curves, bit for bit; and a second session with the same settings too.

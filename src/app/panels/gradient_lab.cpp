@@ -121,13 +121,15 @@ void RunLine(const LabRunView& r, double clip) {
   const std::string name = r.clipped ? "● clipped at " + Num(clip) + ":" : std::string("● unclipped:");
   const ImVec4 color = r.state == TrainState::diverged ? error_color : text_tint(r.clipped ? colors::clipped : colors::unclipped);
   const std::string loss = "loss " + (r.loss.empty() ? std::string("–") : Num(r.loss.back()));
-  const std::string state = std::string(train_state_name(r.state)) + ",";
+  // "step 300, finished," or, for a run that blew up, "diverged at step 28," (its last loss is step 27's).
+  const std::string where = r.state == TrainState::diverged
+                                ? "diverged at step " + std::to_string(r.divergence_step) + ","
+                                : "step " + std::to_string(r.step) + ", " + train_state_name(r.state) + ",";
   if (r.clipped)
-    FlowText({name, "step " + std::to_string(r.step) + ",", state, loss,
-              "(clipped " + std::to_string(r.clipped_steps) + " of " + std::to_string(r.step) + " steps)"},
+    FlowText({name, where, loss, "(clipped " + std::to_string(r.clipped_steps) + " of " + std::to_string(r.step) + " steps)"},
              color);
   else
-    FlowText({name, "step " + std::to_string(r.step) + ",", state, loss}, color);
+    FlowText({name, where, loss}, color);
 }
 
 void TrainButtons(const LabView& lab, UiState& ui, CommandList& out) {
@@ -270,8 +272,12 @@ void GradientLabDecayPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const Verdict v = Judge(lab);
   ImGui::PushFont(readout_font(ui));
   ImGui::TextColored(text_tint(v.color), "%s", v.headline.c_str());
+  char rho[32];
+  std::snprintf(rho, sizeof rho, "(ρ = %.3g)", d.measured_rho);
+  const float room = RemainingOnLine() - ImGui::GetFontSize();
   ImGui::SameLine(0, ImGui::GetFontSize());
-  ImGui::TextDisabled("(ρ = %.3g)", d.measured_rho);
+  if (ImGui::CalcTextSize(rho).x > room) ImGui::NewLine();
+  ImGui::TextDisabled("%s", rho);
   ImGui::PopFont();
   if (T >= 2) {
     const double ratio = d.grad_norm[0] / d.grad_norm[static_cast<std::size_t>(T - 1)];
@@ -329,7 +335,7 @@ void GradientLabClippingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
       const std::vector<float>& ys = loss ? r->loss : r->grad_norm;
       plot::SetNextLineStyle(r->clipped ? colors::clipped : colors::unclipped, 2.0f);
       plot::PlotLine(r->clipped ? "clipped" : "unclipped", ys.data(), static_cast<int>(ys.size()), 1.0, 1.0);
-      if (r->state == TrainState::diverged) plot::PlotVLine(static_cast<double>(r->step + 1), plot::Faded(colors::unclipped, 0.8f), 2.0f);
+      if (r->state == TrainState::diverged) plot::PlotVLine(static_cast<double>(r->divergence_step), plot::Faded(colors::unclipped, 0.8f), 2.0f);
     }
     if (empty) PlotEmptyHint(no_step ? "No step was taken (see above)" : "Press T (or Train both) to train the two runs");
   };

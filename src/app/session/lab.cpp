@@ -211,6 +211,7 @@ bool Lab::slice(double budget, std::string& note, bool& note_is_error) {
     if (r->trainer.status() == TrainStatus::diverged) {
       v.state = TrainState::diverged;
       v.message = r->trainer.divergence().message;
+      v.divergence_step = r->trainer.divergence().step;
       note = "gradient lab, " + std::string(run_name(v.clipped)) + ": " + v.message;  // NaN, Inf or an exploded loss
       note_is_error = true;
     } else if (r->trainer.step() >= settings_.train_steps || r->trainer.done()) {

@@ -66,6 +66,7 @@ struct LabRunView {
   std::vector<float> applied_norm;  // [step] ‖g‖ the SGD step used: after clipping (the same when unclipped)
   int clipped_steps = 0;            // steps at which clipping scaled the gradient down
   std::string message;              // why it stopped (divergence), else empty
+  std::int64_t divergence_step = 0; // the step whose loss or gradient was NaN, Inf or too large (diverged)
 };
 
 // Everything the lab's panels show; immutable once published (never null in a Snapshot).
