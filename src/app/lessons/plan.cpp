@@ -45,7 +45,6 @@ StepPlan plan_step(const Lesson& lesson, int index, int from) {
   if (const auto* set = std::get_if<SetAction>(&step.action)) ui.slider = set->slider;
   ui.unit = s.unit;
   ui.smoothing = s.smoothing;
-  plan.memory_task = s.memory_task;
   return plan;
 }
 

@@ -30,8 +30,8 @@ struct StepPlan {
   // A train action: the session pauses exactly at this step (cmd::Train::until_step); the app can
   // tell when the goal is met with train_goal_reached.
   std::optional<std::int64_t> train_until;
-  // The step wants a memory task the session cannot run yet; the training run uses the generated
-  // signal with the same cell, sizes and T meanwhile. Show it to the teacher.
+  // Never set any more: the training run holds memory tasks itself (TrainSettings::task). Kept only
+  // until the lesson panel stops reading it.
   std::optional<MemoryTaskConfig> memory_task;
   LessonState state;                // the lesson's configuration at this step
 };

@@ -10,9 +10,9 @@
 // lr-patience, min-lr, patience, tbptt, max-loss, shape, length, waves, freq, amp, phase, freq2, amp2,
 // phase2, freq3, amp3, phase3, offset, trend, damping, noise, noise-seed, windows, val-windows,
 // task-seed.
-// "data" is "sine" (the generated signal) or a memory task "copy:T" / "adding:T" (sets seq = T and
-// loss = last). TrainSettings cannot hold a memory task yet: the state keeps it in memory_task, and
-// the training run stays on the generated signal until the session supports it.
+// "data" is "sine" (the generated signal) or a memory task "copy:T" / "adding:T" (TrainSettings::task;
+// it sets seq = T and loss = last). Both tables are the session's (session/settings_io.hpp), without
+// the keys that name files.
 // Sliders of the set action: weight-scale, hidden, layers, seq, seed (the explorer's), lr, clip (the
 // training run's), speed, train-speed, and the UI's unit (the inspector's unit) and smoothing (the
 // loss curve's EMA weight, 0…0.999).
@@ -32,8 +32,7 @@ struct LessonState {
   LessonWorkspace workspace = LessonWorkspace::step;
   std::vector<Panel> panels;         // shown panels; empty = all of them
   SceneSettings scene;
-  TrainSettings training;
-  std::optional<MemoryTaskConfig> memory_task;  // "data": "copy:T" / "adding:T"
+  TrainSettings training;             // a memory task is training.task ("data": "copy:T" / "adding:T")
   bool follow = false;
   double speed = 4.0;
   double train_speed = 0.0;
@@ -61,6 +60,6 @@ const std::vector<std::string>& training_keys();
 const std::vector<std::string>& slider_names();
 
 bool same_scene(const SceneSettings& a, const SceneSettings& b);
-bool same_training(const LessonState& a, const LessonState& b);  // settings and memory task
+bool same_training(const LessonState& a, const LessonState& b);
 
 }  // namespace unrolled::app

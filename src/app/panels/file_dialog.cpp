@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "app/panels/common.hpp"
+#include "app/session_ui.hpp"
 
 namespace unrolled::app {
 
@@ -25,6 +26,8 @@ const char* title_of(FileDialogPurpose p) {
     case FileDialogPurpose::save_model: return "Save model";
     case FileDialogPurpose::choose_csv: return "Choose a CSV series";
     case FileDialogPurpose::export_folder: return "Export folder";
+    case FileDialogPurpose::open_session: return "Open session";
+    case FileDialogPurpose::save_session: return "Save session";
   }
   return "";
 }
@@ -34,6 +37,8 @@ const char* ok_label(FileDialogPurpose p) {
     case FileDialogPurpose::save_model: return "Save";
     case FileDialogPurpose::choose_csv: return "Choose";
     case FileDialogPurpose::export_folder: return "Use this folder";
+    case FileDialogPurpose::open_session: return "Open";
+    case FileDialogPurpose::save_session: return "Save";
   }
   return "OK";
 }
@@ -52,7 +57,8 @@ bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
     d.error = "type a path or pick an entry";
     return false;
   }
-  const bool reading = d.purpose == FileDialogPurpose::open_model || d.purpose == FileDialogPurpose::choose_csv;
+  const bool reading = d.purpose == FileDialogPurpose::open_model || d.purpose == FileDialogPurpose::choose_csv ||
+                       d.purpose == FileDialogPurpose::open_session;
   if (reading && !fs::is_regular_file(path, ec)) {
     d.error = path + " is not a file";
     return false;
@@ -64,7 +70,11 @@ bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
     case FileDialogPurpose::choose_csv:
       ui.train_csv_edit = path;
       return true;
-    case FileDialogPurpose::save_model: {
+    case FileDialogPurpose::open_session:
+      out.push_back(cmd::OpenSession{path});  // checked whole first; an error keeps the current session
+      return true;
+    case FileDialogPurpose::save_model:
+    case FileDialogPurpose::save_session: {
       const fs::path parent = fs::path(path).parent_path();
       if (fs::is_directory(path, ec)) {
         d.error = path + " is a folder; add a file name";
@@ -74,7 +84,9 @@ bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
         d.error = "no such folder: " + parent.string();
         return false;
       }
-      out.push_back(cmd::SaveModel{path});  // the worker writes it and reports success or failure
+      // The worker writes it and reports success or failure.
+      if (d.purpose == FileDialogPurpose::save_model) out.push_back(cmd::SaveModel{path});
+      else out.push_back(cmd::SaveSession{path, session_ui_of(ui)});
       return true;
     }
     case FileDialogPurpose::export_folder:

@@ -304,7 +304,14 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
       ImGui::TextDisabled("%s", Explain(cell, "h"));
       ImGui::TextDisabled("Click to inspect this cell.");
     } else if (hovered_what[0] == 'y') {
-      ImGui::Text("y_%d = %.4f, target x_%d = %.4f", s, sc.output.at(0, s - 1), s + 1, sc.target.at(0, s - 1));
+      // A memory task's window has its target at t = T only (NaN before), and it is not x_{T+1}.
+      const bool task = sc.steps > 1 && std::isnan(sc.target.at(0, 0));
+      if (std::isnan(sc.target.at(0, s - 1)))
+        ImGui::Text("y_%d = %.4f (no target: only y_%d is scored)", s, sc.output.at(0, s - 1), sc.steps);
+      else if (task)
+        ImGui::Text("y_%d = %.4f, target %.4f", s, sc.output.at(0, s - 1), sc.target.at(0, s - 1));
+      else
+        ImGui::Text("y_%d = %.4f, target x_%d = %.4f", s, sc.output.at(0, s - 1), s + 1, sc.target.at(0, s - 1));
       ImGui::Text("squared error %.4f", sc.step_loss[s - 1]);
       ImGui::TextDisabled("%s", Explain(cell, "y"));
     } else {

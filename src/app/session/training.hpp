@@ -144,7 +144,7 @@ struct TaskView {
   double baseline_mse = 0;         // of that constant over the K windows
   double val_baseline_mse = 0;     // of that constant over all V windows (compare with the val MSE)
 };
-inline constexpr int task_view_windows = 256;  // K at most
+inline constexpr int task_view_windows = 512;  // K at most (the default 400 validation windows: all)
 
 // ‖dL/dh_t‖ for t = 1…T, one curve per layer: mean over validation windows of the gradient of each
 // window's own loss (so the numbers do not depend on how many windows are averaged).
