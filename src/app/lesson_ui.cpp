@@ -15,6 +15,7 @@
 #include "app/lessons/library.hpp"
 #include "app/lessons/plan.hpp"
 #include "app/panels/file_list.hpp"
+#include "app/session/session_file.hpp"
 #include "app/session/training.hpp"
 #include "io/atomic_write.hpp"
 
@@ -47,13 +48,15 @@ constexpr int view_panels = panel_count - 1;  // every Panel but the lesson's, i
 
 Workspace workspace_of(LessonWorkspace w) { return w == LessonWorkspace::train ? Workspace::train : Workspace::step; }
 
-void ApplyStep(UiState& ui, CommandList& out) {
+// `send`: false when a session file just brought the app's state for this step with it (the run and
+// its weights): then only the UI is set up — the plan's ConfigureTraining would start a new run.
+void ApplyStep(UiState& ui, CommandList& out, bool send) {
   LessonUi& L = ui.lesson;
   const StepPlan plan = plan_step(L.lesson, ui.lesson_step, L.applied_step);
-  out.insert(out.end(), plan.commands.begin(), plan.commands.end());
+  if (send) out.insert(out.end(), plan.commands.begin(), plan.commands.end());
   L.applied_step = plan.index;
   L.sent_sequence = 0;
-  L.train_until = plan.train_until;
+  L.train_until = send ? plan.train_until : std::nullopt;
   L.goal_reached = false;
   L.memory_task = plan.memory_task;
   L.show_answer = false;
@@ -168,6 +171,13 @@ void UpdateLesson(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (L.select_frames > 0) --L.select_frames;
   L.accented.clear();
   L.panel_rect = {};
+  // A session file restored this very lesson step (its ui part was adopted this frame)?
+  bool restored = false;
+  if (snap.restore_id != L.seen_restore_id) {
+    L.seen_restore_id = snap.restore_id;
+    restored = snap.restored_ui && !ui.lesson_id.empty() && snap.restored_ui->lesson_id == ui.lesson_id &&
+               snap.restored_ui->lesson_step == ui.lesson_step;
+  }
   if (ui.lesson_id.empty()) {
     if (!L.lesson.id.empty()) CloseLessonUi(ui);
     return;
@@ -184,7 +194,7 @@ void UpdateLesson(const Snapshot& snap, UiState& ui, CommandList& out) {
     }
   }
   ui.lesson_step = std::clamp(ui.lesson_step, 0, static_cast<int>(L.lesson.steps.size()) - 1);
-  if (ui.lesson_step != L.applied_step) ApplyStep(ui, out);
+  if (ui.lesson_step != L.applied_step) ApplyStep(ui, out, !restored);
   if (L.train_until && !L.goal_reached && L.sent_sequence != 0 &&
       train_goal_reached(snap, *L.train_until, L.sent_sequence)) {
     L.goal_reached = true;

@@ -346,7 +346,7 @@ void HandleKeys(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (pressed(GLFW_KEY_F12)) TakeScreenshot(ui);
   if (pressed(GLFW_KEY_F11)) set_projector(ui, !ui.projector);
   if (ui.workspace == Workspace::lab) {  // T / Shift+T / R train, pause, reset the lab's runs; ← / → nudge ρ
-    GradientLabKeys(snap, ui, out);
+    GradientLabKeys(snap, ui, out, !lesson_arrows);
     if (pressed(GLFW_KEY_F1)) ui.show_keys = !ui.show_keys;
     return;
   }

@@ -44,6 +44,7 @@ struct FileDialogState {
 struct LessonUi {
   Lesson lesson;                         // the open lesson (its id is UiState::lesson_id), or none
   int applied_step = -1;                 // the step whose plan was sent (-1: none since opening)
+  std::uint64_t seen_restore_id = 0;     // Snapshot::restore_id last seen (a session file restored)
   std::uint64_t sent_sequence = 0;       // sequence number of that plan's last command (0: not sent yet)
   std::optional<std::int64_t> train_until;  // the step's train action, until its goal is reached
   bool goal_reached = false;

@@ -208,3 +208,32 @@ TEST_CASE("walk-through at --scale 2: the accent reaches tabbed tiles") {
   const Lesson l = open_lesson("03-lstm-highway", lesson_folder);
   walk(l, "1280x800", "2", 3, false);  // the longer steps scroll there (PageDown shows the rest first)
 }
+
+// The last session brings the lesson back at its step with the run it had trained: the step's
+// commands are not sent again (its ConfigureTraining would start a new run at step 0).
+TEST_CASE("a restored session reopens the lesson at its step and keeps the run trained there") {
+  const fs::path state = scratch() / "lesson-state";
+  fs::remove_all(state);
+  const std::string env = "env XDG_STATE_HOME='" + state.string() + "' XDG_CONFIG_HOME='" + state.string() + "'";
+  const fs::path s1 = scratch() / "lesson-s1.json", s2 = scratch() / "lesson-s2.json";
+  const Run first = run("--autosave --lesson 05-sine-forecaster --lesson-step 2 --frames 400 --stats '" + s1.string() + "'", env);
+  INFO(first.err);
+  REQUIRE(first.code == 0);
+  std::ifstream in1(s1);
+  REQUIRE(nlohmann::json::parse(in1).at("train_steps").get<long long>() == 300);  // step 2: "train": 300
+
+  const fs::path shot = scratch() / "lesson-restored.png";
+  const Run second = run("--autosave --frames 2 --stats '" + s2.string() + "' --screenshot '" + shot.string() + "'", env);
+  INFO(second.err);
+  REQUIRE(second.code == 0);
+  std::ifstream in2(s2);
+  CHECK(nlohmann::json::parse(in2).at("train_steps").get<long long>() == 300);  // not a new run at 0
+  // The lesson panel is back (its column at the right holds text) and the Train workspace's curves
+  // tile carries the accent of step 2.
+  const Image img(shot);
+  REQUIRE(img.w == 1280);
+  std::size_t accent_px = 0;
+  for (int y = 0; y < img.h; ++y)
+    for (int x = 0; x < 930; ++x) accent_px += accent(img.at(x, y));
+  CHECK(accent_px > 2000);
+}

@@ -152,14 +152,14 @@ void TrainButtons(const LabView& lab, UiState& ui, CommandList& out) {
 
 }  // namespace
 
-void GradientLabKeys(const Snapshot& snap, UiState& ui, CommandList& out) {
+void GradientLabKeys(const Snapshot& snap, UiState& ui, CommandList& out, bool arrows) {
   const bool shift = ImGui::GetIO().KeyShift;
   if (ImGui::IsKeyPressed(GLFW_KEY_T, false)) {
     out.push_back(shift ? Command{cmd::LabPause{}} : Command{cmd::LabTrain{}});
     if (!shift) ui.lab_clipping = true;
   }
   if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) out.push_back(cmd::LabReset{});
-  const int nudge = int(ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) - int(ImGui::IsKeyPressed(GLFW_KEY_LEFT, true));
+  const int nudge = arrows ? int(ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) - int(ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) : 0;
   if (nudge != 0) {
     ui.lab_edit = snap.lab->settings;
     const double steps = std::round(ui.lab_edit.rho / rho_nudge) + nudge;  // onto the 0.05 grid

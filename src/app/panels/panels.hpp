@@ -44,7 +44,8 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void GradientLabDecayPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void GradientLabClippingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
-void GradientLabKeys(const Snapshot& snap, UiState& ui, CommandList& out);
+// arrows: ← / → are the lab's (false while the lesson panel has them).
+void GradientLabKeys(const Snapshot& snap, UiState& ui, CommandList& out, bool arrows);
 // In the Step workspace: whether the stepping views show the training model, on which validation
 // window, and the way back to the explorer's own settings.
 void FollowTrainingSection(const Snapshot& snap, UiState& ui, CommandList& out);
