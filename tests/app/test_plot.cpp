@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <vector>
+#include <random>
 
 #include "app/plot/plot_math.hpp"
 
@@ -230,6 +231,82 @@ TEST_CASE("decimating a polyline keeps each pixel column's first, lowest, highes
   CHECK(out[1].y == 2);
   decimate_columns(sparse.data(), 0, out);
   CHECK(out.empty());
+}
+
+namespace {
+// Distance from p to the segment a–b (double).
+template <class P> double segment_distance(const P& p, const P& a, const P& b) {
+  const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0.0;
+  t = std::clamp(t, 0.0, 1.0);
+  const double ex = p.x - a.x - t * dx, ey = p.y - a.y - t * dy;
+  return std::sqrt(ex * ex + ey * ey);
+}
+}  // namespace
+
+TEST_CASE("simplifying a polyline: every dropped point within the tolerance of the drawn line, few points on a smooth curve") {
+  struct P {
+    float x, y;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> stack;
+  std::vector<P> out;
+  // A sine over 600 pixels, one point per 0.25 px, and a noisy line: both keep their ends, keep points
+  // in order, and no input point is farther than the tolerance from the segment that replaced it.
+  std::vector<P> sine, noisy;
+  std::mt19937 rng(3);
+  std::normal_distribution<float> noise(0.0f, 4.0f);
+  for (int i = 0; i <= 2400; ++i) {
+    const float x = i * 0.25f;
+    sine.push_back({x, 200.0f + 150.0f * std::sin(x / 40.0f)});
+    noisy.push_back({x, 200.0f + noise(rng)});
+  }
+  for (const std::vector<P>* line : {&sine, &noisy}) {
+    simplify_polyline(line->data(), line->size(), 0.3f, out, stack);
+    REQUIRE(out.size() >= 2);
+    CHECK(out.front().x == line->front().x);
+    CHECK(out.back().x == line->back().x);
+    std::size_t k = 0;  // the kept segment each input point falls in
+    for (const P& p : *line) {
+      while (k + 1 < out.size() - 1 && out[k + 1].x <= p.x) ++k;
+      CHECK(segment_distance(p, out[k], out[k + 1]) <= 0.3 + 1e-4);
+    }
+  }
+  simplify_polyline(sine.data(), sine.size(), 0.3f, out, stack);
+  CHECK(out.size() < sine.size() / 10);  // a few points a bend, not four a pixel
+  // Collinear points collapse to the two ends; two points stay two.
+  std::vector<P> straight{{0, 0}, {1, 1}, {2, 2}, {3, 3}};
+  simplify_polyline(straight.data(), straight.size(), 0.3f, out, stack);
+  CHECK(out.size() == 2);
+  simplify_polyline(straight.data(), 2, 0.3f, out, stack);
+  CHECK(out.size() == 2);
+}
+
+TEST_CASE("a dense line's column envelope: each column spans its points and the join from the previous column") {
+  struct P {
+    float x, y;
+  };
+  // Four points a column over 5 columns, then a jump.
+  std::vector<P> in;
+  for (int c = 0; c < 5; ++c)
+    for (int k = 0; k < 4; ++k) in.push_back({c + k * 0.2f - 0.3f, static_cast<float>(10 * c + (k * 7) % 5)});
+  in.push_back({5.0f, 100.0f});
+  std::vector<ColumnSpan> spans;
+  column_envelope(in.data(), in.size(), spans);
+  REQUIRE(spans.size() == 6);
+  for (int c = 0; c < 5; ++c) {
+    float lo = 1e9f, hi = -1e9f;
+    for (const P& p : in)
+      if (static_cast<long>(p.x + 0.5f) == c) lo = std::min(lo, p.y), hi = std::max(hi, p.y);
+    if (c > 0) {  // the previous column's last point joins in
+      const P& last = in[static_cast<std::size_t>(4 * c - 1)];
+      lo = std::min(lo, last.y), hi = std::max(hi, last.y);
+    }
+    CHECK(spans[static_cast<std::size_t>(c)].x == static_cast<float>(c));
+    CHECK(spans[static_cast<std::size_t>(c)].y0 == lo);
+    CHECK(spans[static_cast<std::size_t>(c)].y1 == hi);
+  }
+  CHECK(spans[5].y0 == in[19].y);  // the jump to 100 is covered from the last point before it
+  CHECK(spans[5].y1 == 100.0f);
 }
 
 TEST_CASE("Okabe–Ito line colours: distinct, bright enough for a dark background, cycling") {

@@ -57,6 +57,16 @@ struct Context {
   bool next_no_legend = false;
   std::vector<LegendEntry> legend;
   std::vector<HoverEntry> hover;
+  // Lines given before the axes are laid out, on an auto-fit axis: kept here and drawn once this
+  // frame's extents are known (so the axes fit this frame's data, not the last frame's).
+  struct DeferredLine {
+    std::string label;
+    std::vector<Point> pts;
+    ImU32 color;
+    float thickness;
+    bool markers, no_legend;
+  };
+  std::vector<DeferredLine> deferred;
   bool heat_hovered = false;
   int heat_row = 0, heat_col = 0;
   float heat_value = 0;
@@ -96,14 +106,21 @@ const char* visible_end(const char* label) {
   return e ? e : label + std::strlen(label);
 }
 
-// Lays out the axes once per plot, on the first item (or at EndPlot for an empty plot).
+void draw_deferred(const Context::DeferredLine& d);
+
+// Lays out the axes once per plot, on the first item that draws at once (or at EndPlot), then draws
+// the lines kept until then.
 void Finish() {
   if (g.ready) return;
   g.ready = true;
   const Persistent& p = g_persistent[g.id];
+  // Auto-fit: to this frame's lines when they were given first (deferred), else to the last frame's
+  // extents (items that must draw at once, as ImPlot does).
+  const bool now = !g.deferred.empty() && g.have_extent;
   auto resolve = [&](AxisState& a, const Range& last) {
     if (a.fixed) return;
-    if ((a.flags & AxisFlags_AutoFit) && p.have) a.limits = fit_range(last.min, last.max, 0.05, a.scale);
+    const Range fit = now ? (&a == &g.x ? Range{g.xmin, g.xmax} : Range{g.ymin, g.ymax}) : last;
+    if ((a.flags & AxisFlags_AutoFit) && (now || p.have)) a.limits = fit_range(fit.min, fit.max, 0.05, a.scale);
     else if (a.scale == Scale::log10 && a.limits.min <= 0) a.limits = {1e-3, 1};
   };
   resolve(g.x, p.x);
@@ -203,6 +220,9 @@ void Finish() {
   g.hovered = ImGui::IsItemHovered() && g.area.Contains(ImGui::GetIO().MousePos);
   g.mouse = PixelsToPlot(ImGui::GetIO().MousePos);
   dl->PushClipRect(g.area.Min, g.area.Max, true);
+  const std::vector<Context::DeferredLine> lines = std::move(g.deferred);
+  g.deferred.clear();
+  for (const Context::DeferredLine& d : lines) draw_deferred(d);
 }
 
 ImU32 take_color() {
@@ -272,25 +292,42 @@ void SetNextLineStyle(ImU32 color, float thickness) {
 }
 
 namespace {
-template <class GetXY> void line_impl(const char* label, int count, GetXY get, bool markers) {
-  Finish();
-  const ImU32 col = take_color();
+// How far (pixels) a drawn line may pass from a point it leaves out: under half a pixel, so the
+// same pixels are covered.
+constexpr float line_tolerance_px = 0.3f;
+
+template <class GetXY>
+void draw_line(const char* label, int count, GetXY get, bool markers, ImU32 col, float thickness, bool no_legend) {
   // Whole pixels: ImGui draws an anti-aliased line of integer width as one textured quad per segment,
   // and a fractional width as several fringe triangles per segment (about 40% of a training frame's
   // rasterising time on a software renderer).
-  const float thick = std::max(1.0f, std::round((g.next_thickness > 0 ? g.next_thickness : 2.0f) *
+  const float thick = std::max(1.0f, std::round((thickness > 0 ? thickness : 2.0f) *
                                                 std::max(1.0f, ImGui::GetFontSize() / 16.0f) * g_style.line_weight));
-  g.next_thickness = -1;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   std::vector<ImVec2> pts;
   pts.reserve(static_cast<std::size_t>(count));
   HoverEntry best{std::string(label, visible_end(label)), col, 0, 0, 1e300};
   const float mx = ImGui::GetIO().MousePos.x;
-  std::vector<ImVec2> drawn;
+  std::vector<ImVec2> column_pts, drawn;
+  std::vector<std::pair<std::size_t, std::size_t>> stack;
+  std::vector<ColumnSpan> spans;
   auto flush = [&] {
     if (pts.size() >= 2 && !markers) {
-      decimate_columns(pts.data(), pts.size(), drawn);  // long histories: ≤ 4 points per pixel column
-      dl->AddPolyline(drawn.data(), static_cast<int>(drawn.size()), col, 0, thick);
+      // The fewest quads that cover the line's pixels: a polyline of ≤ 4 points per pixel column,
+      // simplified to few points on smooth stretches (a forecast), or for a long noisy history
+      // (the raw loss, the gradient norm) one span per pixel column, whole pixels wide.
+      decimate_columns(pts.data(), pts.size(), column_pts);
+      simplify_polyline(column_pts.data(), column_pts.size(), line_tolerance_px, drawn, stack);
+      column_envelope(column_pts.data(), column_pts.size(), spans);
+      if (spans.size() * 2 < drawn.size()) {
+        dl->PrimReserve(static_cast<int>(spans.size()) * 6, static_cast<int>(spans.size()) * 4);
+        for (const ColumnSpan& sp : spans) {
+          const float x0 = std::floor(sp.x - thick * 0.5f + 0.5f);
+          dl->PrimRect(ImVec2(x0, sp.y0 - thick * 0.5f), ImVec2(x0 + thick, sp.y1 + thick * 0.5f), col);
+        }
+      } else {
+        dl->AddPolyline(drawn.data(), static_cast<int>(drawn.size()), col, 0, thick);
+      }
     }
     if (markers || pts.size() == 1)
       for (const ImVec2& p : pts) dl->AddCircleFilled(p, thick * 1.6f, col, 12);
@@ -312,9 +349,35 @@ template <class GetXY> void line_impl(const char* label, int count, GetXY get, b
     }
   }
   flush();
-  if (best.label.size() && !(g.flags & PlotFlags_NoLegend) && !g.next_no_legend) g.legend.push_back({best.label, col});
-  g.next_no_legend = false;
+  if (best.label.size() && !(g.flags & PlotFlags_NoLegend) && !no_legend) g.legend.push_back({best.label, col});
   if (g.hovered && best.dist < 1e300 && !best.label.empty()) g.hover.push_back(best);
+}
+
+void draw_deferred(const Context::DeferredLine& d) {
+  draw_line(d.label.c_str(), static_cast<int>(d.pts.size()), [&](int i) { return d.pts[static_cast<std::size_t>(i)]; },
+            d.markers, d.color, d.thickness, d.no_legend);
+}
+
+bool autofits(const AxisState& a) { return (a.flags & AxisFlags_AutoFit) && !a.fixed; }
+
+template <class GetXY> void line_impl(const char* label, int count, GetXY get, bool markers) {
+  const ImU32 col = take_color();
+  const float thickness = g.next_thickness;
+  const bool no_legend = g.next_no_legend;
+  g.next_thickness = -1;
+  g.next_no_legend = false;
+  if (!g.ready && (autofits(g.x) || autofits(g.y))) {  // kept until the axes fit this frame's data
+    Context::DeferredLine d{label, {}, col, thickness, markers, no_legend};
+    d.pts.reserve(static_cast<std::size_t>(std::max(count, 0)));
+    for (int i = 0; i < count; ++i) {
+      d.pts.push_back(get(i));
+      extend(d.pts.back().x, d.pts.back().y);
+    }
+    g.deferred.push_back(std::move(d));
+    return;
+  }
+  Finish();
+  draw_line(label, count, get, markers, col, thickness, no_legend);
 }
 }  // namespace
 

@@ -1,8 +1,10 @@
 // The plotting layer's pure math: axis transforms (linear and log10), nice tick numbers, auto-fit
 // ranges, colormaps and strided access for ring buffers. No GL, no ImGui: unit-tested on its own.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace unrolled::plot {
@@ -96,6 +98,80 @@ template <class P> void decimate_columns(const P* in, std::size_t count, std::ve
       }
     i = end;
   }
+}
+
+// A dense polyline (pixel coordinates, x non-decreasing) as one vertical span per pixel column: the
+// lowest and highest y of the column's points and of the previous column's last point, so the
+// spans join up where the line jumps between columns. Drawn `thickness` wide, the spans cover the
+// pixels the line would, at one quad per column instead of up to four segments (a noisy training
+// loss is drawn this way once it has two or more points per column).
+struct ColumnSpan {
+  float x, y0, y1;  // column centre, y0 <= y1
+};
+template <class P> void column_envelope(const P* in, std::size_t count, std::vector<ColumnSpan>& out) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < count) {
+    const long column = static_cast<long>(in[i].x + 0.5f);
+    float lo = in[i].y, hi = in[i].y;
+    if (i > 0) lo = std::min(lo, in[i - 1].y), hi = std::max(hi, in[i - 1].y);
+    std::size_t end = i + 1;
+    for (; end < count && static_cast<long>(in[end].x + 0.5f) == column; ++end)
+      lo = std::min(lo, in[end].y), hi = std::max(hi, in[end].y);
+    out.push_back({static_cast<float>(column), lo, hi});
+    i = end;
+  }
+}
+
+// Drops the points of a polyline (pixel coordinates) that lie within `tolerance` pixels of the line
+// drawn without them (Douglas–Peucker): every dropped point is at most `tolerance` from the segment
+// between the two kept points around it, and the first and last points are always kept. At a
+// tolerance under half a pixel the line covers the same pixels, while a smooth curve keeps a few
+// points per bend rather than one or more per pixel column: a software rasteriser pays for every
+// segment (two triangles each). `stack` is scratch space, reused between calls.
+template <class P>
+void simplify_polyline(const P* in, std::size_t count, float tolerance, std::vector<P>& out,
+                       std::vector<std::pair<std::size_t, std::size_t>>& stack) {
+  out.clear();
+  if (count <= 2) {
+    out.assign(in, in + count);
+    return;
+  }
+  std::vector<bool> keep(count, false);
+  keep[0] = keep[count - 1] = true;
+  const float tol2 = tolerance * tolerance;
+  stack.clear();
+  stack.emplace_back(0, count - 1);
+  while (!stack.empty()) {
+    const auto [a, b] = stack.back();
+    stack.pop_back();
+    if (b <= a + 1) continue;
+    const float dx = in[b].x - in[a].x, dy = in[b].y - in[a].y, len2 = dx * dx + dy * dy;
+    float worst = -1.0f;
+    std::size_t at = a;
+    for (std::size_t i = a + 1; i < b; ++i) {
+      const float px = in[i].x - in[a].x, py = in[i].y - in[a].y;
+      float d2;  // squared distance from point i to the segment a–b
+      if (len2 <= 0.0f) {
+        d2 = px * px + py * py;
+      } else {
+        const float t = std::clamp((px * dx + py * dy) / len2, 0.0f, 1.0f);
+        const float ex = px - t * dx, ey = py - t * dy;
+        d2 = ex * ex + ey * ey;
+      }
+      if (d2 > worst) {
+        worst = d2;
+        at = i;
+      }
+    }
+    if (worst > tol2) {
+      keep[at] = true;
+      stack.emplace_back(a, at);
+      stack.emplace_back(at, b);
+    }
+  }
+  for (std::size_t i = 0; i < count; ++i)
+    if (keep[i]) out.push_back(in[i]);
 }
 
 // Element i of a strided ring buffer as ImPlot reads it: index (offset + i) mod count, stride in bytes.
