@@ -498,7 +498,8 @@ void DrawPanels(const Snapshot& snap, UiState& ui, CommandList& out, const Layou
     ImGui::End();
   }
   if (l.tabs.visible()) {
-    if (BeginTile("Details", l.tabs, ImGuiWindowFlags_NoScrollbar) && ImGui::BeginTabBar("##details")) {
+    // No title bar: the tab bar names what is shown (a short tile at a large scale keeps its rows).
+    if (BeginTile("Details", l.tabs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoTitleBar) && ImGui::BeginTabBar("##details")) {
       // Compact: the inspector and the controls are tabs too (inspector first: it is the lesson).
       const int order_compact[] = {2, 3, 4, 5, 0};
       const int order_right[] = {3, 4, 5};

@@ -121,6 +121,9 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const float x_row = y + 0.4f * u;
   auto col_x = [&](int s) { return origin.x + margin + (s + 0.5f) * pitch; };
   const float cell_w = std::min(pitch * 0.64f, fs * 7.0f), half_w = cell_w * 0.5f;
+  // h₀'s circle stays within its row (a short tile at a large scale squeezes the rows), so the c₀
+  // label above it is not covered.
+  const float h0_r = std::clamp(cell_units * u * 0.5f, fs * 0.7f, fs * 0.9f);
 
   const int first = std::max(0, static_cast<int>((scroll - margin) / pitch) - 1);
   const int last = std::min(T, static_cast<int>((scroll + view_w - margin) / pitch) + 1);
@@ -140,7 +143,7 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     const float mid = (cell_y0[k] + cell_y1[k]) * 0.5f;
     // Recurrent arrows h_{s−1} → h_s.
     for (int s = std::max(1, first); s <= last; ++s) {
-      const ImVec2 a(col_x(s - 1) + (s - 1 == 0 ? fs * 0.9f : half_w), mid), b(col_x(s) - half_w, mid);
+      const ImVec2 a(col_x(s - 1) + (s - 1 == 0 ? h0_r : half_w), mid), b(col_x(s) - half_w, mid);
       if (fwd) {
         if (s <= snap.t) {
           const float r = Strength(lv.h_norm[s], h_max, false);
@@ -162,7 +165,7 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     if (lstm) {
       const float cmax = MaxOf(lv.c_norm), gcmax = MaxOf(lv.grad_c_norm);
       for (int s = std::max(1, first); s <= last; ++s) {
-        const ImVec2 a(col_x(s - 1) + (s == 1 ? fs * 0.9f : 0.0f), lane_y[k]), b(col_x(s), lane_y[k]);
+        const ImVec2 a(col_x(s - 1) + (s == 1 ? h0_r : 0.0f), lane_y[k]), b(col_x(s), lane_y[k]);
         if (fwd) {
           if (s <= snap.t) {
             const float r = Strength(lv.c_norm[s], cmax, false);
@@ -182,7 +185,6 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
           dl->AddLine(ImVec2(col_x(s), lane_y[k]), ImVec2(col_x(s), cell_y0[k]), on ? IM_COL32(150, 120, 50, 200) : colors::dim, 1.0f * px);
         }
       }
-      if (first == 0) CenteredText(dl, ImVec2(col_x(0), lane_y[k]), IM_COL32(240, 190, 70, 255), "c₀");
     }
     // Vertical arrows: from the input (or the layer below) into the cell, and out to the layer above or y.
     for (int s = std::max(1, first); s <= last; ++s) {
@@ -194,8 +196,8 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     for (int s = first; s <= last; ++s) {
       const ImVec2 c(col_x(s), mid);
       if (s == 0) {
-        dl->AddCircleFilled(c, fs * 0.9f, cell_bg, 24);
-        dl->AddCircle(c, fs * 0.9f, IM_COL32(140, 145, 160, 255), 24, 1.0f * px);
+        dl->AddCircleFilled(c, h0_r, cell_bg, 24);
+        dl->AddCircle(c, h0_r, IM_COL32(140, 145, 160, 255), 24, 1.0f * px);
         CenteredText(dl, c, text, "h₀");
         if (L > 1) {
           char layer[16];
@@ -243,6 +245,7 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
         hovered_what = "h";
       }
     }
+    if (lstm && first == 0) CenteredText(dl, ImVec2(col_x(0), lane_y[k]), IM_COL32(240, 190, 70, 255), "c₀");  // over h₀'s edge
   }
 
   // Output row y_t (top layer → head) and input row x_t.
