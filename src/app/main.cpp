@@ -20,6 +20,7 @@
 #include "core/threads.hpp"
 #include "app/app_args.hpp"
 #include "app/gfx/heatmap_renderer.hpp"
+#include "app/gfx/partial_redraw.hpp"
 #include "app/gfx/screenshot.hpp"
 #include "app/frame_stats.hpp"
 #include "app/layout.hpp"
@@ -60,7 +61,15 @@ double percentile(std::vector<double> v, double p) {
   return v[i];
 }
 
-bool write_stats(const std::string& path, const std::vector<double>& ms, const FrameStats& phases, const TrainView& train) {
+// redraw: {partial repaints on, pixels the last frame's check found different (-1: not checked)}.
+struct RedrawReport {
+  bool partial = false;
+  long long mismatched = -1;
+  long long partial_frames = 0;  // frames that repainted only part of the window
+};
+
+bool write_stats(const std::string& path, const std::vector<double>& ms, const FrameStats& phases, const TrainView& train,
+                 const RedrawReport& redraw) {
   double mean = 0, mx = 0;
   for (double m : ms) {
     mean += m;
@@ -74,6 +83,10 @@ bool write_stats(const std::string& path, const std::vector<double>& ms, const F
   for (int p = 0; p < frame_phase_count; ++p)
     j["phase_ms"][frame_phase_name(static_cast<FramePhase>(p))] = {{"wall_p50", percentile(phases.wall_ms[p], 0.50)},
                                                                    {"cpu_p50", percentile(phases.cpu_ms[p], 0.50)}};
+  // Partial repaints (gfx/partial_redraw.hpp): whether they were on, how many frames used them, and
+  // the last frame's check against a whole redraw (0 = identical).
+  j["redraw"] = {{"partial", redraw.partial}, {"partial_frames", redraw.partial_frames},
+                 {"check_mismatched_pixels", redraw.mismatched}};
   j["train_steps"] = train.step;
   // Throughput while the app was open: steps per wall-clock second of training (compare with
   // unrolled-cli train's steps / seconds for the same settings).
@@ -124,6 +137,14 @@ int main(int argc, char** argv) {
   const char* display = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");
   if ((!display || !*display) && (!wayland || !*wayland)) return no_display("DISPLAY is not set");
+  // Mesa's software renderer (llvmpipe) starts a rasteriser thread per core; training takes one core
+  // and the UI thread another, so it gets the cores beyond two (0: it draws on the UI thread).
+  // Measured on two cores while training: p95 frame time and training throughput both better (the
+  // README's Speed). A value the user set is kept; hardware drivers ignore it.
+  if (!std::getenv("LP_NUM_THREADS")) {
+    const unsigned cores = std::thread::hardware_concurrency();
+    setenv("LP_NUM_THREADS", std::to_string(cores > 2 ? cores - 2 : 0).c_str(), 0);
+  }
   glfwSetErrorCallback(on_glfw_error);
   if (!glfwInit()) return no_display(g_glfw_error.empty() ? "GLFW could not start" : g_glfw_error);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -140,6 +161,7 @@ int main(int argc, char** argv) {
   glfwMakeContextCurrent(window);
   const bool automated = args.frames > 0 || !args.lesson_shots.empty();
   glfwSwapInterval(automated ? 0 : 1);  // automated runs measure the frame, not the monitor
+  glfwSetWindowRefreshCallback(window, [](GLFWwindow*) { gfx::window_exposed(); });  // redraw what was uncovered
   float content_x = 1, content_y = 1;
   glfwGetWindowContentScale(window, &content_x, &content_y);
   const float content_scale = std::max(content_x, content_y) > 0 ? std::max(content_x, content_y) : 1.0f;
@@ -213,6 +235,8 @@ int main(int argc, char** argv) {
   std::vector<double> frame_ms;
   FrameStats phases;
   phases.enabled = !args.stats_path.empty();
+  RedrawReport redraw;
+  redraw.partial = gfx::partial_redraw_available();
   double wait_s = 0.0;  // how long the next interactive frame may sleep for input (0 = draw at once)
   int exit_code = 0;
   using Clock = std::chrono::steady_clock;
@@ -253,15 +277,22 @@ int main(int argc, char** argv) {
 
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    const float* clear = clear_color(ui.projector);
-    glClearColor(clear[0], clear[1], clear[2], 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const bool last_frame = args.frames > 0 && frame + 1 >= args.frames;
+    const std::string lesson_shot = LessonShotDue(*snap, ui);  // --lesson-shots
+    // Only what changed is repainted (gfx/partial_redraw.hpp); a frame that becomes a PNG is drawn
+    // whole, so no plot in it waits for its turn.
+    const bool shot_due = (last_frame && !args.screenshot_path.empty()) || !lesson_shot.empty() ||
+                          (!ui.pending_screenshot.empty() && ui.screenshot_delay <= 1);
+    if (last_frame && phases.enabled && redraw.partial) {  // --stats: check the repaints on the last frame
+      redraw.mismatched = gfx::check_partial_redraw(ImGui::GetDrawData(), clear_color(ui.projector));
+    } else {
+      const gfx::RedrawStats rs = gfx::render_draw_data(ImGui::GetDrawData(), clear_color(ui.projector),
+                                                        shot_due ? gfx::Redraw::all_changed : gfx::Redraw::partial);
+      redraw.partial_frames += !rs.full;
+    }
     if (phases.enabled) glFinish();  // the rasteriser's work belongs to this phase, not to the swap
     phases.end(FramePhase::render);
 
-    const bool last_frame = args.frames > 0 && frame + 1 >= args.frames;
     if (last_frame && !args.screenshot_path.empty()) {
       const std::string err = gfx::save_screenshot(args.screenshot_path, fb_w, fb_h);
       if (!err.empty()) {
@@ -275,10 +306,9 @@ int main(int argc, char** argv) {
       ui.notice_is_error = !err.empty();
       ui.pending_screenshot.clear();
     }
-    if (const std::string shot = LessonShotDue(*snap, ui); !shot.empty())  // --lesson-shots
-      LessonShotTaken(*snap, ui, gfx::save_screenshot(shot, fb_w, fb_h));
+    if (!lesson_shot.empty()) LessonShotTaken(*snap, ui, gfx::save_screenshot(lesson_shot, fb_w, fb_h));
     phases.begin();  // screenshots are not part of presenting
-    glfwSwapBuffers(window);
+    gfx::present(window);
     phases.end(FramePhase::present);
     const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.pending_screenshot.empty();
     const bool training = snap->train->state == TrainState::running ||
@@ -302,13 +332,16 @@ int main(int argc, char** argv) {
     }
     // While training, the worker needs a core: at most 60 frames a second (interactive and automated
     // alike), sleeping what is left of the 16.7 ms after this frame's own work, which --stats measured.
-    if (training) std::this_thread::sleep_until(start + std::max<Clock::duration>(frame_budget, LessonWalkFrameTime(ui)));
+    // Interactive frames are paced to 60 fps here too: presenting by copying rectangles does not wait
+    // for the monitor as a swap does.
+    if (training || !automated)
+      std::this_thread::sleep_until(start + std::max<Clock::duration>(frame_budget, LessonWalkFrameTime(ui)));
   }
 
   SaveSessionOnExit(session_files, ui, session);
   const std::shared_ptr<const TrainView> train = session.latest()->train;
   session.shutdown();
-  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train)) exit_code = 1;
+  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train, redraw)) exit_code = 1;
 
   gfx::heatmap_shutdown();
   ImGui_ImplOpenGL3_Shutdown();

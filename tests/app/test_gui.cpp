@@ -247,3 +247,37 @@ TEST_CASE("projector mode: black background, white text, the same scene as at sc
   MESSAGE("pure white pixels: scale 2 " << white(n) << ", projector " << white(p));
   CHECK(white(p) > 3 * white(n) + 1000);  // the theme's text is white, not light grey
 }
+
+// Partial repaints (gfx/partial_redraw.hpp): Xvfb's Mesa offers GLX_MESA_copy_sub_buffer, so the app
+// repaints only what changed. On the last frame --stats draws the changes, reads the window back,
+// draws the frame whole and counts the pixels that differ: after a run of partial frames (training,
+// playing, paging a lesson, switching workspaces) none may.
+TEST_CASE("partial repaints leave exactly the whole frame on screen, in every workspace") {
+  const char* const runs[] = {
+      "--train --frames 120",                    // plots taking turns while a snapshot arrives every 33 ms
+      "--play --speed 30 --frames 90",           // the Step workspace's views and heatmaps
+      "--compare rnn,lstm --frames 90",          // compare: three plot tiles and the table
+      "--lab --lab-rho 1.5 --frames 90",         // the gradient lab
+      "--lesson 05-sine-forecaster --lesson-step 2 --frames 90",  // a lesson column beside Train
+  };
+  for (const char* args : runs) {
+    const fs::path stats = scratch() / "redraw-stats.json";
+    const Run r = run(std::string("--fresh --size 1280x800 ") + args + " --stats '" + stats.string() + "'");
+    INFO(args << "\n" << r.err);
+    REQUIRE(r.code == 0);
+    std::ifstream in(stats);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    CHECK(j.at("redraw").at("partial").get<bool>());
+    CHECK(j.at("redraw").at("partial_frames").get<long long>() >= j.at("frames").get<long long>() - 3);
+    CHECK(j.at("redraw").at("check_mismatched_pixels").get<long long>() == 0);
+  }
+  // UNROLLED_FULL_REDRAW=1 turns them off: every frame is drawn whole.
+  const fs::path stats = scratch() / "redraw-full.json";
+  const Run r = run("--fresh --size 1280x800 --train --frames 20 --stats '" + stats.string() + "'", "env UNROLLED_FULL_REDRAW=1");
+  REQUIRE(r.code == 0);
+  std::ifstream in(stats);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  CHECK_FALSE(j.at("redraw").at("partial").get<bool>());
+  CHECK(j.at("redraw").at("partial_frames").get<long long>() == 0);
+  CHECK(j.at("redraw").at("check_mismatched_pixels").get<long long>() == -1);
+}

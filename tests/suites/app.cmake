@@ -12,7 +12,7 @@ unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.
 add_dependencies(session_tests unrolled-cli)  # the memory-task parity test runs unrolled-cli train
 unrolled_add_suite(plot_tests SOURCES app/test_plot.cpp LIBS unrolled_plot_math LABELS sanitize)
 if(TARGET unrolled_app_logic)
-  unrolled_add_suite(app_logic_tests SOURCES app/test_app_logic.cpp LIBS unrolled_app_logic unrolled_session LABELS sanitize)  # session: UiState's settings
+  unrolled_add_suite(app_logic_tests SOURCES app/test_app_logic.cpp app/test_damage.cpp LIBS unrolled_app_logic unrolled_session LABELS sanitize)  # session: UiState's settings
 endif()
 
 # A GUI suite: a test binary that runs the real app under a virtual X server and reads its pictures.

@@ -111,6 +111,14 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
   FlashLessonSlider(ui, "train-speed");
 
   // The readouts: large in projector mode (readout_font), the second column placed by that font's size.
+  // They change with every snapshot, so they are a child window of their own (its own draw list):
+  // the settings below are not repainted with them (gfx/partial_redraw.hpp).
+  ImGui::PushFont(readout_font(ui));
+  const float readout_line = ImGui::GetTextLineHeightWithSpacing();
+  ImGui::PopFont();
+  const int readout_lines = 4 + (tv.best_epoch > 0 ? 1 : 0) + (tv.task ? 1 : 0);
+  ImGui::BeginChild("##readouts", ImVec2(0, readout_lines * readout_line + ImGui::GetTextLineHeightWithSpacing()), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PushFont(readout_font(ui));
   const float rfs = ImGui::GetFontSize();
   ImGui::TextColored(TrainStateColor(tv.state), "● %s", train_state_name(tv.state));
@@ -137,6 +145,7 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
   ImGui::PopFont();
   ImGui::TextDisabled("%s, B = %d", tv.data_description.c_str(), tv.batch);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the data, and the batch actually used");
+  ImGui::EndChild();
 }
 
 // The data: the generated signal (sine, square, sawtooth), a CSV series, or a memory task with its

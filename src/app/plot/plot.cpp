@@ -177,7 +177,8 @@ void Finish() {
     const ImVec2 ts = ImGui::CalcTextSize(g.title.c_str());
     float tx = (g.area.Min.x + g.area.Max.x - ts.x) * 0.5f;
     if (!g.y.label.empty()) tx = std::max(tx, g.frame.Min.x + ImGui::CalcTextSize(g.y.label.c_str()).x + fs);
-    tx = std::max(tx, g.frame.Min.x);  // a title wider than the plot keeps its start
+    tx = std::min(tx, g.frame.Max.x - ts.x);  // inside the plot's own window (its child clips it)
+    tx = std::max(tx, g.frame.Min.x);          // a title wider than the plot keeps its start
     dl->AddText(ImVec2(tx, g.frame.Min.y), text_color(), g.title.c_str());
   }
 
@@ -253,10 +254,19 @@ bool BeginPlot(const char* title_id, ImVec2 size, int flags) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (size.x <= 0) size.x = std::max(avail.x + size.x, ImGui::GetFontSize() * 4);
   if (size.y <= 0) size.y = std::max(avail.y + size.y, ImGui::GetFontSize() * 4);
+  // Each plot is a child window: its own draw list, so a plot that changes is repainted without the
+  // text and widgets around it (gfx/partial_redraw.hpp), and plots that change together take turns.
+  if (!ImGui::BeginChild(title_id, size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    ImGui::EndChild();
+    return false;
+  }
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const ImGuiID id = ImGui::GetID(title_id);
   ImGui::InvisibleButton(title_id, size, ImGuiButtonFlags_None);
-  if (!ImGui::IsItemVisible()) return false;
+  if (!ImGui::IsItemVisible()) {
+    ImGui::EndChild();
+    return false;
+  }
   g = Context{};
   g.id = id;
   g.flags = flags;
@@ -550,6 +560,7 @@ void EndPlot() {
     p.have = true;
   }
   g.in_plot = false;
+  ImGui::EndChild();
 }
 
 void ColormapScale(const char* label, double min, double max, ImVec2 size, Colormap colormap, bool horizontal) {

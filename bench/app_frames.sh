@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Frame time and training throughput of the app while it trains, against the CLI.
+#
+#   bench/app_frames.sh [ROUNDS] [FRAMES]     (after a Release build; needs xvfb-run)
+#
+# 1. `unrolled-cli train --epochs 200` (the app's default training settings): the CLI's steps/s.
+# 2. ROUNDS runs of `unrolled --train --frames FRAMES --stats` at 1280x800 under Xvfb (Mesa's
+#    software renderer): p50 / p95 frame time, the phases of a frame, and the training steps/s with
+#    the app open, as a share of the CLI's.
+# Run it on a quiet machine: with two cores, anything else running shows up in both numbers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds="${1:-3}"
+frames="${2:-240}"
+bin=build/bin
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config"  # never the user's last session
+
+cli_line="$("$bin/unrolled-cli" train --epochs 200 --out "$tmp/model.json" 2>/dev/null | tail -n 1)"
+cli_steps="$(sed -n 's/.* steps=\([0-9]*\) .*/\1/p' <<<"$cli_line")"
+cli_seconds="$(sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' <<<"$cli_line")"
+cli_rate="$(awk -v s="$cli_steps" -v t="$cli_seconds" 'BEGIN { printf "%.0f", s / t }')"
+echo "unrolled-cli train: $cli_steps steps in $cli_seconds s = $cli_rate steps/s"
+
+for r in $(seq 1 "$rounds"); do
+  xvfb-run -a -s "-screen 0 1280x800x24" "$bin/unrolled" --fresh --size 1280x800 --train \
+    --frames "$frames" --stats "$tmp/stats.json" >/dev/null 2>&1
+  python3 - "$tmp/stats.json" "$cli_rate" "$r" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1])); cli = float(sys.argv[2])
+f, p = s["frame_ms"], s["phase_ms"]
+rate = s["train_steps_per_second"]
+phases = "  ".join(f'{k} {v["wall_p50"]:.1f}/{v["cpu_p50"]:.1f}' for k, v in p.items())
+print(f'run {sys.argv[3]}: p50 {f["p50"]:.1f} ms  p95 {f["p95"]:.1f} ms  max {f["max"]:.1f} ms  '
+      f'training {rate:.0f} steps/s ({100 * rate / cli:.0f}% of the CLI)  phases wall/cpu ms: {phases}')
+EOF
+done
