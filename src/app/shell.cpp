@@ -570,13 +570,28 @@ void DrawTiles(const Snapshot& snap, UiState& ui, CommandList& out, const Tile (
 void StatusLine(const Snapshot& snap, const UiState& ui, const char* window, const Rect& r, const char* hint) {
   if (!r.visible()) return;
   if (BeginTile(window, r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
-    const std::string& msg = !ui.notice.empty() ? ui.notice : snap.message;
+    const std::string& full = !ui.notice.empty() ? ui.notice : snap.message;
     const bool err = !ui.notice.empty() ? ui.notice_is_error : snap.message_is_error;
+    // A message longer than the line (a large scale) ends in "…"; hovering it shows all of it.
+    std::string msg = full;
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const bool cut = ImGui::CalcTextSize(full.c_str()).x > avail;
+    if (cut) {
+      const float ellipsis = ImGui::CalcTextSize("…").x;
+      std::size_t n = msg.size();
+      while (n > 0 && ImGui::CalcTextSize(msg.c_str(), msg.c_str() + n).x + ellipsis > avail) {
+        --n;
+        while (n > 0 && (static_cast<unsigned char>(msg[n]) & 0xC0) == 0x80) --n;  // whole UTF-8 characters
+      }
+      msg = msg.substr(0, n) + "…";
+    }
     const float right = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint).x;
     const float used = msg.empty() ? 0.0f : ImGui::CalcTextSize(msg.c_str()).x + ImGui::GetStyle().WindowPadding.x;
     ImGui::AlignTextToFramePadding();
-    if (!msg.empty())
+    if (!msg.empty()) {
       ImGui::TextColored(err ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", msg.c_str());
+      if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", full.c_str());
+    }
     if (right > used + ImGui::GetFontSize()) {
       if (!msg.empty()) ImGui::SameLine(right);
       else ImGui::SetCursorPosX(right);
