@@ -31,7 +31,7 @@ struct DamageList {
   std::uint64_t hash = 0;  // its content
   Rect bounds;             // where it may draw (the union of its clip rectangles, inside the window)
   bool always_changed = false;  // draws from data the hash cannot see (a texture filled by a callback)
-  bool large = false;           // costly to rasterise: may be deferred a frame
+  bool large = false;           // costly to rasterise: may be deferred a frame (never the window in use)
 };
 
 struct DamagePlan {

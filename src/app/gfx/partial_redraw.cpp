@@ -104,12 +104,20 @@ DamageList describe(const ImDrawList* dl, const ImDrawData* dd) {
   }
   // Inside its window: tiles touch but do not overlap, so a tile's change repaints that tile only
   // (the outer half pixel of a border's anti-aliasing is left as it was).
+  bool interacting = false;
   if (dl->_OwnerName)
-    if (const ImGuiWindow* w = ImGui::FindWindowByName(dl->_OwnerName))
+    if (const ImGuiWindow* w = ImGui::FindWindowByName(dl->_OwnerName)) {
       bounds = intersection(bounds, Rect{w->Pos.x - dd->DisplayPos.x, w->Pos.y - dd->DisplayPos.y, w->Size.x, w->Size.y});
+      // Under the mouse or holding the active widget: what the user does shows at once, never waits.
+      const ImGuiContext& ctx = *GImGui;
+      interacting = w == ctx.HoveredWindow || w == ctx.ActiveIdWindow;
+    }
   d.hash = h;
   d.bounds = bounds;
-  d.large = dl->IdxBuffer.Size > 2400;  // more than ~800 triangles: a plot tile, a settings panel
+  // Costly to rasterise: more than ~800 triangles, or more than ~4% of a 1280x800 window (a plot
+  // tile, a settings panel); the software renderer pays per triangle and per pixel.
+  d.large = !interacting && (dl->IdxBuffer.Size > 2400 || bounds.w * bounds.h > 40000.0f);
+
   return d;
 }
 
