@@ -41,13 +41,12 @@ void add(std::vector<Rect>& region, const Rect& r, const Rect& viewport) {
 // Merges rectangles into bounding boxes until at most `most` remain: each time the pair whose box
 // adds the least area. Rectangles inside another are dropped first.
 void merge(std::vector<Rect>& rs, int most) {
-  for (std::size_t i = 0; i < rs.size(); ++i)
-    for (std::size_t j = 0; j < rs.size(); ++j)
-      if (i != j && same_rect(bounding_box(rs[i], rs[j]), rs[i])) {  // j inside i
-        rs.erase(rs.begin() + static_cast<std::ptrdiff_t>(j));
-        if (j < i) --i;
-        j = static_cast<std::size_t>(-1);  // start over for i
-      }
+  for (std::size_t i = 0; i < rs.size();) {
+    bool inside = false;
+    for (std::size_t j = 0; j < rs.size() && !inside; ++j) inside = j != i && same_rect(bounding_box(rs[j], rs[i]), rs[j]);
+    if (inside) rs.erase(rs.begin() + static_cast<std::ptrdiff_t>(i));
+    else ++i;
+  }
   while (rs.size() > static_cast<std::size_t>(std::max(most, 1))) {
     std::size_t bi = 0, bj = 1;
     float best = -1.0f;

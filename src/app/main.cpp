@@ -286,9 +286,9 @@ int main(int argc, char** argv) {
     if (last_frame && phases.enabled && redraw.partial) {  // --stats: check the repaints on the last frame
       redraw.mismatched = gfx::check_partial_redraw(ImGui::GetDrawData(), clear_color(ui.projector));
     } else {
-      const gfx::RedrawStats rs = gfx::render_draw_data(ImGui::GetDrawData(), clear_color(ui.projector),
-                                                        shot_due ? gfx::Redraw::all_changed : gfx::Redraw::partial);
-      redraw.partial_frames += !rs.full;
+      const bool whole = gfx::render_draw_data(ImGui::GetDrawData(), clear_color(ui.projector),
+                                               shot_due ? gfx::Redraw::all_changed : gfx::Redraw::partial);
+      redraw.partial_frames += !whole;
     }
     if (phases.enabled) glFinish();  // the rasteriser's work belongs to this phase, not to the swap
     phases.end(FramePhase::render);

@@ -23,6 +23,20 @@ inline TrainSettings small_run() {
   return t;
 }
 
+// A memory task (--data TASK:steps) on the given windows, its windows of length `steps`; the model
+// and trainer settings are left to the test.
+inline TrainSettings memory_task_run(MemoryTask kind, int steps, int train_windows, int val_windows) {
+  TrainSettings t;
+  MemoryTaskConfig task;
+  task.task = kind;
+  task.steps = steps;
+  task.train_windows = train_windows;
+  task.val_windows = val_windows;
+  t.task = task;
+  t.split.steps = steps;
+  return t;
+}
+
 // The snapshot once the command with this sequence number has been applied.
 inline std::shared_ptr<const Snapshot> settle(Session& s, std::uint64_t seq) {
   REQUIRE(s.wait_applied(seq, 20s));

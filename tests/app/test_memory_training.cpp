@@ -27,6 +27,7 @@ using namespace unrolled;
 using namespace unrolled::app;
 using test::settle;
 using test::slurp;
+using test::memory_task_run;
 using test::TempDir;
 using test::wait_for;
 namespace fs = std::filesystem;
@@ -35,15 +36,8 @@ namespace {
 
 // adding:12 on 256 + 64 windows, LSTM H = 8, batch 16: 16 steps an epoch, quick under sanitizers.
 TrainSettings adding_run() {
-  TrainSettings t;
-  MemoryTaskConfig task;
-  task.task = MemoryTask::adding;
-  task.steps = 12;
-  task.train_windows = 256;
-  task.val_windows = 64;
-  task.seed = 5;
-  t.task = task;
-  t.split.steps = 12;
+  TrainSettings t = memory_task_run(MemoryTask::adding, 12, 256, 64);
+  t.task->seed = 5;
   t.split.loss = LossMode::last;
   t.trainer.model.hidden_size = 8;
   t.trainer.batch = 16;

@@ -70,14 +70,7 @@ std::shared_ptr<const Snapshot> train_to(Session& s, std::int64_t step) {
 }
 
 TrainSettings task_run() {
-  TrainSettings t;
-  MemoryTaskConfig task;
-  task.task = MemoryTask::copy;
-  task.steps = 9;
-  task.train_windows = 160;
-  task.val_windows = 32;
-  t.task = task;
-  t.split.steps = 9;
+  TrainSettings t = test::memory_task_run(MemoryTask::copy, 9, 160, 32);
   t.trainer.model.cell = CellKind::gru;
   t.trainer.model.hidden_size = 6;
   t.trainer.batch = 16;

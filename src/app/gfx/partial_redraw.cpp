@@ -161,10 +161,9 @@ void present(GLFWwindow* window) {
 
 void window_exposed() { g_copy_all = true; }
 
-RedrawStats render_draw_data(ImDrawData* dd, const float clear[3], Redraw how) {
+bool render_draw_data(ImDrawData* dd, const float clear[3], Redraw how) {
   const bool full = how == Redraw::full;
   g_tracker.max_large_per_frame = how == Redraw::all_changed ? 1 << 20 : 1;
-  RedrawStats st;
   const int fb_w = static_cast<int>(dd->DisplaySize.x * dd->FramebufferScale.x);
   const int fb_h = static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y);
   glViewport(0, 0, fb_w, fb_h);
@@ -179,19 +178,14 @@ RedrawStats render_draw_data(ImDrawData* dd, const float clear[3], Redraw how) {
   const Rect viewport{0, 0, dd->DisplaySize.x, dd->DisplaySize.y};
   g_last = g_tracker.plan(lists, viewport, full ? 0 : back_buffer_age());
   const DamagePlan& plan = g_last;
-  st.deferred = plan.deferred;
   if (plan.full) {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(dd);
-    return st;
+    return true;
   }
-  st.full = false;
-  st.rects = static_cast<int>(plan.repaint.size());
-  st.area_fraction = 0;
   std::vector<ImDrawList*> subset;
   std::vector<ImVec4> saved;
   for (const Rect& r : plan.repaint) {
-    st.area_fraction += static_cast<double>(r.w) * r.h / (static_cast<double>(viewport.w) * viewport.h);
     clear_rect(r, dd, fb_h);
     // Every list that touches r, clipped to r (the drawn-in-full ones are whole inside the region).
     subset.clear();
@@ -221,7 +215,7 @@ RedrawStats render_draw_data(ImDrawData* dd, const float clear[3], Redraw how) {
     for (ImDrawList* dl : subset)
       for (ImDrawCmd& c : dl->CmdBuffer) c.ClipRect = saved[k++];
   }
-  return st;
+  return false;
 }
 
 }  // namespace unrolled::app::gfx

@@ -11,20 +11,13 @@ struct GLFWwindow;
 
 namespace unrolled::app::gfx {
 
-struct RedrawStats {
-  bool full = true;        // the whole window was drawn
-  int rects = 0;           // else: how many rectangles were repainted
-  int deferred = 0;        // changed large lists left for a later frame
-  double area_fraction = 1.0;  // repainted share of the window (overlaps counted twice)
-};
-
 enum class Redraw {
   partial,       // what changed; large lists may wait their turn (app/damage.hpp)
   all_changed,   // what changed, nothing waits (a frame that becomes a PNG)
   full,          // everything
 };
-// clear: the background colour (rgb).
-RedrawStats render_draw_data(ImDrawData* data, const float clear[3], Redraw how);
+// clear: the background colour (rgb). Returns whether the whole window was drawn.
+bool render_draw_data(ImDrawData* data, const float clear[3], Redraw how);
 
 // Checks the partial repaints: draws this frame's changes (nothing waiting), reads the window back,
 // draws the frame whole and reads it again. Returns how many pixels differ (0: what the partial
