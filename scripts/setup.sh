@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
+  ccache                 # keeps compiled objects between builds (the three test trees, CI's clean clones)
   libeigen3-dev          # core linear algebra
   nlohmann-json3-dev     # model / trace / lesson files
   doctest-dev            # unit tests
