@@ -12,17 +12,14 @@
 #include "app/layout.hpp"
 #include "app/lessons/library.hpp"
 #include "app/lessons/lesson.hpp"
-#include "app/panels/file_list.hpp"
+#include "app/file_list.hpp"
 #include "app/session/command.hpp"
 #include "app/session/snapshot.hpp"
+#include "app/workspace_catalog.hpp"
 #include "core/memory_tasks.hpp"
 
 namespace unrolled::app {
 
-// The workspaces: stepping through one sequence (Step), training the forecaster (Train), cells trained
-// side by side (Compare), and the vanilla RNN's gradient lab (Lab).
-enum class Workspace { step, train, compare, lab };
-inline constexpr int workspace_count = 4;
 // What the training curves use as their x axis.
 enum class CurveAxis { step, epoch, time };
 
@@ -182,6 +179,18 @@ inline void set_projector(UiState& ui, bool on) {
     ui.scale = ui.scale_before_projector;
   }
   ui.rebuild_fonts = true;
+}
+
+// Asks for the file dialog (drawn by the frame) for a purpose, starting in `start_dir` with `path` in
+// the path field.
+inline void OpenFileDialog(UiState& ui, FileDialogPurpose purpose, const std::string& start_dir, const std::string& path) {
+  FileDialogState& d = ui.file_dialog;
+  d.request = true;
+  d.purpose = purpose;
+  d.dir = start_dir.empty() ? "." : start_dir;
+  d.path_edit = path;
+  d.listed_dir.clear();  // read the folder again: it may have changed since last time
+  d.error.clear();
 }
 
 // The cell the inspector shows: the clicked one, or the cursor's (at least t = 1).

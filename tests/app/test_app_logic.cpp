@@ -12,8 +12,8 @@
 
 #include "app/app_args.hpp"
 #include "app/layout.hpp"
-#include "app/panels/file_list.hpp"
-#include "app/panels/train_fields.hpp"
+#include "app/file_list.hpp"
+#include "app/train_fields.hpp"
 #include "app/ui_state.hpp"
 
 using namespace unrolled::app;

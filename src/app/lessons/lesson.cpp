@@ -12,29 +12,7 @@ namespace unrolled::app {
 
 using nlohmann::json;
 
-const char* lesson_workspace_name(LessonWorkspace w) { return w == LessonWorkspace::train ? "train" : "step"; }
-
-namespace {
-constexpr const char* panel_names[panel_count] = {"controls", "unrolled", "inspector", "states",   "gates", "traces",
-                                                  "training", "curves",   "forecast",  "decay", "lesson"};
-}
-
-const char* panel_name(Panel p) { return panel_names[static_cast<int>(p)]; }
-
-bool parse_panel(const std::string& text, Panel& out) {
-  for (int i = 0; i < panel_count; ++i)
-    if (text == panel_names[i]) {
-      out = static_cast<Panel>(i);
-      return true;
-    }
-  return false;
-}
-
-bool panel_in_workspace(Panel p, LessonWorkspace w) {
-  if (p == Panel::lesson) return true;
-  const bool train_panel = static_cast<int>(p) >= static_cast<int>(Panel::training);
-  return train_panel == (w == LessonWorkspace::train);
-}
+const char* lesson_workspace_name(LessonWorkspace w) { return workspace_info(w).name; }
 
 namespace {
 
@@ -149,9 +127,7 @@ std::vector<Panel> read_panels(const Reader& r, const json& v, const std::string
     const std::string name = r.text(v[i], ip, 32);
     Panel p;
     if (!parse_panel(name, p)) {
-      std::string known;
-      for (int k = 0; k < panel_count; ++k) known += (k ? ", " : "") + std::string(panel_name(static_cast<Panel>(k)));
-      r.fail(ip, "\"" + io::printable(name) + "\" is not a panel (expected one of: " + known + ")");
+      r.fail(ip, "\"" + io::printable(name) + "\" is not a panel (expected one of: " + lesson_panel_names() + ")");
     }
     if (std::find(out.begin(), out.end(), p) != out.end()) r.fail(ip, "\"" + name + "\" is listed twice");
     out.push_back(p);

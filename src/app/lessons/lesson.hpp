@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/session/snapshot.hpp"
+#include "app/workspace_catalog.hpp"
 
 namespace unrolled::app {
 
@@ -23,17 +24,10 @@ inline constexpr std::size_t max_lesson_text = 1500;   // bytes of a step's text
 inline constexpr std::int64_t max_lesson_train_steps = 10'000'000;
 inline constexpr std::uintmax_t max_lesson_file_bytes = 1 << 20;
 
-// The two workspaces of the app (ui_state.hpp's Workspace, without depending on the UI).
-enum class LessonWorkspace { step, train };
+// The workspaces and panels a lesson names come from the app's catalogue (workspace_catalog.hpp):
+// a lesson can show the Step and Train workspaces and the panels marked for lessons there.
+using LessonWorkspace = Workspace;
 const char* lesson_workspace_name(LessonWorkspace w);  // "step", "train"
-
-// Every panel a lesson can show or highlight. The first six live in the Step workspace, the next four
-// in the Train workspace; the lesson panel is in both.
-enum class Panel { controls, unrolled, inspector, states, gates, traces, training, curves, forecast, decay, lesson };
-inline constexpr int panel_count = 11;
-const char* panel_name(Panel p);
-bool parse_panel(const std::string& text, Panel& out);
-bool panel_in_workspace(Panel p, LessonWorkspace w);
 
 // One key of a preset as written in the file: a JSON boolean, whole number, number or string.
 using PresetValue = std::variant<bool, std::int64_t, double, std::string>;

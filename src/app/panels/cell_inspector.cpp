@@ -11,7 +11,7 @@
 
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
-#include "app/shell.hpp"
+#include "app/look/theme.hpp"
 
 namespace unrolled::app {
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 #include "app/panels/train_views.hpp"
@@ -22,7 +23,6 @@ namespace unrolled::app {
 namespace {
 
 constexpr CellKind all_cells[] = {CellKind::rnn, CellKind::lstm, CellKind::gru};
-const ImVec4 error_color(1.0f, 0.45f, 0.4f, 1.0f);
 
 // "RNN", "LSTM", "GRU" (the RNN's relu, when the settings use it, is named).
 const char* CellLabel(CellKind c, Nonlinearity nl) {
@@ -152,7 +152,7 @@ void ComparePanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     if (ImGui::Button(label, ImVec2(-1, button_h))) StartComparison(ui, out);
     ImGui::PopStyleColor();
     ImGui::EndDisabled();
-    if (!pick_error.empty()) ImGui::TextColored(error_color, "Choose 2 or 3 cells.");
+    if (!pick_error.empty()) ImGui::TextColored(ErrorColor(), "Choose 2 or 3 cells.");
     else if (cv) ImGui::TextDisabled("(the comparison below starts again at step 0)");
   }
   if (cv) {
@@ -522,7 +522,7 @@ void CompareDialog(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
   if (!error.empty()) {
     ImGui::SameLine();
-    ImGui::TextColored(error_color, "Choose 2 or 3 cells.");
+    ImGui::TextColored(ErrorColor(), "Choose 2 or 3 cells.");
   }
   if (snap.train->compare) ImGui::TextDisabled("(replaces the comparison that is open now)");
   ImGui::EndPopup();

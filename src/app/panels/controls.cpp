@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "app/lesson_ui.hpp"
+#include "app/look/marks.hpp"
+#include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 #include "app/session/training.hpp"
@@ -167,7 +168,7 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   ImGui::Text("loss (%s) = %.4f", loss_mode_name(sc.settings.loss), sc.loss);
   if (!snap.message.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(snap.message_is_error ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s",
+    ImGui::TextColored(snap.message_is_error ? ErrorColor() : OkColor(), "%s",
                        snap.message.c_str());
     ImGui::PopTextWrapPos();
   }

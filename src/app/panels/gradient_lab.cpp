@@ -3,7 +3,6 @@
 // does to training: a clipped and an unclipped run from the same weights. Three panels (settings,
 // decay, clipping) draw from Snapshot::lab; changes go to the worker as ConfigureLab / LabTrain /
 // LabPause / LabReset. The worker computes everything (session/lab.hpp).
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -18,13 +17,12 @@
 #include "app/panels/train_views.hpp"
 #include "app/plot/plot.hpp"
 #include "app/session/lab.hpp"
-#include "app/shell.hpp"
+#include "app/look/theme.hpp"
 
 namespace unrolled::app {
 
 namespace {
 
-const ImVec4 error_color(1.0f, 0.45f, 0.4f, 1.0f);
 constexpr double rho_nudge = 0.05;  // ← / → change ρ by this much
 
 ImVec4 to_vec4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
@@ -119,7 +117,7 @@ void Swatch(ImU32 color, float thickness, const char* label) {
 // One run's state in its colour (the clipping plots' legend): "● clipped at 1: step 300, finished, loss 1.3e-05".
 void RunLine(const LabRunView& r, double clip) {
   const std::string name = r.clipped ? "● clipped at " + Num(clip) + ":" : std::string("● unclipped:");
-  const ImVec4 color = r.state == TrainState::diverged ? error_color : text_tint(r.clipped ? colors::clipped : colors::unclipped);
+  const ImVec4 color = r.state == TrainState::diverged ? ErrorColor() : text_tint(r.clipped ? colors::clipped : colors::unclipped);
   const std::string loss = "loss " + (r.loss.empty() ? std::string("–") : Num(r.loss.back()));
   // "step 300, finished," or, for a run that blew up, "diverged at step 28," (its last loss is step 27's).
   const std::string where = r.state == TrainState::diverged
@@ -152,20 +150,17 @@ void TrainButtons(const LabView& lab, UiState& ui, CommandList& out) {
 
 }  // namespace
 
-void GradientLabKeys(const Snapshot& snap, UiState& ui, CommandList& out, bool arrows) {
-  const bool shift = ImGui::GetIO().KeyShift;
-  if (ImGui::IsKeyPressed(GLFW_KEY_T, false)) {
-    out.push_back(shift ? Command{cmd::LabPause{}} : Command{cmd::LabTrain{}});
-    if (!shift) ui.lab_clipping = true;
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) out.push_back(cmd::LabReset{});
-  const int nudge = arrows ? int(ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) - int(ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) : 0;
-  if (nudge != 0) {
-    ui.lab_edit = snap.lab->settings;
-    const double steps = std::round(ui.lab_edit.rho / rho_nudge) + nudge;  // onto the 0.05 grid
-    ui.lab_edit.rho = std::clamp(steps * rho_nudge, min_lab_rho, max_lab_rho);
-    SendSettings(ui, out);
-  }
+void StartLabRuns(UiState& ui, CommandList& out) {
+  out.push_back(cmd::LabTrain{});
+  ui.lab_clipping = true;
+}
+
+void NudgeLabRho(const Snapshot& snap, UiState& ui, CommandList& out, int nudge) {
+  if (nudge == 0) return;
+  ui.lab_edit = snap.lab->settings;
+  const double steps = std::round(ui.lab_edit.rho / rho_nudge) + nudge;  // onto the 0.05 grid
+  ui.lab_edit.rho = std::clamp(steps * rho_nudge, min_lab_rho, max_lab_rho);
+  SendSettings(ui, out);
 }
 
 void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
@@ -231,7 +226,7 @@ void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   }
   if (!ui.lab_edit_error.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(error_color, "%s", ui.lab_edit_error.c_str());
+    ImGui::TextColored(ErrorColor(), "%s", ui.lab_edit_error.c_str());
     ImGui::PopTextWrapPos();
   }
 
@@ -317,7 +312,7 @@ void GradientLabClippingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const std::string& why = no_step ? lab.summary : lab.unclipped.message;
   if (!why.empty() && (no_step || lab.unclipped.state == TrainState::diverged)) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(error_color, "%s", why.c_str());
+    ImGui::TextColored(ErrorColor(), "%s", why.c_str());
     ImGui::PopTextWrapPos();
   }
   ImGui::Checkbox("log y##lab", &ui.lab_log_loss);

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <string>
 
-#include "app/lesson_ui.hpp"
+#include "app/look/marks.hpp"
 #include "app/lessons/plan.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
@@ -136,7 +136,7 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   StepDots(k, count, ImGui::GetContentRegionAvail().x - close_w - fs);
   ImGui::SameLine(ImGui::GetContentRegionMax().x - close_w);
   if (ImGui::SmallButton(close)) {
-    CloseLessonUi(ui);
+    ui.lesson_id.clear();  // the lesson layer closes it before the next frame's panels
     return;
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Close the lesson (File > Close lesson); your own panels come back");

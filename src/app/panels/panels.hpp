@@ -40,12 +40,14 @@ bool StartComparison(UiState& ui, CommandList& out);
 void LessonPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 // The Gradient lab (gradient_lab.cpp; each reads Snapshot::lab): the settings (ρ, activation, H, T,
 // seed, the clipping comparison), ‖dL/dhₜ‖ against the guide ρ^(T−t), and the clipped and unclipped
-// runs' loss and gradient norm. GradientLabKeys: T / Shift+T / R act on the lab's runs, ← / → nudge ρ.
+// runs' loss and gradient norm.
 void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void GradientLabDecayPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void GradientLabClippingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
-// arrows: ← / → are the lab's (false while the lesson panel has them).
-void GradientLabKeys(const Snapshot& snap, UiState& ui, CommandList& out, bool arrows);
+// What the lab's keys do (frame/keys.cpp): T trains both runs (and shows the clipping comparison);
+// ← / → move ρ by `nudge` steps of 0.05.
+void StartLabRuns(UiState& ui, CommandList& out);
+void NudgeLabRho(const Snapshot& snap, UiState& ui, CommandList& out, int nudge);
 // In the Step workspace: whether the stepping views show the training model, on which validation
 // window, and the way back to the explorer's own settings.
 void FollowTrainingSection(const Snapshot& snap, UiState& ui, CommandList& out);

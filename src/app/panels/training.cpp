@@ -13,11 +13,10 @@
 #include <ctime>
 #include <string>
 
-#include "app/lesson_ui.hpp"
+#include "app/look/marks.hpp"
 #include "app/panels/common.hpp"
-#include "app/shell.hpp"
-#include "app/panels/file_dialog.hpp"
-#include "app/panels/train_fields.hpp"
+#include "app/look/theme.hpp"
+#include "app/train_fields.hpp"
 #include "app/panels/panels.hpp"
 #include "app/panels/train_views.hpp"
 #include "app/session/training.hpp"
@@ -26,7 +25,6 @@ namespace unrolled::app {
 
 namespace {
 
-const ImVec4 error_color(1.0f, 0.45f, 0.4f, 1.0f);
 const ImVec4 ok_color(0.6f, 0.85f, 0.6f, 1.0f);
 
 // One settings row: a label in the left column, the widget filling the rest.
@@ -44,7 +42,7 @@ struct Form {
   void error_for(TrainField f) const {
     if (f != error_at || error.empty()) return;
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(error_color, "%s", error.c_str());
+    ImGui::TextColored(ErrorColor(), "%s", error.c_str());
     ImGui::PopTextWrapPos();
   }
   bool int_field(const char* text, const char* id, int& v, TrainField f, const char* tip = nullptr) const {
@@ -76,7 +74,7 @@ ImVec4 TrainStateColor(TrainState s) {
   switch (s) {
     case TrainState::running: return ImVec4(0.45f, 0.85f, 0.55f, 1);
     case TrainState::paused: return ImVec4(0.95f, 0.8f, 0.35f, 1);
-    case TrainState::diverged: return error_color;
+    case TrainState::diverged: return ErrorColor();
     case TrainState::finished:
     case TrainState::early_stopped: return ImVec4(0.55f, 0.75f, 1.0f, 1);
     default: return ImVec4(0.75f, 0.76f, 0.8f, 1);
@@ -362,10 +360,10 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   }
   ImGui::EndDisabled();
   ImGui::PushTextWrapPos(0);
-  if (!error.empty() && form.error_at == TrainField::none) ImGui::TextColored(error_color, "%s", error.c_str());
-  else if (!error.empty()) ImGui::TextColored(error_color, "fix the field marked above to apply");
+  if (!error.empty() && form.error_at == TrainField::none) ImGui::TextColored(ErrorColor(), "%s", error.c_str());
+  else if (!error.empty()) ImGui::TextColored(ErrorColor(), "fix the field marked above to apply");
   else if (changed) ImGui::TextDisabled("changed: Apply starts a new run at step 0");
-  if (!tv.error.empty()) ImGui::TextColored(error_color, "not applied: %s", tv.error.c_str());
+  if (!tv.error.empty()) ImGui::TextColored(ErrorColor(), "not applied: %s", tv.error.c_str());
   ImGui::PopTextWrapPos();
 
   SectionHeader("Files");

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "app/lesson_ui.hpp"
+#include "app/look/marks.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 #include "app/panels/train_views.hpp"

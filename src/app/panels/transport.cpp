@@ -6,7 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/lesson_ui.hpp"
+#include "app/look/marks.hpp"
+#include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 
@@ -108,7 +109,7 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
   const std::string& msg = !ui.notice.empty() ? ui.notice : snap.message;
   const bool err = !ui.notice.empty() ? ui.notice_is_error : snap.message_is_error;
   if (!msg.empty() && (err || snap.t == 0)) {
-    ImGui::TextColored(err ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.85f, 0.6f, 1), "%s", msg.c_str());
+    ImGui::TextColored(err ? ErrorColor() : OkColor(), "%s", msg.c_str());
   } else {
     const char* hint = "Space play · → ← step · B backward pass · click a cell · F1 keys";
     if (ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("%s", hint);

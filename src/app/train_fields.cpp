@@ -1,4 +1,4 @@
-#include "app/panels/train_fields.hpp"
+#include "app/train_fields.hpp"
 
 #include <cctype>
 #include <string>

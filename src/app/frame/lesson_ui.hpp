@@ -14,8 +14,6 @@
 #include "app/session/snapshot.hpp"
 #include "app/ui_state.hpp"
 
-struct ImVec4;
-
 namespace unrolled::app {
 
 // --list-lessons: prints the lessons folder's "ID  title" lines to stdout. Returns the exit code: 0, or
@@ -46,23 +44,6 @@ bool LessonKeys(UiState& ui);
 
 // File > Open lesson (the lessons folder, read each time the submenu opens) and Close lesson.
 void LessonFileMenu(UiState& ui);
-
-// The lesson's accent: tiles the step talks about get its border and title, a moved slider its flash.
-ImVec4 LessonAccentColor();
-// True when `panel` is accented on this step; records where it was drawn (for --lesson-shots).
-bool LessonAccent(UiState& ui, Panel panel, const Rect& rect);
-// Around Begin() of an accented tile: the title band in the accent.
-void PushLessonAccentTitle();
-void PopLessonAccentTitle();
-// After Begin() of an accented tile: its frame in the accent, inside the tile.
-void DrawLessonAccentFrame();
-// A tab of a tabbed tile (`tabs`): accented, and brought forward once, when the step talks about `panel`.
-// Returns ImGui::BeginTabItem's result.
-bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& tabs);
-// True when an accented panel was drawn in `rect` this frame (a tabbed tile: frame it).
-bool LessonAccentedAt(const UiState& ui, const Rect& rect);
-// After a slider's widget: flashes it for a few seconds when the step's set action moved it.
-void FlashLessonSlider(const UiState& ui, const char* slider);
 
 // --lesson-shots: the file to save this frame as once the step has been applied (and trained) and
 // drawn for a few frames, else "". main saves the frame and reports with LessonShotTaken (error ""

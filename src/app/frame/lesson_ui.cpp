@@ -1,8 +1,7 @@
-#include "app/lesson_ui.hpp"
+#include "app/frame/lesson_ui.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
-#include <imgui_internal.h>  // ImGuiWindow: the current tile's outer rectangle for its accent frame
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -12,9 +11,11 @@
 #include <filesystem>
 #include <system_error>
 
+#include "app/frame/workspace_table.hpp"
 #include "app/lessons/library.hpp"
+#include "app/look/theme.hpp"
 #include "app/lessons/plan.hpp"
-#include "app/panels/file_list.hpp"
+#include "app/file_list.hpp"
 #include "app/session/session_file.hpp"
 #include "app/session/training.hpp"
 #include "io/atomic_write.hpp"
@@ -23,30 +24,16 @@ namespace unrolled::app {
 
 namespace {
 
-constexpr double flash_seconds = 3.0;
 constexpr int settle_frames_before_shot = 3;  // the plots fit their axes to the previous frame's data
 constexpr double walk_step_limit_seconds = 300.0;
 
-// The View flag of every panel a lesson can show (the lesson panel has none: it always shows).
-bool* panel_flag(UiState& ui, Panel p) {
-  switch (p) {
-    case Panel::controls: return &ui.show_controls;
-    case Panel::unrolled: return &ui.show_unrolled;
-    case Panel::inspector: return &ui.show_inspector;
-    case Panel::states: return &ui.show_states;
-    case Panel::gates: return &ui.show_gates;
-    case Panel::traces: return &ui.show_traces;
-    case Panel::training: return &ui.show_train_panel;
-    case Panel::curves: return &ui.show_curves;
-    case Panel::forecast: return &ui.show_forecast;
-    case Panel::decay: return &ui.show_decay;
-    case Panel::lesson: return nullptr;
-  }
-  return nullptr;
+// The View flags a lesson sets: the panels it can name (the catalogue's `lessons` column), in Panel order.
+std::vector<Panel> lesson_view_panels() {
+  std::vector<Panel> out;
+  for (const PanelInfo& p : panel_catalog)
+    if (p.lessons && p.id != Panel::lesson) out.push_back(p.id);
+  return out;
 }
-constexpr int view_panels = panel_count - 1;  // every Panel but the lesson's, in enum order
-
-Workspace workspace_of(LessonWorkspace w) { return w == LessonWorkspace::train ? Workspace::train : Workspace::step; }
 
 // `send`: false when a session file just brought the app's state for this step with it (the run and
 // its weights): then only the UI is set up — the plan's ConfigureTraining would start a new run.
@@ -66,11 +53,9 @@ void ApplyStep(UiState& ui, CommandList& out, bool send) {
   L.step_started = ImGui::GetTime();
 
   const UiDirectives& d = plan.ui;
-  ui.workspace = workspace_of(d.workspace);
-  for (int i = 0; i < view_panels; ++i) {
-    const Panel p = static_cast<Panel>(i);
-    *panel_flag(ui, p) = d.panels.empty() || std::find(d.panels.begin(), d.panels.end(), p) != d.panels.end();
-  }
+  ui.workspace = d.workspace;
+  for (Panel p : lesson_view_panels())
+    panel_shown(ui, p) = d.panels.empty() || std::find(d.panels.begin(), d.panels.end(), p) != d.panels.end();
   L.highlight = d.highlight;
   L.select_frames = 3;  // a few frames: the first frame of a workspace has no tab bar yet
   L.flash_slider = d.slider;
@@ -144,7 +129,7 @@ int LoadLessonForFlags(const AppArgs& args, Lesson& out) {
 void OpenLessonUi(UiState& ui, Lesson lesson, int step) {
   LessonUi& L = ui.lesson;
   if (!L.user_panels_saved) {
-    for (int i = 0; i < view_panels; ++i) L.user_panels[static_cast<std::size_t>(i)] = *panel_flag(ui, static_cast<Panel>(i));
+    for (Panel p : lesson_view_panels()) L.user_panels[static_cast<std::size_t>(p)] = panel_shown(ui, p);
     L.user_panels_saved = true;
   }
   const int last = static_cast<int>(lesson.steps.size()) - 1;
@@ -157,7 +142,7 @@ void OpenLessonUi(UiState& ui, Lesson lesson, int step) {
 void CloseLessonUi(UiState& ui) {
   LessonUi& L = ui.lesson;
   if (L.user_panels_saved)
-    for (int i = 0; i < view_panels; ++i) *panel_flag(ui, static_cast<Panel>(i)) = L.user_panels[static_cast<std::size_t>(i)];
+    for (Panel p : lesson_view_panels()) panel_shown(ui, p) = L.user_panels[static_cast<std::size_t>(p)];
   L.user_panels_saved = false;
   L.lesson = Lesson{};
   ForgetSteps(L);
@@ -233,7 +218,7 @@ void LessonFileMenu(UiState& ui) {
     if (!L.menu.errors.empty()) {
       if (!L.menu.lessons.empty()) ImGui::Separator();
       ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
-      for (const std::string& e : L.menu.errors) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s", e.c_str());
+      for (const std::string& e : L.menu.errors) ImGui::TextColored(ErrorColor(), "%s", e.c_str());
       ImGui::PopTextWrapPos();
     }
     ImGui::EndMenu();
@@ -241,73 +226,6 @@ void LessonFileMenu(UiState& ui) {
     L.menu_read = false;
   }
   if (ImGui::MenuItem("Close lesson", nullptr, false, !ui.lesson_id.empty())) CloseLessonUi(ui);
-}
-
-ImVec4 LessonAccentColor() { return ImVec4(1.0f, 80 / 255.0f, 200 / 255.0f, 1.0f); }  // #FF50C8, in no palette here
-
-bool LessonAccent(UiState& ui, Panel panel, const Rect& rect) {
-  const std::vector<Panel>& h = ui.lesson.highlight;
-  if (ui.lesson_id.empty() || std::find(h.begin(), h.end(), panel) == h.end()) return false;
-  ui.lesson.accented.emplace_back(panel, rect);
-  return true;
-}
-
-void PushLessonAccentTitle() {
-  ImVec4 band = LessonAccentColor();
-  band.w = 0.32f;
-  ImGui::PushStyleColor(ImGuiCol_TitleBg, band);
-  ImGui::PushStyleColor(ImGuiCol_TitleBgActive, band);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-}
-void PopLessonAccentTitle() { ImGui::PopStyleColor(3); }
-
-void DrawLessonAccentFrame() {
-  const ImGuiWindow* w = ImGui::GetCurrentWindow();
-  const float t = std::max(2.0f, std::round(ImGui::GetFontSize() * 0.2f));
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->PushClipRect(w->Pos, ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y), false);
-  dl->AddRect(ImVec2(w->Pos.x + t * 0.5f, w->Pos.y + t * 0.5f),
-              ImVec2(w->Pos.x + w->Size.x - t * 0.5f, w->Pos.y + w->Size.y - t * 0.5f),
-              ImGui::GetColorU32(LessonAccentColor()), 0.0f, 0, t);
-  dl->PopClipRect();
-}
-
-bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& tabs) {
-  const bool accent = LessonAccent(ui, panel, tabs);
-  if (accent) {
-    ImVec4 c = LessonAccentColor();
-    ImGui::PushStyleColor(ImGuiCol_TabActive, c);
-    c.w = 0.55f;
-    ImGui::PushStyleColor(ImGuiCol_Tab, c);
-    ImGui::PushStyleColor(ImGuiCol_TabHovered, c);
-  }
-  const bool open = ImGui::BeginTabItem(name, nullptr, accent && ui.lesson.select_frames > 0 ? ImGuiTabItemFlags_SetSelected : 0);
-  if (accent) ImGui::PopStyleColor(3);
-  return open;
-}
-
-bool LessonAccentedAt(const UiState& ui, const Rect& rect) {
-  for (const auto& [p, r] : ui.lesson.accented)
-    if (r.x == rect.x && r.y == rect.y && r.w == rect.w && r.h == rect.h) return true;
-  return false;
-}
-
-void FlashLessonSlider(const UiState& ui, const char* slider) {
-  const LessonUi& L = ui.lesson;
-  if (ui.lesson_id.empty() || L.flash_slider != slider) return;
-  const double age = ImGui::GetTime() - L.flash_start;
-  if (age < 0 || age > flash_seconds) return;
-  // Three pulses that fade out.
-  const float pulse = 0.5f + 0.5f * static_cast<float>(std::cos(age * 2.0 * 3.14159265358979 * 1.5));
-  ImVec4 c = LessonAccentColor();
-  c.w = 0.35f + 0.65f * pulse * static_cast<float>(1.0 - age / flash_seconds);
-  const float pad = std::round(ImGui::GetFontSize() * 0.2f);
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->PushClipRectFullScreen();
-  dl->AddRect(ImVec2(a.x - pad, a.y - pad), ImVec2(b.x + pad, b.y + pad), ImGui::GetColorU32(c), 3.0f, 0,
-              std::max(2.0f, pad));
-  dl->PopClipRect();
 }
 
 std::string LessonShotDue(const Snapshot& snap, UiState& ui) {
@@ -350,15 +268,11 @@ void LessonShotTaken(const Snapshot& snap, UiState& ui, const std::string& error
   r["step"] = ui.lesson_step + 1;
   r["file"] = name;
   // Lessons show the Step and Train workspaces only.
-  r["workspace"] = ui.workspace == Workspace::train  ? lesson_workspace_name(LessonWorkspace::train)
-                   : ui.workspace == Workspace::step ? lesson_workspace_name(LessonWorkspace::step)
-                                                     : "other";
+  r["workspace"] = ui.workspace == Workspace::train || ui.workspace == Workspace::step ? workspace_info(ui.workspace).name : "other";
   nlohmann::json shown = nlohmann::json::array(), highlight = nlohmann::json::array(), accented = nlohmann::json::array();
-  for (int i = 0; i < view_panels; ++i) {
-    const Panel p = static_cast<Panel>(i);
-    const bool here = panel_in_workspace(p, ui.workspace == Workspace::train ? LessonWorkspace::train : LessonWorkspace::step);
-    if (here && *panel_flag(ui, p)) shown.push_back(panel_name(p));
-  }
+  const Workspace shown_in = ui.workspace == Workspace::train ? Workspace::train : Workspace::step;
+  for (Panel p : lesson_view_panels())
+    if (panel_in_workspace(p, shown_in) && panel_shown(ui, p)) shown.push_back(panel_name(p));
   for (Panel p : L.highlight) highlight.push_back(panel_name(p));
   for (const auto& [p, rect] : L.accented) accented.push_back({{"panel", panel_name(p)}, {"rect", rect_json(rect)}});
   r["shown"] = shown;

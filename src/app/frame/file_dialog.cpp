@@ -1,6 +1,6 @@
 // The in-app file dialog: a path field, Up, the folder's entries (folders first), OK / Cancel.
 // Nothing here throws: a folder that cannot be read says why and the dialog stays usable.
-#include "app/panels/file_dialog.hpp"
+#include "app/frame/file_dialog.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -10,8 +10,9 @@
 #include <filesystem>
 #include <system_error>
 
+#include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
-#include "app/session_ui.hpp"
+#include "app/frame/session_ui.hpp"
 
 namespace unrolled::app {
 
@@ -103,16 +104,6 @@ bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
 }
 }  // namespace
 
-void OpenFileDialog(UiState& ui, FileDialogPurpose purpose, const std::string& start_dir, const std::string& path) {
-  FileDialogState& d = ui.file_dialog;
-  d.request = true;
-  d.purpose = purpose;
-  d.dir = start_dir.empty() ? "." : start_dir;
-  d.path_edit = path;
-  d.listed_dir.clear();  // read the folder again: it may have changed since last time
-  d.error.clear();
-}
-
 void FileDialog(UiState& ui, CommandList& out) {
   FileDialogState& d = ui.file_dialog;
   if (d.request) {
@@ -177,7 +168,7 @@ void FileDialog(UiState& ui, CommandList& out) {
       activate = true;
     }
   }
-  if (!d.error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s", d.error.c_str());
+  if (!d.error.empty()) ImGui::TextColored(ErrorColor(), "%s", d.error.c_str());
   else ImGui::TextDisabled(d.purpose == FileDialogPurpose::export_folder ? "Curves, forecasts and screenshots are saved here with time-stamped names."
                                                                         : "Type a path, or pick an entry (double-click opens).");
   if (ImGui::Button(ok_label(d.purpose)) || activate) {

@@ -6,13 +6,10 @@
 #pragma once
 #include <string>
 
-#include "app/panels/file_list.hpp"
 #include "app/ui_state.hpp"
 
 namespace unrolled::app {
 
-// Opens the dialog for a purpose, starting in `start_dir` with `path` in the path field.
-void OpenFileDialog(UiState& ui, FileDialogPurpose purpose, const std::string& start_dir, const std::string& path);
 // Draws the dialog when open; on OK it sends the command (LoadModel, SaveModel) or updates the UI
 // state (the CSV path, the export folder).
 void FileDialog(UiState& ui, CommandList& out);

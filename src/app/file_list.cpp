@@ -6,7 +6,7 @@
 #include <system_error>
 #include <unistd.h>
 
-#include "app/panels/file_list.hpp"
+#include "app/file_list.hpp"
 
 namespace unrolled::app {
 

@@ -1,4 +1,4 @@
-#include "app/session_ui.hpp"
+#include "app/frame/session_ui.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -9,15 +9,6 @@ namespace unrolled::app {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-const char* workspace_name(Workspace w) {
-  switch (w) {
-    case Workspace::step: return "step";
-    case Workspace::train: return "train";
-    case Workspace::compare: return "compare";
-    case Workspace::lab: return "lab";
-  }
-  return "step";
-}
 const char* curve_axis_name(CurveAxis a) {
   switch (a) {
     case CurveAxis::step: return "step";
@@ -30,7 +21,7 @@ const char* curve_axis_name(CurveAxis a) {
 
 SessionUi session_ui_of(const UiState& ui) {
   SessionUi s;
-  s.workspace = workspace_name(ui.workspace);
+  s.workspace = workspace_info(ui.workspace).name;
   s.scale = ui.scale;
   s.smoothing = ui.smoothing;
   s.log_loss = ui.log_loss;
@@ -42,8 +33,8 @@ SessionUi session_ui_of(const UiState& ui) {
 
 void adopt_session_ui(UiState& ui, const SessionUi& s, KeepFromFlags keep) {
   if (!keep.workspace)
-    for (Workspace w : {Workspace::step, Workspace::train, Workspace::compare, Workspace::lab})
-      if (s.workspace == workspace_name(w)) ui.workspace = w;
+    for (const WorkspaceInfo& w : workspace_catalog)
+      if (s.workspace == w.name) ui.workspace = w.id;
   if (!keep.scale && static_cast<float>(s.scale) != ui.scale) {
     ui.scale = static_cast<float>(s.scale);
     ui.rebuild_fonts = true;

@@ -1,0 +1,28 @@
+#include "app/frame/actions.hpp"
+
+#include <ctime>
+#include <filesystem>
+
+#include "app/file_list.hpp"
+
+namespace unrolled::app {
+
+std::string now_name(const char* prefix, const char* ext) { return timestamped_name(prefix, ext, std::time(nullptr)); }
+
+void TakeScreenshot(UiState& ui) {
+  ui.pending_screenshot = join_path(ui.export_dir, now_name("unrolled", "png"));
+  ui.screenshot_delay = 1;  // after this frame is drawn (no dialog in the picture)
+}
+
+void OpenModelDialog(UiState& ui) {
+  const std::string dir = std::filesystem::path(ui.model_path_edit).has_parent_path()
+                              ? std::filesystem::path(ui.model_path_edit).parent_path().string()
+                              : ui.export_dir;
+  OpenFileDialog(ui, FileDialogPurpose::open_model, dir, join_path(dir, std::filesystem::path(ui.model_path_edit).filename().string()));
+}
+
+void SaveModelDialog(UiState& ui) {
+  OpenFileDialog(ui, FileDialogPurpose::save_model, ui.export_dir, join_path(ui.export_dir, now_name("model", "json")));
+}
+
+}  // namespace unrolled::app

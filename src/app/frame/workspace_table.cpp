@@ -1,0 +1,136 @@
+#include "app/frame/workspace_table.hpp"
+
+#include <cstdio>
+
+#include "app/panels/panels.hpp"
+#include "app/session/training.hpp"
+
+namespace unrolled::app {
+
+namespace {
+constexpr ImGuiWindowFlags no_scroll = ImGuiWindowFlags_NoScrollbar;
+
+// When the stepping views follow the training model, their main tile says so.
+const char* unrolled_title(const Snapshot& snap, char* buf, std::size_t n) {
+  if (!snap.train->following) return "Unrolled network###unrolled";
+  std::snprintf(buf, n, "Unrolled network — training model, step %lld, validation window %d###unrolled",
+                static_cast<long long>(snap.train->step), snap.train->window + 1);
+  return buf;
+}
+// A memory task has no series to forecast: the tile shows its answers at t = T instead.
+const char* forecast_title(const Snapshot& snap, char*, std::size_t) {
+  return snap.train->task ? "Answers at t = T###forecast" : "Forecast###forecast";
+}
+
+#define SHOWN(member) +[](UiState& u) -> bool& { return u.member; }
+}  // namespace
+
+const std::array<PanelRow, panel_count - 1> panel_table = {{
+    {Panel::controls, "Controls", ControlsPanel, 0, SHOWN(show_controls)},
+    {Panel::unrolled, "Unrolled network###unrolled", UnrolledViewPanel,
+     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse, SHOWN(show_unrolled), unrolled_title},
+    {Panel::inspector, "Cell inspector", CellInspectorPanel, 0, SHOWN(show_inspector)},
+    {Panel::states, "States h and c", StateHeatmapPanel, no_scroll, SHOWN(show_states)},
+    {Panel::gates, "Gates", GateHeatmapPanel, no_scroll, SHOWN(show_gates)},
+    {Panel::traces, "Unit traces", UnitTracesPanel, no_scroll, SHOWN(show_traces)},
+    {Panel::training, "Training", TrainingPanel, 0, SHOWN(show_train_panel)},
+    {Panel::curves, "Training curves", TrainingCurvesPanel, no_scroll, SHOWN(show_curves)},
+    {Panel::forecast, "Forecast###forecast", ForecastPanel, no_scroll, SHOWN(show_forecast), forecast_title},
+    {Panel::decay, "Gradient decay across time", GradientDecayPanel, no_scroll, SHOWN(show_decay)},
+    {Panel::compare_cells, "Compare cells", ComparePanel, 0, SHOWN(show_compare_panel)},
+    {Panel::compare_curves, "Loss curves", CompareCurvesPanel, no_scroll, SHOWN(show_compare_curves)},
+    {Panel::compare_forecast, "Forecasts", CompareForecastPanel, no_scroll, SHOWN(show_compare_forecast)},
+    {Panel::compare_decay, "Gradient decay across time##compare", CompareDecayPanel, no_scroll, SHOWN(show_compare_decay)},
+    {Panel::compare_table, "Side by side", CompareTablePanel, no_scroll, SHOWN(show_compare_table)},
+    {Panel::lab_settings, "Gradient lab", GradientLabPanel, 0, SHOWN(show_lab_panel)},
+    {Panel::lab_decay, "Gradient through time", GradientLabDecayPanel, no_scroll, SHOWN(show_lab_decay)},
+    {Panel::lab_clipping, "Clipping: the same run with and without", GradientLabClippingPanel, no_scroll,
+     SHOWN(lab_clipping)},
+}};
+#undef SHOWN
+
+const PanelRow* panel_row(Panel p) {
+  const auto i = static_cast<std::size_t>(p);
+  return i < panel_table.size() ? &panel_table[i] : nullptr;
+}
+
+bool& panel_shown(UiState& ui, Panel p) { return panel_row(p)->shown(ui); }
+
+namespace {
+void set(WorkspaceTiles& t, Panel p, const Rect& r) { t.rect[static_cast<std::size_t>(p)] = r; }
+
+WorkspaceTiles step_tiles(const Snapshot& snap, const UiState& ui, Rect area, float fs) {
+  const PanelVisibility shown{ui.show_controls, ui.show_unrolled, ui.show_inspector,
+                              ui.show_states,   ui.show_gates,    ui.show_traces, unrolled_rows(*snap.scene)};
+  const Layout l = compute_layout(area, shown, fs);
+  WorkspaceTiles t;
+  set(t, Panel::controls, l.controls);
+  set(t, Panel::unrolled, l.unrolled);
+  set(t, Panel::inspector, l.inspector);
+  set(t, Panel::states, l.states);
+  set(t, Panel::gates, l.gates);
+  set(t, Panel::traces, l.traces);
+  t.tabs = l.tabs;
+  t.bar = l.transport;
+  // Compact: the inspector and the controls are tabs too (inspector first: it is the lesson).
+  if (l.compact) t.tab_order = {Panel::inspector, Panel::states, Panel::gates, Panel::traces, Panel::controls};
+  else t.tab_order = {Panel::states, Panel::gates, Panel::traces};
+  return t;
+}
+
+WorkspaceTiles train_tiles(const Snapshot&, const UiState& ui, Rect area, float fs) {
+  const TrainLayout l = compute_train_layout(area, {ui.show_train_panel, ui.show_curves, ui.show_forecast, ui.show_decay}, fs);
+  WorkspaceTiles t;
+  set(t, Panel::training, l.panel);
+  set(t, Panel::curves, l.curves);
+  set(t, Panel::forecast, l.forecast);
+  set(t, Panel::decay, l.decay);
+  t.tabs = l.tabs;
+  t.bar = l.status;
+  // The curves first: at a projector the run is what people watch; the settings are one click away.
+  t.tab_order = {Panel::curves, Panel::forecast, Panel::decay, Panel::training};
+  return t;
+}
+
+WorkspaceTiles compare_tiles(const Snapshot& snap, const UiState& ui, Rect area, float fs) {
+  const CompareVisibility shown{ui.show_compare_panel, ui.show_compare_curves, ui.show_compare_forecast,
+                                ui.show_compare_decay, ui.show_compare_table};
+  const std::size_t runs = snap.train->compare ? snap.train->compare->runs.size() : 0;
+  const CompareLayout l = compute_compare_layout(area, shown, fs, runs > 0 ? static_cast<int>(runs) : 3);
+  WorkspaceTiles t;
+  set(t, Panel::compare_cells, l.panel);
+  set(t, Panel::compare_curves, l.curves);
+  set(t, Panel::compare_forecast, l.forecast);
+  set(t, Panel::compare_decay, l.decay);
+  set(t, Panel::compare_table, l.table);
+  t.tabs = l.tabs;
+  t.bar = l.status;
+  // Compact: the table keeps its own tile at the bottom; the curves lead the tabs.
+  t.tab_order = {Panel::compare_curves, Panel::compare_forecast, Panel::compare_decay, Panel::compare_cells};
+  return t;
+}
+
+WorkspaceTiles lab_tiles(const Snapshot&, const UiState& ui, Rect area, float fs) {
+  const LabLayout l = compute_lab_layout(area, {ui.show_lab_panel, ui.show_lab_decay, ui.lab_clipping}, fs);
+  WorkspaceTiles t;
+  set(t, Panel::lab_settings, l.panel);
+  set(t, Panel::lab_decay, l.decay);
+  set(t, Panel::lab_clipping, l.clipping);
+  t.tabs = l.tabs;
+  t.bar = l.status;
+  // The gradient first, the clipping runs, then the settings.
+  t.tab_order = {Panel::lab_decay, Panel::lab_clipping, Panel::lab_settings};
+  return t;
+}
+}  // namespace
+
+const std::array<WorkspaceRow, workspace_count> workspace_table = {{
+    {Workspace::step, "Details", "##details", "##transport", true, step_tiles},
+    {Workspace::train, "Train##tabs", "##tabs", "##train_status", false, train_tiles},
+    {Workspace::compare, "Compare##tabs", "##tabs", "##compare_status", false, compare_tiles},
+    {Workspace::lab, "Lab##tabs", "##tabs", "##lab_status", false, lab_tiles},
+}};
+
+const WorkspaceRow& workspace_row(Workspace w) { return workspace_table[static_cast<std::size_t>(w)]; }
+
+}  // namespace unrolled::app

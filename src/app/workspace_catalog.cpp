@@ -1,0 +1,64 @@
+#include "app/workspace_catalog.hpp"
+
+namespace unrolled::app {
+
+const std::array<WorkspaceInfo, workspace_count> workspace_catalog = {{
+    {Workspace::step, "step", " Step ", "Step workspace", "Step through one sequence, forward and backward",
+     nullptr},  // the Step workspace's bar is the transport, which has its own hints
+    {Workspace::train, "train", " Train ", "Train workspace", "Train the sine-wave forecaster and watch it learn",
+     "T train · Shift+T pause · R reset · Ctrl+S save model · F12 screenshot · F1 keys"},
+    {Workspace::compare, "compare", " Compare ", "Compare workspace", "Train RNN, LSTM and GRU side by side on the same data",
+     "T train all · Shift+T pause · R reset · F12 screenshot · F1 keys"},
+    {Workspace::lab, "lab", " Gradient lab ", "Gradient lab",
+     "The vanilla RNN's gradient: vanishing and exploding with the spectral radius",
+     "← / → ρ · T train both · Shift+T pause · R reset · F12 screenshot · F1 keys"},
+}};
+
+const std::array<PanelInfo, panel_count> panel_catalog = {{
+    {Panel::controls, Workspace::step, "controls", "Controls", true},
+    {Panel::unrolled, Workspace::step, "unrolled", "Unrolled view", true},
+    {Panel::inspector, Workspace::step, "inspector", "Cell inspector", true},
+    {Panel::states, Workspace::step, "states", "State heatmaps", true},
+    {Panel::gates, Workspace::step, "gates", "Gate heatmaps", true},
+    {Panel::traces, Workspace::step, "traces", "Unit traces", true},
+    {Panel::training, Workspace::train, "training", "Training settings", true},
+    {Panel::curves, Workspace::train, "curves", "Training curves", true},
+    {Panel::forecast, Workspace::train, "forecast", "Forecast", true},
+    {Panel::decay, Workspace::train, "decay", "Gradient decay", true},
+    {Panel::compare_cells, Workspace::compare, "compare-cells", "Cells and settings", false},
+    {Panel::compare_curves, Workspace::compare, "compare-curves", "Loss curves", false},
+    {Panel::compare_forecast, Workspace::compare, "compare-forecast", "Forecasts", false},
+    {Panel::compare_decay, Workspace::compare, "compare-decay", "Gradient decay", false},
+    {Panel::compare_table, Workspace::compare, "compare-table", "Table", false},
+    {Panel::lab_settings, Workspace::lab, "lab-settings", "Lab settings", false},
+    {Panel::lab_decay, Workspace::lab, "lab-decay", "Gradient through time", false},
+    {Panel::lab_clipping, Workspace::lab, "lab-clipping", "Clipping comparison", false},
+    {Panel::lesson, Workspace::step, "lesson", "Lesson", true},
+}};
+
+// The rows are in enum order: the lookups are an index.
+static_assert(static_cast<int>(Panel::lesson) == panel_count - 1);
+
+const WorkspaceInfo& workspace_info(Workspace w) { return workspace_catalog[static_cast<std::size_t>(w)]; }
+const PanelInfo& panel_info(Panel p) { return panel_catalog[static_cast<std::size_t>(p)]; }
+const char* panel_name(Panel p) { return panel_info(p).name; }
+
+bool parse_panel(const std::string& text, Panel& out) {
+  for (const PanelInfo& p : panel_catalog)
+    if (p.lessons && text == p.name) {
+      out = p.id;
+      return true;
+    }
+  return false;
+}
+
+bool panel_in_workspace(Panel p, Workspace w) { return p == Panel::lesson || panel_info(p).workspace == w; }
+
+std::string lesson_panel_names() {
+  std::string known;
+  for (const PanelInfo& p : panel_catalog)
+    if (p.lessons) known += (known.empty() ? "" : ", ") + std::string(p.name);
+  return known;
+}
+
+}  // namespace unrolled::app
