@@ -190,8 +190,8 @@ int main(int argc, char** argv) {
   }
   if (!args.compare.empty()) {
     ui.workspace = Workspace::compare;
-    for (std::size_t c = 0; c < ui.compare_pick.size(); ++c)
-      ui.compare_pick[c] = std::find(args.compare.begin(), args.compare.end(), static_cast<CellKind>(c)) != args.compare.end();
+    for (std::size_t c = 0; c < ui.compare.pick.size(); ++c)
+      ui.compare.pick[c] = std::find(args.compare.begin(), args.compare.end(), static_cast<CellKind>(c)) != args.compare.end();
   }
   load_fonts(content_scale * ui.scale);
   apply_style(content_scale * ui.scale, ui.projector);
@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
     // Only what changed is repainted (gfx/partial_redraw.hpp); a frame that becomes a PNG is drawn
     // whole, so no plot in it waits for its turn.
     const bool shot_due = (last_frame && !args.screenshot_path.empty()) || !lesson_shot.empty() ||
-                          (!ui.pending_screenshot.empty() && ui.screenshot_delay <= 1);
+                          (!ui.dialogs.pending_screenshot.empty() && ui.dialogs.screenshot_delay <= 1);
     if (last_frame && phases.enabled && redraw.partial) {  // --stats: check the repaints on the last frame
       redraw.mismatched = gfx::check_partial_redraw(ImGui::GetDrawData(), clear_color(ui.projector));
     } else {
@@ -302,17 +302,17 @@ int main(int argc, char** argv) {
         exit_code = 1;
       }
     }
-    if (!ui.pending_screenshot.empty() && --ui.screenshot_delay <= 0) {
-      const std::string err = gfx::save_screenshot(ui.pending_screenshot, fb_w, fb_h);
-      ui.notice = err.empty() ? "saved " + ui.pending_screenshot : err;
+    if (!ui.dialogs.pending_screenshot.empty() && --ui.dialogs.screenshot_delay <= 0) {
+      const std::string err = gfx::save_screenshot(ui.dialogs.pending_screenshot, fb_w, fb_h);
+      ui.notice = err.empty() ? "saved " + ui.dialogs.pending_screenshot : err;
       ui.notice_is_error = !err.empty();
-      ui.pending_screenshot.clear();
+      ui.dialogs.pending_screenshot.clear();
     }
     if (!lesson_shot.empty()) LessonShotTaken(*snap, ui, gfx::save_screenshot(lesson_shot, fb_w, fb_h));
     phases.begin();  // screenshots are not part of presenting
     gfx::present(window);
     phases.end(FramePhase::present);
-    const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.pending_screenshot.empty();
+    const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.dialogs.pending_screenshot.empty();
     const bool training = snap->train->state == TrainState::running ||
                           (snap->train->compare && snap->train->compare->running()) || snap->lab->running();
     if (training) wait_s = 0.0;  // live curves; paced below

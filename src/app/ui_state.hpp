@@ -70,8 +70,92 @@ struct LessonUi {
   std::string walk_error;
 };
 
+// Each workspace's own state in a small struct with its own reset (Tracy's m_compare shape); what every
+// workspace shares (the lesson, scale, notices, files) stays at the top.
+
+// The Step workspace: which tiles are shown, the selection, the unrolled view's zoom, the Controls'
+// settings being edited.
+struct StepUi {
+  bool show_controls = true, show_unrolled = true, show_inspector = true;
+  bool show_states = true, show_gates = true, show_traces = true;
+  int layer = 0;               // which layer the inspector and heatmaps show
+  int selected_t = -1;         // the cell clicked in the unrolled view; -1 follows the cursor
+  int unit = 0;                // the unit whose numbers the inspector plugs into the equations
+  std::array<bool, max_hidden> traced{true, true, true, true};  // units drawn in the unit traces panel
+  float zoom = 1.0f;
+  int last_scrolled_t = -1;    // the view scrolls to keep the current cell visible when it moves
+  SceneSettings edit;          // the Controls' settings being edited, re-synced when a new scene arrives
+  std::uint64_t edit_scene_id = 0;
+  void Reset() { *this = StepUi{}; }
+};
+
+// The Train workspace: which tiles are shown, the settings being edited, how the plots look.
+struct TrainUi {
+  bool show_panel = true, show_curves = true, show_forecast = true, show_decay = true;
+  // Training panel: a copy of the settings being edited; validated every change, sent on Apply.
+  TrainSettings edit;
+  bool edit_loaded = false;        // taken from the run's applied settings once
+  TrainSettings seen;              // the run's applied settings last frame (a new run is adopted when
+                                   // nothing is being edited)
+  std::string edit_error;          // validate_train_settings(edit), refreshed when it changes
+  TrainSettings validated;         // what edit_error was computed for
+  bool validated_once = false;
+  std::string csv_edit;            // the CSV path field (applied with the settings)
+  // Training curves (the Compare workspace's curves share these)
+  float smoothing = 0.6f;          // EMA weight of the smoothed train loss (0 = raw only)
+  bool log_loss = true;            // log-y for the loss plot
+  CurveAxis curve_axis = CurveAxis::step;
+  // Forecast: 0 = the session's default (rollout from the validation split, over the validation part)
+  int rollout_from = 0, horizon = 0;
+  bool forecast_zoom = false;      // x axis from just before the validation part instead of the whole series
+  bool decay_earlier = true;       // gradient decay: show the kept earlier snapshots as faded lines
+  void Reset() { *this = TrainUi{}; }
+};
+
+// The Compare workspace (panels/compare.cpp): which tiles are shown, the cells chosen (indexed by
+// CellKind: rnn, lstm, gru) and how its plots look. The curves share the Train workspace's x axis,
+// log y and smoothing, and the forecast its rollout range.
+struct CompareUi {
+  bool show_panel = true, show_curves = true, show_forecast = true, show_decay = true, show_table = true;
+  std::array<bool, 3> pick{true, true, true};
+  bool popup = false;              // View → Compare cells… opens the chooser next frame
+  int forecast_lines = 0;          // 0 rollout, 1 one-step, 2 both
+  bool forecast_zoom = true;       // the validation part, where the rollouts differ
+  int decay_layer = 0;             // the layer whose ‖dL/dhₜ‖ is drawn (0-based)
+  bool decay_initial = true;       // each cell's curve at step 0 as a faded line
+  void Reset() { *this = CompareUi{}; }
+};
+
+// The Gradient lab (panels/gradient_lab.cpp): which tiles are shown, and the settings being edited (each
+// change is validated at once and sent; taken from the lab when it is rebuilt with other settings).
+struct LabUi {
+  bool show_panel = true, show_decay = true;
+  bool clipping = true;            // the clipping comparison (its tile, Train both) is on
+  LabSettings edit;
+  std::uint64_t seen_version = 0;  // the lab's version `edit` was last synced with
+  std::string edit_error;          // validate_lab_settings(edit), shown under the settings
+  bool log_loss = true;            // log-y for the clipping runs' loss
+  void Reset() { *this = LabUi{}; }
+};
+
+// Dialogs and requests the frame answers.
+struct DialogsUi {
+  bool open_model_popup = false, export_popup = false, show_keys = false, show_about = false;
+  std::string model_path_edit = "model.json";
+  std::string screenshot_path_edit = "unrolled-screenshot.png";
+  std::string csv_path_edit;
+  std::string pending_screenshot;  // taken once the dialog has gone from the picture
+  int screenshot_delay = 0;        // frames to wait before taking it
+  void Reset() { *this = DialogsUi{}; }
+};
+
 struct UiState {
   Workspace workspace = Workspace::step;
+  StepUi step;
+  TrainUi train;
+  CompareUi compare;
+  LabUi lab;
+  DialogsUi dialogs;
 
   // The open lesson (panels/lesson): its id ("" = none) and the step shown (0-based). Kept true by the
   // lesson panel; the session file saves and restores them.
@@ -79,89 +163,20 @@ struct UiState {
   int lesson_step = 0;
   LessonUi lesson;
 
-  // View menu
-  bool show_controls = true, show_unrolled = true, show_inspector = true;
-  bool show_states = true, show_gates = true, show_traces = true;
+  // View
   float scale = 1.0f;          // user scale (--scale and View > Scale)
   bool projector = false;      // projector mode (--projector, F11): high-contrast theme, large readouts, scale ≥ 2
   float scale_before_projector = 1.0f;  // restored when projector mode is turned off
   bool rebuild_fonts = false;  // scale changed: rebuild the font atlas between frames
 
-  // Selection
-  int layer = 0;               // which layer the inspector and heatmaps show
-  int selected_t = -1;         // the cell clicked in the unrolled view; -1 follows the cursor
-  int unit = 0;                // the unit whose numbers the inspector plugs into the equations
-  std::array<bool, max_hidden> traced{};  // units drawn in the unit traces panel
-
-  // Unrolled view
-  float zoom = 1.0f;
-  int last_scrolled_t = -1;    // the view scrolls to keep the current cell visible when it moves
-
-  // Dialogs and requests
-  bool open_model_popup = false, export_popup = false, show_keys = false, show_about = false;
   bool quit = false;
-  std::string model_path_edit = "model.json";
-  std::string screenshot_path_edit = "unrolled-screenshot.png";
-  std::string csv_path_edit;
-  std::string pending_screenshot;   // taken once the dialog has gone from the picture
-  int screenshot_delay = 0;         // frames to wait before taking it
-  std::string notice;               // UI-side status (e.g. "saved screenshot …")
+  std::string notice;          // UI-side status (e.g. "saved screenshot …")
   bool notice_is_error = false;
-
-  // Controls: the settings being edited, re-synced when a new scene arrives
-  SceneSettings edit;
-  std::uint64_t edit_scene_id = 0;
-
-  // Train workspace: which tiles are shown
-  bool show_train_panel = true, show_curves = true, show_forecast = true, show_decay = true;
-  // Training panel: a copy of the settings being edited; validated every change, sent on Apply.
-  TrainSettings train_edit;
-  bool train_edit_loaded = false;  // taken from the run's applied settings once
-  TrainSettings train_seen;        // the run's applied settings last frame (a new run is adopted when
-                                   // nothing is being edited)
-  std::string train_edit_error;    // validate_train_settings(train_edit), refreshed when it changes
-  TrainSettings train_validated;   // what train_edit_error was computed for
-  bool train_validated_once = false;
-  std::string train_csv_edit;      // the CSV path field (applied with the settings)
-  // Training curves
-  float smoothing = 0.6f;          // EMA weight of the smoothed train loss (0 = raw only)
-  bool log_loss = true;            // log-y for the loss plot
-  CurveAxis curve_axis = CurveAxis::step;
-  // Forecast: 0 = the session's default (rollout from the validation split, over the validation part)
-  int rollout_from = 0, horizon = 0;
-  bool forecast_zoom = false;      // x axis from just before the validation part instead of the whole series
-  // Gradient decay
-  bool decay_earlier = true;       // show the kept earlier snapshots as faded lines
-
-  // Compare workspace (panels/compare.cpp): which tiles are shown, the cells chosen (indexed by
-  // CellKind: rnn, lstm, gru) and how its plots look. The curves share the Train workspace's x axis,
-  // log y and smoothing, and the forecast its rollout range and zoom.
-  bool show_compare_panel = true, show_compare_curves = true, show_compare_forecast = true;
-  bool show_compare_decay = true, show_compare_table = true;
-  std::array<bool, 3> compare_pick{true, true, true};
-  bool compare_popup = false;      // View → Compare cells… opens the chooser next frame
-  int compare_forecast_lines = 0;  // 0 rollout, 1 one-step, 2 both
-  bool compare_forecast_zoom = true;  // the validation part, where the rollouts differ
-  int compare_decay_layer = 0;     // the layer whose ‖dL/dhₜ‖ is drawn (0-based)
-  bool compare_decay_initial = true;  // each cell's curve at step 0 as a faded line
-
-  // Gradient lab (panels/gradient_lab.cpp): which tiles are shown, and the settings being edited (each
-  // change is validated at once and sent; taken from the lab when it is rebuilt with other settings).
-  bool show_lab_panel = true, show_lab_decay = true;
-  bool lab_clipping = true;          // the clipping comparison (its tile, Train both) is on
-  LabSettings lab_edit;
-  std::uint64_t lab_seen_version = 0;  // the lab's version lab_edit was last synced with
-  std::string lab_edit_error;        // validate_lab_settings(lab_edit), shown under the settings
-  bool lab_log_loss = true;          // log-y for the clipping runs' loss
-
-  // Files: exports (curves, forecast, screenshots) go to one folder with time-stamped names.
-  std::string export_dir;          // set by main: the working directory, else $HOME
-  FileDialogState file_dialog;
   std::uint64_t seen_message_id = 0;
 
-  UiState() {
-    for (int u = 0; u < 4; ++u) traced[u] = true;
-  }
+  // Files: exports (curves, forecast, screenshots) go to one folder with time-stamped names.
+  std::string export_dir;      // set by main: the working directory, else $HOME
+  FileDialogState file_dialog;
 };
 
 // Panels ask for changes by appending commands; main sends them to the session after the frame.
@@ -196,7 +211,7 @@ inline void OpenFileDialog(UiState& ui, FileDialogPurpose purpose, const std::st
 // The cell the inspector shows: the clicked one, or the cursor's (at least t = 1).
 inline int inspected_t(const Snapshot& s, const UiState& ui) {
   const int T = s.scene->steps;
-  int t = ui.selected_t >= 1 ? ui.selected_t : s.t;
+  int t = ui.step.selected_t >= 1 ? ui.step.selected_t : s.t;
   if (t < 1) t = 1;
   return t > T ? T : t;
 }

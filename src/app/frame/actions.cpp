@@ -10,15 +10,15 @@ namespace unrolled::app {
 std::string now_name(const char* prefix, const char* ext) { return timestamped_name(prefix, ext, std::time(nullptr)); }
 
 void TakeScreenshot(UiState& ui) {
-  ui.pending_screenshot = join_path(ui.export_dir, now_name("unrolled", "png"));
-  ui.screenshot_delay = 1;  // after this frame is drawn (no dialog in the picture)
+  ui.dialogs.pending_screenshot = join_path(ui.export_dir, now_name("unrolled", "png"));
+  ui.dialogs.screenshot_delay = 1;  // after this frame is drawn (no dialog in the picture)
 }
 
 void OpenModelDialog(UiState& ui) {
-  const std::string dir = std::filesystem::path(ui.model_path_edit).has_parent_path()
-                              ? std::filesystem::path(ui.model_path_edit).parent_path().string()
+  const std::string dir = std::filesystem::path(ui.dialogs.model_path_edit).has_parent_path()
+                              ? std::filesystem::path(ui.dialogs.model_path_edit).parent_path().string()
                               : ui.export_dir;
-  OpenFileDialog(ui, FileDialogPurpose::open_model, dir, join_path(dir, std::filesystem::path(ui.model_path_edit).filename().string()));
+  OpenFileDialog(ui, FileDialogPurpose::open_model, dir, join_path(dir, std::filesystem::path(ui.dialogs.model_path_edit).filename().string()));
 }
 
 void SaveModelDialog(UiState& ui) {

@@ -15,22 +15,22 @@ namespace unrolled::app {
 void Dialogs(const Snapshot& snap, UiState& ui, CommandList& out) {
   const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
   const float fs = ImGui::GetFontSize();
-  if (ui.open_model_popup) {
+  if (ui.dialogs.open_model_popup) {
     OpenModelDialog(ui);
-    ui.open_model_popup = false;
+    ui.dialogs.open_model_popup = false;
   }
-  if (ui.export_popup) {
-    ui.screenshot_path_edit = join_path(ui.export_dir, now_name("unrolled", "png"));
+  if (ui.dialogs.export_popup) {
+    ui.dialogs.screenshot_path_edit = join_path(ui.export_dir, now_name("unrolled", "png"));
     ImGui::OpenPopup("Export screenshot");
-    ui.export_popup = false;
+    ui.dialogs.export_popup = false;
   }
-  if (ui.show_keys) {
+  if (ui.dialogs.show_keys) {
     ImGui::OpenPopup("Keys");
-    ui.show_keys = false;
+    ui.dialogs.show_keys = false;
   }
-  if (ui.show_about) {
+  if (ui.dialogs.show_about) {
     ImGui::OpenPopup("About unrolled");
-    ui.show_about = false;
+    ui.dialogs.show_about = false;
   }
   FileDialog(ui, out);
   CompareDialog(snap, ui, out);
@@ -39,10 +39,10 @@ void Dialogs(const Snapshot& snap, UiState& ui, CommandList& out) {
     ImGui::TextUnformatted("Saves the window as a PNG.");
     ImGui::SetNextItemWidth(fs * 28);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-    const bool enter = ImGui::InputText("##png", &ui.screenshot_path_edit, ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool enter = ImGui::InputText("##png", &ui.dialogs.screenshot_path_edit, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::Button("Save") || enter) {
-      ui.pending_screenshot = ui.screenshot_path_edit;
-      ui.screenshot_delay = 2;  // the dialog is still in this frame's picture
+      ui.dialogs.pending_screenshot = ui.dialogs.screenshot_path_edit;
+      ui.dialogs.screenshot_delay = 2;  // the dialog is still in this frame's picture
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();

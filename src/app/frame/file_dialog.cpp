@@ -69,7 +69,7 @@ bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
       out.push_back(cmd::LoadModel{path});  // the worker reads it; errors come back as messages
       return true;
     case FileDialogPurpose::choose_csv:
-      ui.train_csv_edit = path;
+      ui.train.csv_edit = path;
       return true;
     case FileDialogPurpose::open_session:
       out.push_back(cmd::OpenSession{path});  // checked whole first; an error keeps the current session

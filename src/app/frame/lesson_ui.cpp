@@ -61,10 +61,10 @@ void ApplyStep(UiState& ui, CommandList& out, bool send) {
   L.flash_slider = d.slider;
   L.flash_start = ImGui::GetTime();
   if (d.unit) {
-    ui.unit = *d.unit;
-    ui.traced[static_cast<std::size_t>(std::clamp(*d.unit, 0, max_hidden - 1))] = true;
+    ui.step.unit = *d.unit;
+    ui.step.traced[static_cast<std::size_t>(std::clamp(*d.unit, 0, max_hidden - 1))] = true;
   }
-  if (d.smoothing) ui.smoothing = static_cast<float>(*d.smoothing);
+  if (d.smoothing) ui.train.smoothing = static_cast<float>(*d.smoothing);
 }
 
 // Forgets what the last step did (a lesson opens or closes).

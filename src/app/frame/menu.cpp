@@ -95,7 +95,7 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
     if (ImGui::MenuItem(tv.task ? "Export answers (CSV)" : "Export forecast (CSV)"))
       out.push_back(cmd::ExportForecast{join_path(ui.export_dir, now_name("forecast", "csv"))});
     if (ImGui::MenuItem("Screenshot", "F12")) TakeScreenshot(ui);
-    if (ImGui::MenuItem("Screenshot as…", "Ctrl+E")) ui.export_popup = true;
+    if (ImGui::MenuItem("Screenshot as…", "Ctrl+E")) ui.dialogs.export_popup = true;
     if (ImGui::MenuItem("Export folder…")) OpenFileDialog(ui, FileDialogPurpose::export_folder, ui.export_dir, ui.export_dir);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("now: %s", ui.export_dir.c_str());
     ImGui::Separator();
@@ -105,7 +105,7 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::BeginMenu("View")) {
     for (const WorkspaceInfo& info : workspace_catalog)
       if (ImGui::MenuItem(info.menu, nullptr, ui.workspace == info.id)) ui.workspace = info.id;
-    if (ImGui::MenuItem("Compare cells…")) ui.compare_popup = true;
+    if (ImGui::MenuItem("Compare cells…")) ui.compare.popup = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train RNN, LSTM and GRU (2 or 3 of them) side by side");
     ImGui::Separator();
     for (const PanelRow& row : panel_table)
@@ -137,8 +137,8 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
-    if (ImGui::MenuItem("Keys", "F1")) ui.show_keys = true;
-    if (ImGui::MenuItem("About")) ui.show_about = true;
+    if (ImGui::MenuItem("Keys", "F1")) ui.dialogs.show_keys = true;
+    if (ImGui::MenuItem("About")) ui.dialogs.show_about = true;
     ImGui::EndMenu();
   }
   WorkspaceTabs(ui);

@@ -23,9 +23,9 @@ SessionUi session_ui_of(const UiState& ui) {
   SessionUi s;
   s.workspace = workspace_info(ui.workspace).name;
   s.scale = ui.scale;
-  s.smoothing = ui.smoothing;
-  s.log_loss = ui.log_loss;
-  s.curve_axis = curve_axis_name(ui.curve_axis);
+  s.smoothing = ui.train.smoothing;
+  s.log_loss = ui.train.log_loss;
+  s.curve_axis = curve_axis_name(ui.train.curve_axis);
   s.lesson_id = ui.lesson_id;
   s.lesson_step = ui.lesson_step;
   return s;
@@ -39,10 +39,10 @@ void adopt_session_ui(UiState& ui, const SessionUi& s, KeepFromFlags keep) {
     ui.scale = static_cast<float>(s.scale);
     ui.rebuild_fonts = true;
   }
-  ui.smoothing = static_cast<float>(s.smoothing);
-  ui.log_loss = s.log_loss;
+  ui.train.smoothing = static_cast<float>(s.smoothing);
+  ui.train.log_loss = s.log_loss;
   for (CurveAxis a : {CurveAxis::step, CurveAxis::epoch, CurveAxis::time})
-    if (s.curve_axis == curve_axis_name(a)) ui.curve_axis = a;
+    if (s.curve_axis == curve_axis_name(a)) ui.train.curve_axis = a;
   // The lesson panel reopens the lesson these two name (lesson_ui.hpp, UpdateLesson).
   if (!keep.lesson) {
     ui.lesson_id = s.lesson_id;

@@ -22,30 +22,30 @@ const char* forecast_title(const Snapshot& snap, char*, std::size_t) {
   return snap.train->task ? "Answers at t = T###forecast" : "Forecast###forecast";
 }
 
-#define SHOWN(member) +[](UiState& u) -> bool& { return u.member; }
+#define SHOWN(member) +[](UiState& ui) -> bool& { return ui.member; }
 }  // namespace
 
 const std::array<PanelRow, panel_count - 1> panel_table = {{
-    {Panel::controls, "Controls", ControlsPanel, 0, SHOWN(show_controls)},
+    {Panel::controls, "Controls", ControlsPanel, 0, SHOWN(step.show_controls)},
     {Panel::unrolled, "Unrolled network###unrolled", UnrolledViewPanel,
-     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse, SHOWN(show_unrolled), unrolled_title},
-    {Panel::inspector, "Cell inspector", CellInspectorPanel, 0, SHOWN(show_inspector)},
-    {Panel::states, "States h and c", StateHeatmapPanel, no_scroll, SHOWN(show_states)},
-    {Panel::gates, "Gates", GateHeatmapPanel, no_scroll, SHOWN(show_gates)},
-    {Panel::traces, "Unit traces", UnitTracesPanel, no_scroll, SHOWN(show_traces)},
-    {Panel::training, "Training", TrainingPanel, 0, SHOWN(show_train_panel)},
-    {Panel::curves, "Training curves", TrainingCurvesPanel, no_scroll, SHOWN(show_curves)},
-    {Panel::forecast, "Forecast###forecast", ForecastPanel, no_scroll, SHOWN(show_forecast), forecast_title},
-    {Panel::decay, "Gradient decay across time", GradientDecayPanel, no_scroll, SHOWN(show_decay)},
-    {Panel::compare_cells, "Compare cells", ComparePanel, 0, SHOWN(show_compare_panel)},
-    {Panel::compare_curves, "Loss curves", CompareCurvesPanel, no_scroll, SHOWN(show_compare_curves)},
-    {Panel::compare_forecast, "Forecasts", CompareForecastPanel, no_scroll, SHOWN(show_compare_forecast)},
-    {Panel::compare_decay, "Gradient decay across time##compare", CompareDecayPanel, no_scroll, SHOWN(show_compare_decay)},
-    {Panel::compare_table, "Side by side", CompareTablePanel, no_scroll, SHOWN(show_compare_table)},
-    {Panel::lab_settings, "Gradient lab", GradientLabPanel, 0, SHOWN(show_lab_panel)},
-    {Panel::lab_decay, "Gradient through time", GradientLabDecayPanel, no_scroll, SHOWN(show_lab_decay)},
+     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse, SHOWN(step.show_unrolled), unrolled_title},
+    {Panel::inspector, "Cell inspector", CellInspectorPanel, 0, SHOWN(step.show_inspector)},
+    {Panel::states, "States h and c", StateHeatmapPanel, no_scroll, SHOWN(step.show_states)},
+    {Panel::gates, "Gates", GateHeatmapPanel, no_scroll, SHOWN(step.show_gates)},
+    {Panel::traces, "Unit traces", UnitTracesPanel, no_scroll, SHOWN(step.show_traces)},
+    {Panel::training, "Training", TrainingPanel, 0, SHOWN(train.show_panel)},
+    {Panel::curves, "Training curves", TrainingCurvesPanel, no_scroll, SHOWN(train.show_curves)},
+    {Panel::forecast, "Forecast###forecast", ForecastPanel, no_scroll, SHOWN(train.show_forecast), forecast_title},
+    {Panel::decay, "Gradient decay across time", GradientDecayPanel, no_scroll, SHOWN(train.show_decay)},
+    {Panel::compare_cells, "Compare cells", ComparePanel, 0, SHOWN(compare.show_panel)},
+    {Panel::compare_curves, "Loss curves", CompareCurvesPanel, no_scroll, SHOWN(compare.show_curves)},
+    {Panel::compare_forecast, "Forecasts", CompareForecastPanel, no_scroll, SHOWN(compare.show_forecast)},
+    {Panel::compare_decay, "Gradient decay across time##compare", CompareDecayPanel, no_scroll, SHOWN(compare.show_decay)},
+    {Panel::compare_table, "Side by side", CompareTablePanel, no_scroll, SHOWN(compare.show_table)},
+    {Panel::lab_settings, "Gradient lab", GradientLabPanel, 0, SHOWN(lab.show_panel)},
+    {Panel::lab_decay, "Gradient through time", GradientLabDecayPanel, no_scroll, SHOWN(lab.show_decay)},
     {Panel::lab_clipping, "Clipping: the same run with and without", GradientLabClippingPanel, no_scroll,
-     SHOWN(lab_clipping)},
+     SHOWN(lab.clipping)},
 }};
 #undef SHOWN
 
@@ -60,8 +60,8 @@ namespace {
 void set(WorkspaceTiles& t, Panel p, const Rect& r) { t.rect[static_cast<std::size_t>(p)] = r; }
 
 WorkspaceTiles step_tiles(const Snapshot& snap, const UiState& ui, Rect area, float fs) {
-  const PanelVisibility shown{ui.show_controls, ui.show_unrolled, ui.show_inspector,
-                              ui.show_states,   ui.show_gates,    ui.show_traces, unrolled_rows(*snap.scene)};
+  const PanelVisibility shown{ui.step.show_controls, ui.step.show_unrolled, ui.step.show_inspector,
+                              ui.step.show_states,   ui.step.show_gates,    ui.step.show_traces, unrolled_rows(*snap.scene)};
   const Layout l = compute_layout(area, shown, fs);
   WorkspaceTiles t;
   set(t, Panel::controls, l.controls);
@@ -79,7 +79,7 @@ WorkspaceTiles step_tiles(const Snapshot& snap, const UiState& ui, Rect area, fl
 }
 
 WorkspaceTiles train_tiles(const Snapshot&, const UiState& ui, Rect area, float fs) {
-  const TrainLayout l = compute_train_layout(area, {ui.show_train_panel, ui.show_curves, ui.show_forecast, ui.show_decay}, fs);
+  const TrainLayout l = compute_train_layout(area, {ui.train.show_panel, ui.train.show_curves, ui.train.show_forecast, ui.train.show_decay}, fs);
   WorkspaceTiles t;
   set(t, Panel::training, l.panel);
   set(t, Panel::curves, l.curves);
@@ -93,8 +93,8 @@ WorkspaceTiles train_tiles(const Snapshot&, const UiState& ui, Rect area, float 
 }
 
 WorkspaceTiles compare_tiles(const Snapshot& snap, const UiState& ui, Rect area, float fs) {
-  const CompareVisibility shown{ui.show_compare_panel, ui.show_compare_curves, ui.show_compare_forecast,
-                                ui.show_compare_decay, ui.show_compare_table};
+  const CompareVisibility shown{ui.compare.show_panel, ui.compare.show_curves, ui.compare.show_forecast,
+                                ui.compare.show_decay, ui.compare.show_table};
   const std::size_t runs = snap.train->compare ? snap.train->compare->runs.size() : 0;
   const CompareLayout l = compute_compare_layout(area, shown, fs, runs > 0 ? static_cast<int>(runs) : 3);
   WorkspaceTiles t;
@@ -111,7 +111,7 @@ WorkspaceTiles compare_tiles(const Snapshot& snap, const UiState& ui, Rect area,
 }
 
 WorkspaceTiles lab_tiles(const Snapshot&, const UiState& ui, Rect area, float fs) {
-  const LabLayout l = compute_lab_layout(area, {ui.show_lab_panel, ui.show_lab_decay, ui.lab_clipping}, fs);
+  const LabLayout l = compute_lab_layout(area, {ui.lab.show_panel, ui.lab.show_decay, ui.lab.clipping}, fs);
   WorkspaceTiles t;
   set(t, Panel::lab_settings, l.panel);
   set(t, Panel::lab_decay, l.decay);

@@ -209,13 +209,13 @@ void UnitBars(const char* label, const float* values, int H, int stride, float l
     const float vy = p.y + h * (1 - frac);
     const ImU32 col = diverging ? DivergingColor(v, std::max(std::abs(lo), std::abs(hi))) : ViridisColor(v, lo, hi);
     dl->AddRectFilled(ImVec2(x0, std::min(vy, zero_y)), ImVec2(x1, std::max(vy, zero_y) + 1), col);
-    if (j == ui.unit) dl->AddRect(ImVec2(x0 - 1, p.y), ImVec2(x1 + 1, p.y + h), colors::selected, 0, 0, 2.0f);
+    if (j == ui.step.unit) dl->AddRect(ImVec2(x0 - 1, p.y), ImVec2(x1 + 1, p.y + h), colors::selected, 0, 0, 2.0f);
   }
   if (ImGui::IsItemHovered()) {
     const int j = std::clamp(static_cast<int>((ImGui::GetIO().MousePos.x - p.x) / bw), 0, H - 1);
     ImGui::SetTooltip("%s of unit %d = %.4f\nclick to plug this unit into the equations", label, j,
                       values[static_cast<std::size_t>(j) * stride]);
-    if (ImGui::IsItemClicked()) ui.unit = j;
+    if (ImGui::IsItemClicked()) ui.step.unit = j;
   }
 }
 
@@ -225,10 +225,10 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const Scene& sc = *snap.scene;
   const CellKind cell = sc.config.cell;
   const int L = sc.config.num_layers, H = sc.config.hidden_size;
-  ui.layer = std::clamp(ui.layer, 0, L - 1);
-  ui.unit = std::clamp(ui.unit, 0, H - 1);
+  ui.step.layer = std::clamp(ui.step.layer, 0, L - 1);
+  ui.step.unit = std::clamp(ui.step.unit, 0, H - 1);
   const int t = inspected_t(snap, ui);
-  const LayerView& lv = sc.layers[ui.layer];
+  const LayerView& lv = sc.layers[ui.step.layer];
   const float fs = ImGui::GetFontSize();
   const int col = t - 1;
   const bool computed = snap.pass == Pass::backward || t <= snap.t;
@@ -237,23 +237,23 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   ImGui::AlignTextToFramePadding();
   ImGui::Text("Step t = %d", t);
   ImGui::SameLine();
-  if (ui.selected_t >= 1) {
+  if (ui.step.selected_t >= 1) {
     ImGui::TextDisabled("(clicked)");
     ImGui::SameLine();
-    if (ImGui::SmallButton("follow cursor")) ui.selected_t = -1;
+    if (ImGui::SmallButton("follow cursor")) ui.step.selected_t = -1;
   } else {
     ImGui::TextDisabled("(follows the cursor)");
   }
   if (L > 1) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 6);
-    int layer = ui.layer + 1;
-    if (ImGui::SliderInt("##layer", &layer, 1, L, "layer %d")) ui.layer = layer - 1;
+    int layer = ui.step.layer + 1;
+    if (ImGui::SliderInt("##layer", &layer, 1, L, "layer %d")) ui.step.layer = layer - 1;
   }
   if (RemainingOnLine() > fs * 7) ImGui::SameLine();
   ImGui::SetNextItemWidth(std::max(fs * 6, ImGui::GetContentRegionAvail().x));
-  int unit = ui.unit;
-  if (ImGui::SliderInt("##unit", &unit, 0, H - 1, "unit %d")) ui.unit = unit;
+  int unit = ui.step.unit;
+  if (ImGui::SliderInt("##unit", &unit, 0, H - 1, "unit %d")) ui.step.unit = unit;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("The unit whose numbers are plugged into the equations (↑/↓)");
   if (!computed) {  // no spoilers: the numbers appear when the forward pass gets there
     ImGui::Spacing();
@@ -272,10 +272,10 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
 
   const float avail_h = ImGui::GetContentRegionAvail().y;
   const float diagram_h = std::clamp(avail_h * 0.33f, fs * 7.5f, fs * 12.0f);
-  Diagram(sc, lv, t, ui.unit, ImVec2(ImGui::GetContentRegionAvail().x, diagram_h));
+  Diagram(sc, lv, t, ui.step.unit, ImVec2(ImGui::GetContentRegionAvail().x, diagram_h));
 
   // Equations with numbers.
-  const int u = ui.unit;
+  const int u = ui.step.unit;
   auto pre = [&](int g) { return lv.preacts[g].at(u, col); };
   auto act = [&](int g) { return lv.gates[g].at(u, col); };
   ImGui::PushFont(mono_font());
@@ -306,7 +306,7 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     const bool reached = t >= snap.t;
     const float total = lv.grad_h.at(u, col), local = lv.grad_h_local.at(u, col);
     if (reached) {
-      Equation(cell, "dh", "dL/dhₜ = (%s) + (from t+1)", ui.layer == L - 1 ? "from yₜ" : "from above");
+      Equation(cell, "dh", "dL/dhₜ = (%s) + (from t+1)", ui.step.layer == L - 1 ? "from yₜ" : "from above");
       Equation(cell, "dh", "       = %+.3g + %+.3g = %+.3g", local, total - local, total);
       if (cell == CellKind::lstm) Equation(cell, "dc", "dL/dcₜ = %+.3g", lv.grad_c.at(u, col));
     } else {

@@ -60,7 +60,7 @@ void CellPicker(UiState& ui) {
     const ImVec4 col = ImGui::ColorConvertU32ToFloat4(colors::cell(c));
     ImGui::PushStyleColor(ImGuiCol_Text, col);
     ImGui::PushStyleColor(ImGuiCol_CheckMark, col);
-    ImGui::Checkbox(CellLabel(c, Nonlinearity::tanh), &ui.compare_pick[static_cast<std::size_t>(c)]);
+    ImGui::Checkbox(CellLabel(c, Nonlinearity::tanh), &ui.compare.pick[static_cast<std::size_t>(c)]);
     ImGui::PopStyleColor(2);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", CellBlocks(c));
     if (c != CellKind::gru) ImGui::SameLine(0, ImGui::GetFontSize() * 1.2f);
@@ -117,7 +117,7 @@ const char* EmptyText(const CompareView* cv) {
 std::vector<CellKind> PickedCells(const UiState& ui) {
   std::vector<CellKind> cells;
   for (CellKind c : all_cells)
-    if (ui.compare_pick[static_cast<std::size_t>(c)]) cells.push_back(c);
+    if (ui.compare.pick[static_cast<std::size_t>(c)]) cells.push_back(c);
   return cells;
 }
 
@@ -198,8 +198,8 @@ void CompareCurvesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const CompareView* cv = snap.train->compare.get();
   const float fs = ImGui::GetFontSize();
   CurveControls(ui);
-  const char* xl = CurveAxisLabel(ui.curve_axis);
-  const int xflags = CurveXFlags(ui.curve_axis);
+  const char* xl = CurveAxisLabel(ui.train.curve_axis);
+  const int xflags = CurveXFlags(ui.train.curve_axis);
   const Nonlinearity nl = snap.train->settings.trainer.model.nonlinearity;
   bool any_steps = false;
   if (cv)
@@ -214,23 +214,23 @@ void CompareCurvesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
                                          : ImVec2(avail.x, std::max(fs * 6.0f, std::round((avail.y - gap.y) * 0.55f)));
   std::vector<float> xs, ys;
   if (plot::BeginPlot("##cmp_train", train_size)) {
-    plot::SetupAxes(xl, ui.smoothing > 0 ? "training loss (smoothed)" : "training loss (mini-batch)", xflags, plot::AxisFlags_AutoFit);
-    if (ui.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
+    plot::SetupAxes(xl, ui.train.smoothing > 0 ? "training loss (smoothed)" : "training loss (mini-batch)", xflags, plot::AxisFlags_AutoFit);
+    if (ui.train.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
     if (!any_steps) plot::SetupAxisLimits(plot::Axis::X, 0, 1);
     if (cv)
       for (const CompareRunView& r : cv->runs) {
         const std::vector<StepPoint>& steps = *r.steps;
-        const std::vector<double> smooth = SmoothedLoss(r, ui.smoothing);
+        const std::vector<double> smooth = SmoothedLoss(r, ui.train.smoothing);
         xs.resize(steps.size());
         ys.resize(steps.size());
         for (std::size_t i = 0; i < steps.size(); ++i) {
-          xs[i] = static_cast<float>(CurveX(ui.curve_axis, steps[i].step, steps[i].seconds, r.steps_per_epoch));
+          xs[i] = static_cast<float>(CurveX(ui.train.curve_axis, steps[i].step, steps[i].seconds, r.steps_per_epoch));
           ys[i] = static_cast<float>(smooth[i]);
         }
         plot::SetNextLineStyle(colors::cell(r.cell), 2.0f);
         plot::PlotLine(CellLabel(r.cell, nl), xs.data(), ys.data(), static_cast<int>(xs.size()));
         if (r.state == TrainState::diverged)
-          plot::PlotVLine(CurveX(ui.curve_axis, r.step, r.seconds, r.steps_per_epoch), IM_COL32(235, 90, 70, 220), 2.0f);
+          plot::PlotVLine(CurveX(ui.train.curve_axis, r.step, r.seconds, r.steps_per_epoch), IM_COL32(235, 90, 70, 220), 2.0f);
       }
     if (!any_steps) PlotEmptyHint(EmptyText(cv));
     plot::EndPlot();
@@ -238,7 +238,7 @@ void CompareCurvesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   if (side_by_side) ImGui::SameLine();
   if (plot::BeginPlot("##cmp_val", ImVec2(-1, -1))) {
     plot::SetupAxes(xl, "validation MSE (per epoch)", xflags, plot::AxisFlags_AutoFit);
-    if (ui.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
+    if (ui.train.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
     if (!any_steps) plot::SetupAxisLimits(plot::Axis::X, 0, 1);
     if (cv)
       for (const CompareRunView& r : cv->runs) {
@@ -247,7 +247,7 @@ void CompareCurvesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
         ys.resize(epochs.size());
         for (std::size_t i = 0; i < epochs.size(); ++i) {
           const EpochPoint& p = epochs[i];
-          xs[i] = static_cast<float>(ui.curve_axis == CurveAxis::epoch ? p.epoch : CurveX(ui.curve_axis, p.step, p.seconds, r.steps_per_epoch));
+          xs[i] = static_cast<float>(ui.train.curve_axis == CurveAxis::epoch ? p.epoch : CurveX(ui.train.curve_axis, p.step, p.seconds, r.steps_per_epoch));
           ys[i] = static_cast<float>(p.val_mse);
         }
         plot::SetNextLineStyle(colors::cell(r.cell), 2.5f);
@@ -277,11 +277,11 @@ void CompareForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   ImGui::SameLine();
   static const char* const lines[] = {"rollout", "one-step", "both"};
   ImGui::SetNextItemWidth(fs * 6.5f);
-  ImGui::Combo("##cmp_lines", &ui.compare_forecast_lines, lines, 3);
+  ImGui::Combo("##cmp_lines", &ui.compare.forecast_lines, lines, 3);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("rollout: each model feeding on its own predictions (thick)\none-step: each sample from the T true values before it (thin)");
   ImGui::SameLine(0, fs);
-  ImGui::Checkbox(short_tile ? "zoom###cmp_zoom" : "zoom to validation###cmp_zoom", &ui.compare_forecast_zoom);
+  ImGui::Checkbox(short_tile ? "zoom###cmp_zoom" : "zoom to validation###cmp_zoom", &ui.compare.forecast_zoom);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the validation part only, where the rollouts part ways");
   if (short_tile) {
     const float button_w = ImGui::CalcTextSize("range…").x + ImGui::GetStyle().FramePadding.x * 2;
@@ -294,7 +294,7 @@ void CompareForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
       ImGui::EndPopup();
     }
   }
-  const bool show_rollout = ui.compare_forecast_lines != 1, show_one_step = ui.compare_forecast_lines != 0;
+  const bool show_rollout = ui.compare.forecast_lines != 1, show_one_step = ui.compare.forecast_lines != 0;
 
   // Each cell's MSE over the validation part (rollout MSE when the rollout is shown), in its colour:
   // after the controls when it fits, else on its own line when the tile has room (the table lists the
@@ -328,7 +328,7 @@ void CompareForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     for (const CompareRunView& r : cv->runs)
       x_max = std::max(x_max, r.forecast->rollout_from + static_cast<double>(r.forecast->rollout.size()) - 1);
   if (plot::BeginPlot("##cmp_forecast", ImVec2(-1, -1))) {
-    SetupForecastAxes(ref, ui.compare_forecast_zoom, x_max);
+    SetupForecastAxes(ref, ui.compare.forecast_zoom, x_max);
     ForecastRegions(ref, /*neutral=*/true);
     plot::SetNextLineStyle(colors::truth, 1.5f);
     plot::PlotLine("truth", ref.truth.data(), N);
@@ -362,27 +362,27 @@ void CompareDecayPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const TrainSettings& s = snap.train->settings;
   const float fs = ImGui::GetFontSize();
   const Nonlinearity nl = s.trainer.model.nonlinearity;
-  ImGui::Checkbox("step 0 (faded)", &ui.compare_decay_initial);
+  ImGui::Checkbox("step 0 (faded)", &ui.compare.decay_initial);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Each cell's curve at its initial weights, as a faded line.\nEvery curve is the mean over validation windows.");
   const int L = s.trainer.model.num_layers;
   if (L > 1) {
     ImGui::SameLine(0, fs);
     ImGui::SetNextItemWidth(fs * 5.5f);
-    ui.compare_decay_layer = std::clamp(ui.compare_decay_layer, 0, L - 1);
+    ui.compare.decay_layer = std::clamp(ui.compare.decay_layer, 0, L - 1);
     static const char* const layers[] = {"layer 1", "layer 2", "layer 3"};
-    ImGui::Combo("##cmp_layer", &ui.compare_decay_layer, layers, std::min(L, 3));
+    ImGui::Combo("##cmp_layer", &ui.compare.decay_layer, layers, std::min(L, 3));
   }
   DecayLossNote(s.split.loss);
 
-  const std::size_t layer = static_cast<std::size_t>(std::max(ui.compare_decay_layer, 0));
+  const std::size_t layer = static_cast<std::size_t>(std::max(ui.compare.decay_layer, 0));
   if (BeginDecayPlot("##cmp_decay", s.split.steps, "‖dL/dhₜ‖ against t")) {
     if (cv) {
       char label[64];
       for (const CompareRunView& r : cv->runs) {
         const DecayView& dv = *r.decay;
         const ImU32 col = colors::cell(r.cell);
-        if (ui.compare_decay_initial && !dv.earlier.empty() && dv.earlier.front().step == 0 && layer < dv.earlier.front().layers.size()) {
+        if (ui.compare.decay_initial && !dv.earlier.empty() && dv.earlier.front().step == 0 && layer < dv.earlier.front().layers.size()) {
           const std::vector<float>& ys = dv.earlier.front().layers[layer];
           std::snprintf(label, sizeof label, "%s at step 0", CellLabel(r.cell, nl));
           plot::SetNextLineStyle(plot::Faded(col, 0.45f), 1.0f);
@@ -474,7 +474,7 @@ void CompareTablePanel(const Snapshot& snap, UiState& ui, CommandList&) {
     std::snprintf(text, sizeof text, "%lld", static_cast<long long>(r.step));
     number(text);
     ImGui::TableNextColumn();
-    const std::vector<double> smooth = r.steps->empty() ? std::vector<double>{} : SmoothedLoss(r, ui.smoothing);
+    const std::vector<double> smooth = r.steps->empty() ? std::vector<double>{} : SmoothedLoss(r, ui.train.smoothing);
     std::snprintf(text, sizeof text, "%.4g", smooth.empty() ? 0.0 : smooth.back());
     number(smooth.empty() ? "–" : text);
     ImGui::TableNextColumn();
@@ -499,9 +499,9 @@ void CompareTablePanel(const Snapshot& snap, UiState& ui, CommandList&) {
 }
 
 void CompareDialog(const Snapshot& snap, UiState& ui, CommandList& out) {
-  if (ui.compare_popup) {
+  if (ui.compare.popup) {
     ImGui::OpenPopup("Compare cells");
-    ui.compare_popup = false;
+    ui.compare.popup = false;
   }
   ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (!ImGui::BeginPopupModal("Compare cells", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;

@@ -42,12 +42,12 @@ void FollowTrainingSection(const Snapshot& snap, UiState&, CommandList& out) {
 void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   FollowTrainingSection(snap, ui, out);
   const Scene& sc = *snap.scene;
-  if (ui.edit_scene_id != sc.id) {  // a new scene: edit from what was really applied
-    ui.edit = sc.settings;
-    ui.edit_scene_id = sc.id;
-    if (ui.csv_path_edit.empty()) ui.csv_path_edit = sc.settings.csv_path;
+  if (ui.step.edit_scene_id != sc.id) {  // a new scene: edit from what was really applied
+    ui.step.edit = sc.settings;
+    ui.step.edit_scene_id = sc.id;
+    if (ui.dialogs.csv_path_edit.empty()) ui.dialogs.csv_path_edit = sc.settings.csv_path;
   }
-  SceneSettings& e = ui.edit;
+  SceneSettings& e = ui.step.edit;
   bool changed = false;
   const float fs = ImGui::GetFontSize();
   const float label_w = fs * 5.2f;
@@ -100,11 +100,11 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     }
     if (e.signal == SignalKind::csv) {
       ImGui::SetNextItemWidth(-fs * 3.6f);
-      const bool enter = ImGui::InputTextWithHint("##csv", "path/to/signal.csv", &ui.csv_path_edit,
+      const bool enter = ImGui::InputTextWithHint("##csv", "path/to/signal.csv", &ui.dialogs.csv_path_edit,
                                                   ImGuiInputTextFlags_EnterReturnsTrue);
       ImGui::SameLine();
       if (ImGui::Button("Load##csv") || enter) {
-        e.csv_path = ui.csv_path_edit;
+        e.csv_path = ui.dialogs.csv_path_edit;
         changed = true;
       }
       ImGui::TextDisabled("first column, one row per step");
@@ -152,10 +152,10 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   SectionHeader("Model file");
   {
     ImGui::SetNextItemWidth(-fs * 3.6f);
-    const bool enter = ImGui::InputTextWithHint("##model", "model.json", &ui.model_path_edit,
+    const bool enter = ImGui::InputTextWithHint("##model", "model.json", &ui.dialogs.model_path_edit,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
-    if (ImGui::Button("Load##model") || enter) out.push_back(cmd::LoadModel{ui.model_path_edit});
+    if (ImGui::Button("Load##model") || enter) out.push_back(cmd::LoadModel{ui.dialogs.model_path_edit});
   }
 
   if (changed) out.push_back(cmd::Configure{e});

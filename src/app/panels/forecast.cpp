@@ -21,8 +21,8 @@ namespace unrolled::app {
 void ForecastRangeControls(const ForecastView& fv, UiState& ui, CommandList& out) {
   const int N = static_cast<int>(fv.truth.size());
   // 0 in UiState = the session's default: from the split, over the validation part.
-  int from = ui.rollout_from > 0 ? ui.rollout_from : fv.rollout_from;
-  int horizon = ui.horizon > 0 ? ui.horizon : static_cast<int>(fv.rollout.size());
+  int from = ui.train.rollout_from > 0 ? ui.train.rollout_from : fv.rollout_from;
+  int horizon = ui.train.horizon > 0 ? ui.train.horizon : static_cast<int>(fv.rollout.size());
   const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
   bool changed = false;
   ImGui::SetNextItemWidth(w);
@@ -33,8 +33,8 @@ void ForecastRangeControls(const ForecastView& fv, UiState& ui, CommandList& out
   changed |= ImGui::SliderInt("##horizon", &horizon, 1, std::max(4 * N, 1), "horizon %d", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("How many samples the rollout predicts");
   if (changed) {
-    ui.rollout_from = from;
-    ui.horizon = horizon;
+    ui.train.rollout_from = from;
+    ui.train.horizon = horizon;
     out.push_back(cmd::SetForecast{from, horizon});
   }
 }
@@ -122,7 +122,7 @@ void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const float fs = ImGui::GetFontSize();
   const int N = static_cast<int>(fv.truth.size());
   ForecastRangeControls(fv, ui, out);
-  ImGui::Checkbox("zoom to validation", &ui.forecast_zoom);
+  ImGui::Checkbox("zoom to validation", &ui.train.forecast_zoom);
   // MSE readouts, each on this line when it fits.
   char text[64];
   std::snprintf(text, sizeof text, "one-step MSE %.3g", fv.one_step_mse);
@@ -137,7 +137,7 @@ void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const int K = static_cast<int>(fv.rollout.size());
   const double x_max = std::max<double>(N, fv.rollout_from + K) - 1;
   if (plot::BeginPlot("##forecast", ImVec2(-1, -1))) {
-    SetupForecastAxes(fv, ui.forecast_zoom, x_max);
+    SetupForecastAxes(fv, ui.train.forecast_zoom, x_max);
     ForecastRegions(fv);
     plot::SetNextLineStyle(colors::truth, 1.5f);
     plot::PlotLine("truth", fv.truth.data(), N);

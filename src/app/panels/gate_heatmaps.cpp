@@ -15,8 +15,8 @@ void GateHeatmapPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const Scene& sc = *snap.scene;
   const CellKind cell = sc.config.cell;
   const int L = sc.config.num_layers, T = sc.steps;
-  ui.layer = std::clamp(ui.layer, 0, L - 1);
-  const LayerView& lv = sc.layers[ui.layer];
+  ui.step.layer = std::clamp(ui.step.layer, 0, L - 1);
+  const LayerView& lv = sc.layers[ui.step.layer];
   if (cell == CellKind::rnn) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextWrapped("A vanilla RNN has no gates: each step is hₜ = %s(W_ih·xₜ + b_ih + W_hh·hₜ₋₁ + b_hh). "

@@ -42,7 +42,7 @@ void GradientDecayPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   std::string earlier = "earlier steps";  // names the faded lines: "earlier steps (0, 10, 100)"
   for (std::size_t k = 0; k < dv.earlier.size(); ++k)
     earlier += (k ? ", " : " (") + std::to_string(dv.earlier[k].step) + (k + 1 == dv.earlier.size() ? ")" : "");
-  ImGui::Checkbox((earlier + "##earlier").c_str(), &ui.decay_earlier);
+  ImGui::Checkbox((earlier + "##earlier").c_str(), &ui.train.decay_earlier);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Faded lines: the same curve at steps 0, 10, 100, 1000, … of this run");
   DecayLossNote(tv.settings.split.loss);
 
@@ -52,7 +52,7 @@ void GradientDecayPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const int T = L > 0 ? static_cast<int>(dv.current.layers[0].size()) : 0;
   if (BeginDecayPlot(title, T)) {
     char label[64];
-    if (ui.decay_earlier) {
+    if (ui.train.decay_earlier) {
       const int kept = static_cast<int>(dv.earlier.size());
       for (int k = 0; k < kept; ++k) {
         const DecayCurve& c = dv.earlier[static_cast<std::size_t>(k)];

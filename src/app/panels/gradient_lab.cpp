@@ -31,8 +31,8 @@ ImVec4 text_tint(ImU32 c) { return to_vec4(LerpColor(c, IM_COL32(255, 255, 255, 
 
 // Validates the edited copy; sends it when it is usable, else its message stands under the settings.
 void SendSettings(UiState& ui, CommandList& out) {
-  ui.lab_edit_error = validate_lab_settings(ui.lab_edit);
-  if (ui.lab_edit_error.empty()) out.push_back(cmd::ConfigureLab{ui.lab_edit});
+  ui.lab.edit_error = validate_lab_settings(ui.lab.edit);
+  if (ui.lab.edit_error.empty()) out.push_back(cmd::ConfigureLab{ui.lab.edit});
 }
 
 // A label in the left column, the widget filling the rest of the row.
@@ -46,10 +46,10 @@ void Label(const char* text, float label_w) {
 // The edited copy follows the lab whenever the lab was rebuilt (new settings, a reset), unless a field
 // is being edited right now.
 void SyncEdit(const LabView& lab, UiState& ui) {
-  if (lab.version == ui.lab_seen_version || ImGui::IsAnyItemActive()) return;
-  ui.lab_edit = lab.settings;
-  ui.lab_seen_version = lab.version;
-  ui.lab_edit_error.clear();
+  if (lab.version == ui.lab.seen_version || ImGui::IsAnyItemActive()) return;
+  ui.lab.edit = lab.settings;
+  ui.lab.seen_version = lab.version;
+  ui.lab.edit_error.clear();
 }
 
 bool Ended(const LabRunView& r) { return r.state == TrainState::finished || r.state == TrainState::diverged; }
@@ -137,7 +137,7 @@ void TrainButtons(const LabView& lab, UiState& ui, CommandList& out) {
   ImGui::PushStyleColor(ImGuiCol_Button, running ? ImVec4(0.55f, 0.42f, 0.12f, 1) : ImVec4(0.16f, 0.45f, 0.28f, 1));
   if (ImGui::Button(running ? "Pause (Shift+T)" : "Train both (T)", ImVec2(half, fs * 1.8f))) {
     out.push_back(running ? Command{cmd::LabPause{}} : Command{cmd::LabTrain{}});
-    ui.lab_clipping = true;
+    ui.lab.clipping = true;
   }
   ImGui::PopStyleColor();
   if (ImGui::IsItemHovered())
@@ -152,21 +152,21 @@ void TrainButtons(const LabView& lab, UiState& ui, CommandList& out) {
 
 void StartLabRuns(UiState& ui, CommandList& out) {
   out.push_back(cmd::LabTrain{});
-  ui.lab_clipping = true;
+  ui.lab.clipping = true;
 }
 
 void NudgeLabRho(const Snapshot& snap, UiState& ui, CommandList& out, int nudge) {
   if (nudge == 0) return;
-  ui.lab_edit = snap.lab->settings;
-  const double steps = std::round(ui.lab_edit.rho / rho_nudge) + nudge;  // onto the 0.05 grid
-  ui.lab_edit.rho = std::clamp(steps * rho_nudge, min_lab_rho, max_lab_rho);
+  ui.lab.edit = snap.lab->settings;
+  const double steps = std::round(ui.lab.edit.rho / rho_nudge) + nudge;  // onto the 0.05 grid
+  ui.lab.edit.rho = std::clamp(steps * rho_nudge, min_lab_rho, max_lab_rho);
   SendSettings(ui, out);
 }
 
 void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const LabView& lab = *snap.lab;
   SyncEdit(lab, ui);
-  LabSettings& e = ui.lab_edit;
+  LabSettings& e = ui.lab.edit;
   const float fs = ImGui::GetFontSize();
   const float label_w = fs * 5.2f;
   ImGui::PushTextWrapPos(0);
@@ -207,10 +207,10 @@ void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   ImGui::PopTextWrapPos();
 
   SectionHeader("Clipping");
-  ImGui::Checkbox("clipped vs unclipped run", &ui.lab_clipping);
+  ImGui::Checkbox("clipped vs unclipped run", &ui.lab.clipping);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Two runs from the same weights at this ρ: one clips the gradient norm (clip_grad_norm), one does not");
-  if (ui.lab_clipping) {
+  if (ui.lab.clipping) {
     Label("threshold", label_w);
     ImGui::InputDouble("##lab_clip", &e.clip, 0, 0, "%.4g");
     if (ImGui::IsItemDeactivatedAfterEdit()) SendSettings(ui, out);
@@ -224,9 +224,9 @@ void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     if (ImGui::IsItemDeactivatedAfterEdit() || (ImGui::IsItemEdited() && !ImGui::IsItemActive())) SendSettings(ui, out);
     TrainButtons(lab, ui, out);
   }
-  if (!ui.lab_edit_error.empty()) {
+  if (!ui.lab.edit_error.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ErrorColor(), "%s", ui.lab_edit_error.c_str());
+    ImGui::TextColored(ErrorColor(), "%s", ui.lab.edit_error.c_str());
     ImGui::PopTextWrapPos();
   }
 
@@ -251,9 +251,9 @@ void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
       e.rho = p.rho;
       e.activation = p.f;
       SendSettings(ui, out);
-      if (p.train && ui.lab_edit_error.empty()) {
+      if (p.train && ui.lab.edit_error.empty()) {
         out.push_back(cmd::LabTrain{});
-        ui.lab_clipping = true;
+        ui.lab.clipping = true;
       }
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.tip);
@@ -315,7 +315,7 @@ void GradientLabClippingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     ImGui::TextColored(ErrorColor(), "%s", why.c_str());
     ImGui::PopTextWrapPos();
   }
-  ImGui::Checkbox("log y##lab", &ui.lab_log_loss);
+  ImGui::Checkbox("log y##lab", &ui.lab.log_loss);
   ImGui::SameLine(0, ImGui::GetFontSize());
   ImGui::TextDisabled("plain SGD, lr %s, %d steps", Num(lab.settings.lr).c_str(), lab.settings.train_steps);
 
@@ -337,7 +337,7 @@ void GradientLabClippingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   // No legends: the run lines above name the colours.
   if (plot::BeginPlot("loss (MSE, normalised)###labloss", ImVec2(-1, plot_h), plot::PlotFlags_NoLegend)) {
     plot::SetupAxes("step", nullptr, plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
-    if (ui.lab_log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
+    if (ui.lab.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
     plot::SetupAxisLimits(plot::Axis::X, 0, S);
     draw_runs(true);
     plot::EndPlot();

@@ -15,13 +15,13 @@ namespace unrolled::app {
 void StateHeatmapPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const Scene& sc = *snap.scene;
   const int L = sc.config.num_layers, T = sc.steps;
-  ui.layer = std::clamp(ui.layer, 0, L - 1);
-  const LayerView& lv = sc.layers[ui.layer];
+  ui.step.layer = std::clamp(ui.step.layer, 0, L - 1);
+  const LayerView& lv = sc.layers[ui.step.layer];
   const bool lstm = sc.config.cell == CellKind::lstm;
   const bool fwd = snap.pass == Pass::forward;
   const CellKind cell = sc.config.cell;
 
-  if (L > 1) ImGui::TextDisabled("layer %d of %d (choose in the cell inspector)", ui.layer + 1, L);
+  if (L > 1) ImGui::TextDisabled("layer %d of %d (choose in the cell inspector)", ui.step.layer + 1, L);
   std::vector<HeatmapSpec> maps;
   if (fwd) {
     maps.push_back({"hidden state hₜ", "h", &lv.h, 0, 0, snap.t, -sc.h_absmax, sc.h_absmax, plot::Colormap::diverging,

@@ -151,7 +151,7 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
 void DataSection(const Form& form, TrainSettings& e, UiState& ui) {
   enum Source { sine, square, sawtooth, csv, copy, adding };
   int source = e.task ? (e.task->task == MemoryTask::copy ? copy : adding)
-               : (!e.csv_path.empty() || !ui.train_csv_edit.empty()) ? static_cast<int>(csv)
+               : (!e.csv_path.empty() || !ui.train.csv_edit.empty()) ? static_cast<int>(csv)
                                                                      : static_cast<int>(e.signal.shape);
   static const char* const sources[] = {"sine", "square", "sawtooth", "CSV file", "copy task", "adding task"};
   if (form.combo("Data", "##t_source", source, sources, 6, TrainField::source)) {
@@ -160,14 +160,14 @@ void DataSection(const Form& form, TrainSettings& e, UiState& ui) {
       task.task = source == copy ? MemoryTask::copy : MemoryTask::adding;
       e.task = task;
       e.csv_path.clear();
-      ui.train_csv_edit.clear();
+      ui.train.csv_edit.clear();
     } else {
       e.task.reset();
       if (source < csv) {
         e.signal.shape = static_cast<WaveShape>(source);
         e.csv_path.clear();
-        ui.train_csv_edit.clear();
-      } else if (ui.train_csv_edit.empty()) {
+        ui.train.csv_edit.clear();
+      } else if (ui.train.csv_edit.empty()) {
         OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, "");
       }
     }
@@ -202,10 +202,10 @@ void DataSection(const Form& form, TrainSettings& e, UiState& ui) {
 if (source == csv || !e.csv_path.empty()) {
     const float browse_w = ImGui::CalcTextSize("Browse…").x + ImGui::GetStyle().FramePadding.x * 2;
     ImGui::SetNextItemWidth(-browse_w - ImGui::GetStyle().ItemSpacing.x);
-    ImGui::InputTextWithHint("##t_csv", "path/to/series.csv", &ui.train_csv_edit);
-    e.csv_path = ui.train_csv_edit;
+    ImGui::InputTextWithHint("##t_csv", "path/to/series.csv", &ui.train.csv_edit);
+    e.csv_path = ui.train.csv_edit;
     ImGui::SameLine();
-    if (ImGui::Button("Browse…")) OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, ui.train_csv_edit);
+    if (ImGui::Button("Browse…")) OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, ui.train.csv_edit);
     form.label("Column");
     ImGui::InputText("##t_column", &e.csv_column);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("a header name, or a 0-based index");
@@ -261,19 +261,19 @@ if (source == csv || !e.csv_path.empty()) {
 void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const TrainView& tv = *snap.train;
   // Edit from what the run applied; adopt a newly applied run only when nothing is being edited.
-  if (!ui.train_edit_loaded || (!(tv.settings == ui.train_seen) && ui.train_edit == ui.train_seen)) {
-    ui.train_edit = tv.settings;
-    ui.train_csv_edit = tv.settings.csv_path;
-    ui.train_edit_loaded = true;
+  if (!ui.train.edit_loaded || (!(tv.settings == ui.train.seen) && ui.train.edit == ui.train.seen)) {
+    ui.train.edit = tv.settings;
+    ui.train.csv_edit = tv.settings.csv_path;
+    ui.train.edit_loaded = true;
   }
-  ui.train_seen = tv.settings;
-  TrainSettings& e = ui.train_edit;
-  if (!ui.train_validated_once || !(e == ui.train_validated)) {  // validate only when the copy changed
-    ui.train_edit_error = validate_train_settings(e);
-    ui.train_validated = e;
-    ui.train_validated_once = true;
+  ui.train.seen = tv.settings;
+  TrainSettings& e = ui.train.edit;
+  if (!ui.train.validated_once || !(e == ui.train.validated)) {  // validate only when the copy changed
+    ui.train.edit_error = validate_train_settings(e);
+    ui.train.validated = e;
+    ui.train.validated_once = true;
   }
-  const std::string& error = ui.train_edit_error;
+  const std::string& error = ui.train.edit_error;
   const float fs = ImGui::GetFontSize();
   const Form form{fs * 6.4f, error.empty() ? TrainField::none : train_error_field(error), error};
 
@@ -356,7 +356,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   ImGui::BeginDisabled(!changed);
   if (ImGui::Button("Revert")) {
     e = tv.settings;
-    ui.train_csv_edit = e.csv_path;
+    ui.train.csv_edit = e.csv_path;
   }
   ImGui::EndDisabled();
   ImGui::PushTextWrapPos(0);

@@ -42,18 +42,18 @@ void CurveControls(UiState& ui) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("x");
   ImGui::SameLine();
-  int axis = static_cast<int>(ui.curve_axis);
+  int axis = static_cast<int>(ui.train.curve_axis);
   static const char* const axes[] = {"step", "epoch", "time"};
   ImGui::SetNextItemWidth(fs * 5.5f);
-  if (ImGui::Combo("##curve_axis", &axis, axes, 3)) ui.curve_axis = static_cast<CurveAxis>(axis);
+  if (ImGui::Combo("##curve_axis", &axis, axes, 3)) ui.train.curve_axis = static_cast<CurveAxis>(axis);
   ImGui::SameLine(0, fs);
-  ImGui::Checkbox("log y", &ui.log_loss);
+  ImGui::Checkbox("log y", &ui.train.log_loss);
   ImGui::SameLine(0, fs);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("smoothing");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(std::max(fs * 4.0f, ImGui::GetContentRegionAvail().x));
-  ImGui::SliderFloat("##smoothing", &ui.smoothing, 0.0f, 0.99f, "%.2f");
+  ImGui::SliderFloat("##smoothing", &ui.train.smoothing, 0.0f, 0.99f, "%.2f");
   FlashLessonSlider(ui, "smoothing");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Exponential moving average of the train loss (0 = raw only), as TensorBoard's slider");
 }
@@ -81,7 +81,7 @@ void DivergenceBanner(const TrainView& tv, UiState& ui, CommandList& out) {
   TrainSettings s = tv.settings;
   if (ImGui::Button("Lower the learning rate ×0.3 and restart")) {
     s.trainer.optimizer.lr *= 0.3;
-    ui.train_edit = s;
+    ui.train.edit = s;
     out.push_back(cmd::ConfigureTraining{s});
     out.push_back(cmd::Train{});
   }
@@ -89,7 +89,7 @@ void DivergenceBanner(const TrainView& tv, UiState& ui, CommandList& out) {
     ImGui::SameLine();
     if (ImGui::Button("Clip at 1.0 and restart")) {
       s.trainer.clip = 1.0;
-      ui.train_edit = s;
+      ui.train.edit = s;
       out.push_back(cmd::ConfigureTraining{s});
       out.push_back(cmd::Train{});
     }
@@ -119,22 +119,22 @@ void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   lr.y.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const StepPoint& p = steps[i];
-    raw.x[i] = static_cast<float>(CurveX(ui.curve_axis, p.step, p.seconds, spe));
+    raw.x[i] = static_cast<float>(CurveX(ui.train.curve_axis, p.step, p.seconds, spe));
     raw.y[i] = static_cast<float>(p.loss);
     loss[i] = p.loss;
     grad.y[i] = static_cast<float>(p.grad_norm);
     lr.y[i] = static_cast<float>(p.lr);
   }
-  const std::vector<double> sm = plot::smooth_ema(loss.data(), n, ui.smoothing);
+  const std::vector<double> sm = plot::smooth_ema(loss.data(), n, ui.train.smoothing);
   smooth.y.assign(sm.begin(), sm.end());
   for (const EpochPoint& p : epochs) {
-    val.x.push_back(static_cast<float>(ui.curve_axis == CurveAxis::epoch ? p.epoch : CurveX(ui.curve_axis, p.step, p.seconds, spe)));
+    val.x.push_back(static_cast<float>(ui.train.curve_axis == CurveAxis::epoch ? p.epoch : CurveX(ui.train.curve_axis, p.step, p.seconds, spe)));
     val.y.push_back(static_cast<float>(p.val_mse));
   }
-  const char* xl = CurveAxisLabel(ui.curve_axis);
-  const int xflags = CurveXFlags(ui.curve_axis);
+  const char* xl = CurveAxisLabel(ui.train.curve_axis);
+  const int xflags = CurveXFlags(ui.train.curve_axis);
   const int count = static_cast<int>(n);
-  const double diverged_x = CurveX(ui.curve_axis, tv.divergence_step, tv.seconds, spe);
+  const double diverged_x = CurveX(ui.train.curve_axis, tv.divergence_step, tv.seconds, spe);
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float small_h = std::max(fs * 7.0f, std::round(avail.y * 0.36f));
@@ -143,14 +143,14 @@ void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const char* loss_title = tv.task ? "Loss (MSE, the task's units)###loss" : "Loss (MSE, normalised)###loss";
   if (plot::BeginPlot(loss_title, ImVec2(avail.x, avail.y - small_h - ImGui::GetStyle().ItemSpacing.y))) {
     plot::SetupAxes(xl, nullptr, xflags, plot::AxisFlags_AutoFit);
-    if (ui.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
+    if (ui.train.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
     if (n == 0) plot::SetupAxisLimits(plot::Axis::X, 0, 1);
-    if (ui.smoothing > 0) {
+    if (ui.train.smoothing > 0) {
       plot::SetNextLineStyle(plot::Faded(train_col, 0.3f), 1.0f);
       plot::PlotLine("train (raw)", raw.x.data(), raw.y.data(), count);
     }
     plot::SetNextLineStyle(train_col, 2.0f);
-    plot::PlotLine(ui.smoothing > 0 ? "train (smoothed)" : "train", raw.x.data(), ui.smoothing > 0 ? smooth.y.data() : raw.y.data(), count);
+    plot::PlotLine(ui.train.smoothing > 0 ? "train (smoothed)" : "train", raw.x.data(), ui.train.smoothing > 0 ? smooth.y.data() : raw.y.data(), count);
     plot::SetNextLineStyle(val_col, 2.5f);
     plot::PlotLine("validation", val.x.data(), val.y.data(), static_cast<int>(val.x.size()));
     if (tv.state == TrainState::diverged) plot::PlotVLine(diverged_x, IM_COL32(235, 90, 70, 220), 2.0f);

@@ -16,8 +16,8 @@ namespace unrolled::app {
 void UnitTracesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const Scene& sc = *snap.scene;
   const int T = sc.steps, H = sc.config.hidden_size;
-  ui.layer = std::clamp(ui.layer, 0, sc.config.num_layers - 1);
-  const LayerView& lv = sc.layers[ui.layer];
+  ui.step.layer = std::clamp(ui.step.layer, 0, sc.config.num_layers - 1);
+  const LayerView& lv = sc.layers[ui.step.layer];
   const bool lstm = sc.config.cell == CellKind::lstm;
   const bool fwd = snap.pass == Pass::forward;
   const int upto = fwd ? snap.t : T;  // steps computed so far
@@ -32,13 +32,13 @@ void UnitTracesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     if (ImGui::GetContentRegionAvail().x < box) ImGui::NewLine();
     ImGui::PushID(j);
     const ImVec4 c = ImGui::ColorConvertU32ToFloat4(plot::SeriesColor(j));
-    ImGui::PushStyleColor(ImGuiCol_Button, ui.traced[j] ? c : ImVec4(0.2f, 0.21f, 0.25f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Button, ui.step.traced[j] ? c : ImVec4(0.2f, 0.21f, 0.25f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(c.x, c.y, c.z, 0.7f));
-    ImGui::PushStyleColor(ImGuiCol_Text, ui.traced[j] ? ImVec4(0.05f, 0.05f, 0.08f, 1) : ImVec4(0.8f, 0.8f, 0.85f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ui.step.traced[j] ? ImVec4(0.05f, 0.05f, 0.08f, 1) : ImVec4(0.8f, 0.8f, 0.85f, 1));
     char label[16];
     std::snprintf(label, sizeof label, "%d", j);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(1, ImGui::GetStyle().FramePadding.y));
-    if (ImGui::Button(label, ImVec2(box, 0))) ui.traced[j] = !ui.traced[j];
+    if (ImGui::Button(label, ImVec2(box, 0))) ui.step.traced[j] = !ui.step.traced[j];
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(3);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("unit %d: click to show or hide its trace", j);
@@ -57,7 +57,7 @@ void UnitTracesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     plot::SetupAxisLimits(plot::Axis::Y, -lim, lim);
     plot::PlotHLine(0, IM_COL32(255, 255, 255, 40));
     for (int j = 0; j < H; ++j) {
-      if (!ui.traced[j]) continue;
+      if (!ui.step.traced[j]) continue;
       char name[24];
       if (lstm) {
         for (int s = 0; s <= upto; ++s) ys[s] = lv.c.at(j, s);

@@ -71,9 +71,9 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   ImGui::TextColored(fwd ? ImVec4(0.55f, 0.75f, 1.0f, 1) : ImVec4(1.0f, 0.55f, 0.45f, 1), "%s", what);
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - zoom_w));
   ImGui::SetNextItemWidth(zoom_w);
-  ImGui::SliderFloat("##zoom", &ui.zoom, 0.4f, 3.0f, "zoom %.1f×", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  ImGui::SliderFloat("##zoom", &ui.step.zoom, 0.4f, 3.0f, "zoom %.1f×", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
 
-  const float pitch = std::round(fs * 4.8f * ui.zoom);
+  const float pitch = std::round(fs * 4.8f * ui.step.zoom);
   const float margin = fs * 2.2f;
   ImGui::SetNextWindowContentSize(ImVec2(margin * 2 + (T + 1) * pitch, 0));
   ImGui::BeginChild("##unrolled_canvas", ImVec2(0, 0), false,
@@ -87,19 +87,19 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   // Wheel: scroll sideways; Ctrl+wheel: zoom around the mouse.
   if (ImGui::IsWindowHovered() && io.MouseWheel != 0) {
     if (io.KeyCtrl) {
-      const float old = ui.zoom;
-      ui.zoom = std::clamp(ui.zoom * std::pow(1.15f, io.MouseWheel), 0.4f, 3.0f);
+      const float old = ui.step.zoom;
+      ui.step.zoom = std::clamp(ui.step.zoom * std::pow(1.15f, io.MouseWheel), 0.4f, 3.0f);
       const float mouse_content = io.MousePos.x - origin.x;  // content x under the mouse
-      ImGui::SetScrollX(std::max(0.0f, scroll + mouse_content * (ui.zoom / old - 1)));
+      ImGui::SetScrollX(std::max(0.0f, scroll + mouse_content * (ui.step.zoom / old - 1)));
     } else {
       ImGui::SetScrollX(std::max(0.0f, scroll - io.MouseWheel * pitch));
     }
   }
   // Keep the current cell in view when the cursor moves.
-  if (snap.t != ui.last_scrolled_t) {
+  if (snap.t != ui.step.last_scrolled_t) {
     const float cx = margin + (snap.t + 0.5f) * pitch;
     if (cx - scroll < pitch || cx - scroll > view_w - pitch) ImGui::SetScrollX(std::max(0.0f, cx - view_w * 0.5f));
-    ui.last_scrolled_t = snap.t;
+    ui.step.last_scrolled_t = snap.t;
   }
 
   // Vertical rows: y on top, then each layer from the top one down (c lane above its cells), x at the bottom.
@@ -229,7 +229,7 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
       else CenteredText(dl, c, computed ? text : text_dim, name);
       ImU32 border = computed ? IM_COL32(120, 125, 140, 255) : colors::dim;
       float bw = 1.0f * px;
-      if (s == inspected && k == ui.layer) {
+      if (s == inspected && k == ui.step.layer) {
         border = colors::selected;
         bw = 2.0f * px;
       }
@@ -324,8 +324,8 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-      ui.selected_t = s;
-      if (hovered_k >= 0) ui.layer = hovered_k;
+      ui.step.selected_t = s;
+      if (hovered_k >= 0) ui.step.layer = hovered_k;
     }
   }
   ImGui::EndChild();
