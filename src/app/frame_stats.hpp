@@ -4,7 +4,10 @@
 // glFinish so the driver's work is counted in it, not in the swap (only when --stats asks for it).
 #pragma once
 #include <array>
+#include <string>
 #include <vector>
+
+#include "app/session/training.hpp"
 
 namespace unrolled::app {
 
@@ -25,5 +28,19 @@ struct FrameStats {
 // Milliseconds of a monotonic clock and of the calling thread's CPU time.
 double wall_clock_ms();
 double thread_cpu_ms();
+
+// Partial repaints: on or off, frames that repainted only part of the window, and the pixels the
+// last frame's check found different from a whole redraw (-1: not checked).
+struct RedrawReport {
+  bool partial = false;
+  long long mismatched = -1;
+  long long partial_frames = 0;
+};
+
+// --stats FILE: frames, frame_ms {mean, p50, p95, max} (the checked last frame left out), phase_ms,
+// redraw, the training run's steps and throughput, and each compared cell's. False (and a message on
+// stderr) when the file cannot be written.
+bool write_stats(const std::string& path, const std::vector<double>& frame_ms, const FrameStats& phases,
+                 const TrainView& train, const RedrawReport& redraw);
 
 }  // namespace unrolled::app

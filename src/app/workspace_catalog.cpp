@@ -54,6 +54,13 @@ bool parse_panel(const std::string& text, Panel& out) {
 
 bool panel_in_workspace(Panel p, Workspace w) { return p == Panel::lesson || panel_info(p).workspace == w; }
 
+std::vector<Panel> lesson_view_panels() {
+  std::vector<Panel> out;
+  for (const PanelInfo& p : panel_catalog)
+    if (p.lessons && p.id != Panel::lesson) out.push_back(p.id);
+  return out;
+}
+
 std::string lesson_panel_names() {
   std::string known;
   for (const PanelInfo& p : panel_catalog)

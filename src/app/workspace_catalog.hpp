@@ -8,6 +8,7 @@
 #pragma once
 #include <array>
 #include <string>
+#include <vector>
 
 namespace unrolled::app {
 
@@ -53,6 +54,8 @@ const char* panel_name(Panel p);
 bool parse_panel(const std::string& text, Panel& out);
 // True for the lesson panel in every workspace.
 bool panel_in_workspace(Panel p, Workspace w);
+// The panels whose View flags a lesson sets (the lessons column, the lesson panel left out), in Panel order.
+std::vector<Panel> lesson_view_panels();
 // The names a lesson can use, comma separated (for error messages).
 std::string lesson_panel_names();
 
