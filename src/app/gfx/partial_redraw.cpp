@@ -34,6 +34,24 @@ bool g_mode_known = false;
 DamagePlan g_last;  // what the last frame repainted (copy mode copies it to the window)
 bool g_copy_all = true;  // copy mode: the whole window next time (first frame, expose, resize)
 
+// The framebuffer the last frame was drawn for; copies never reach outside it.
+int g_fb_w = 0, g_fb_h = 0;
+// Frames still to draw whole: after a change of framebuffer size, and while a popup, modal, menu,
+// tooltip or the modal's dimming is on screen (they move, fade and vanish in ways the draw lists'
+// boxes do not describe) and a few frames after.
+constexpr int settle_frames = 3;
+int g_resized_frames = 0;  // after a resize: whole frames, shown by swapping
+int g_overlay_frames = 0;  // an overlay was on screen: whole frames
+
+// A popup, modal, menu or tooltip open, or the dimming behind a modal still fading.
+bool overlay_on_screen() {
+  const ImGuiContext& ctx = *GImGui;
+  if (ctx.OpenPopupStack.Size > 0 || ctx.DimBgRatio > 0.0f || ctx.NavWindowingTarget) return true;
+  for (const ImGuiWindow* w : ctx.Windows)
+    if (w->Active && (w->Flags & (ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup))) return true;
+  return false;
+}
+
 Present mode() {
   if (g_mode_known) return g_mode;
   g_mode_known = true;
@@ -135,37 +153,55 @@ void clear_rect(const Rect& r, const ImDrawData* dd, int fb_h) {
 bool partial_redraw_available() { return mode() != Present::swap; }
 
 void present(GLFWwindow* window) {
+  if (g_overlay_frames > 0) --g_overlay_frames;
   if (mode() != Present::copy) {
     glfwSwapBuffers(window);
     return;
   }
+  if (g_resized_frames > 0) {
+    // The driver learns a window's new size when its buffers are swapped (a copied sub-buffer keeps
+    // the old size: copying the new size from it fails, and a smaller frame lands offset). So while
+    // the size settles, frames are whole and swapped; afterwards the whole window is copied once.
+    glfwSwapBuffers(window);
+    if (--g_resized_frames == 0) {
+      g_copy_all = true;
+      g_tracker.reset();
+    }
+    return;
+  }
   Display* dpy = glXGetCurrentDisplay();
   const GLXDrawable drawable = glXGetCurrentDrawable();
-  int fb_w = 0, fb_h = 0;
-  glfwGetFramebufferSize(window, &fb_w, &fb_h);
-  int win_w = 0, win_h = 0;
-  glfwGetWindowSize(window, &win_w, &win_h);
-  const float sx = win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f;
-  const float sy = win_h > 0 ? static_cast<float>(fb_h) / static_cast<float>(win_h) : 1.0f;
+  // The frame as drawn (not the window's size now, which may already have changed again).
+  const int fb_w = g_fb_w, fb_h = g_fb_h;
+  const ImVec2 scale = ImGui::GetDrawData() ? ImGui::GetDrawData()->FramebufferScale : ImVec2(1, 1);
   if (g_last.full || g_copy_all) {
     glXCopySubBufferMESA(dpy, drawable, 0, 0, fb_w, fb_h);
     g_copy_all = false;
     return;
   }
-  for (const Rect& r : g_last.repaint) {  // GLX counts y from the bottom
-    const int x0 = static_cast<int>(r.x * sx), x1 = static_cast<int>(std::ceil((r.x + r.w) * sx));
-    const int y1 = static_cast<int>(std::ceil((r.y + r.h) * sy)), y0 = static_cast<int>(r.y * sy);
-    glXCopySubBufferMESA(dpy, drawable, x0, fb_h - y1, x1 - x0, y1 - y0);
+  for (const Rect& r : g_last.repaint) {  // GLX counts y from the bottom; never outside the frame
+    const int x0 = std::clamp(static_cast<int>(r.x * scale.x), 0, fb_w);
+    const int x1 = std::clamp(static_cast<int>(std::ceil((r.x + r.w) * scale.x)), 0, fb_w);
+    const int y0 = std::clamp(static_cast<int>(r.y * scale.y), 0, fb_h);
+    const int y1 = std::clamp(static_cast<int>(std::ceil((r.y + r.h) * scale.y)), 0, fb_h);
+    if (x1 > x0 && y1 > y0) glXCopySubBufferMESA(dpy, drawable, x0, fb_h - y1, x1 - x0, y1 - y0);
   }
 }
 
 void window_exposed() { g_copy_all = true; }
 
 bool render_draw_data(ImDrawData* dd, const float clear[3], Redraw how) {
-  const bool full = how == Redraw::full;
   g_tracker.max_large_per_frame = how == Redraw::all_changed ? 1 << 20 : 1;
   const int fb_w = static_cast<int>(dd->DisplaySize.x * dd->FramebufferScale.x);
   const int fb_h = static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y);
+  if (fb_w != g_fb_w || fb_h != g_fb_h) {
+    if (g_fb_w != 0) g_resized_frames = settle_frames;  // not the first frame
+    g_fb_w = fb_w;
+    g_fb_h = fb_h;
+  }
+  if (overlay_on_screen()) g_overlay_frames = settle_frames;
+  const bool full = how == Redraw::full || g_resized_frames > 0 || g_overlay_frames > 0;
+  if (full) g_tracker.reset();  // what is under an overlay or a new size is not known afterwards
   glViewport(0, 0, fb_w, fb_h);
   glClearColor(clear[0], clear[1], clear[2], 1.0f);
   if (std::memcmp(clear, g_clear, sizeof g_clear) != 0) {  // a new theme: nothing on screen is reusable
