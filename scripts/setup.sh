@@ -15,6 +15,7 @@ packages=(
   libstb-dev             # stb_image_write for PNG screenshots
   fonts-dejavu-core      # scalable UI font
   xvfb xauth             # GUI tests without a display
+  xdotool x11-apps       # GUI tests drive a real window (xdotool) and read what the X server shows (xwd)
   clang libclang-rt-14-dev   # libFuzzer target for the loaders (optional CMake option)
 )
 

@@ -22,6 +22,7 @@
 #include "app/gfx/partial_redraw.hpp"
 #include "app/gfx/screenshot.hpp"
 #include "app/frame_stats.hpp"
+#include "app/key_queue.hpp"
 #include "app/layout.hpp"
 #include "app/frame/lesson_ui.hpp"
 #include "app/frame/file_dialog.hpp"
@@ -41,6 +42,7 @@ using namespace unrolled::app;
 namespace {
 
 std::string g_glfw_error;
+KeyQueue g_keys;  // filled by the GLFW key callback, drained one frame's worth before each frame
 volatile std::sig_atomic_t g_stop_signal = 0;  // Ctrl+C / SIGTERM: leave the loop and shut down cleanly
 void on_stop_signal(int) { g_stop_signal = 1; }
 void on_glfw_error(int /*code*/, const char* text) { g_glfw_error = text ? text : ""; }
@@ -119,6 +121,11 @@ int main(int argc, char** argv) {
   const std::string ini = automated ? std::string() : ini_path();
   io.IniFilename = ini.empty() ? nullptr : ini.c_str();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
+  // Key events go through our queue (key_queue.hpp) so that a quick tap is never lost; the backend's
+  // handler gets them frame by frame.
+  glfwSetKeyCallback(window, [](GLFWwindow*, int key, int scancode, int action, int mods) {
+    g_keys.push({key, scancode, action, mods, action == GLFW_REPEAT});
+  });
   ImGui_ImplOpenGL3_Init("#version 330 core");
   UiState ui;
   ui.scale = args.scale;
@@ -189,9 +196,10 @@ int main(int argc, char** argv) {
     // Interactive and nothing moving but the play clock: sleep until input or until the picture can
     // have changed, instead of redrawing the same frame (a teacher's laptop stays cool). Automated
     // runs draw every frame, so --stats measures real frames.
-    if (!automated && frame > 3 && wait_s > 0) glfwWaitEventsTimeout(wait_s);
+    if (!automated && frame > 3 && wait_s > 0 && g_keys.empty()) glfwWaitEventsTimeout(wait_s);
     const auto start = Clock::now();
     glfwPollEvents();
+    for (const KeyEvent& e : g_keys.take_frame()) ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, e.action, e.mods);
     if (ui.rebuild_fonts) {
       load_fonts(content_scale * ui.scale);
       apply_style(content_scale * ui.scale, ui.projector);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/app_args.hpp"
+#include "app/key_queue.hpp"
 #include "app/layout.hpp"
 #include "app/file_list.hpp"
 #include "app/train_fields.hpp"
@@ -515,4 +516,51 @@ TEST_CASE("projector mode: --projector parses; on raises the scale to at least 2
   CHECK(ui.scale == 3.0f);
   set_projector(ui, false);
   CHECK(ui.scale == 3.0f);
+}
+
+TEST_CASE("key queue: a press and its release in one frame are seen in two frames; no tap is lost") {
+  using unrolled::app::KeyEvent;
+  using unrolled::app::KeyQueue;
+  constexpr int press = 1, release = 0, repeat = 2, page_down = 267, shift = 340, t = 84;
+  KeyQueue q;
+  // Sixteen quick taps of PageDown, all between two frames (a presenter's clicker).
+  for (int i = 0; i < 16; ++i) {
+    q.push({page_down, 0, press, 0, false});
+    q.push({page_down, 0, release, 0, false});
+  }
+  int presses = 0, frames = 0;
+  bool down = false;
+  while (!q.empty()) {
+    const std::vector<KeyEvent> frame = q.take_frame();
+    ++frames;
+    REQUIRE(frame.size() == 1);  // one change of the key a frame
+    down = frame[0].action == press;
+    presses += down;
+  }
+  CHECK(presses == 16);
+  CHECK(frames == 32);
+  CHECK_FALSE(down);
+
+  // Shift+T tapped: Shift and T go down in the first frame (the press sees Shift held), both up in the next.
+  q.push({shift, 0, press, 1, false});
+  q.push({t, 0, press, 1, false});
+  q.push({t, 0, release, 1, false});
+  q.push({shift, 0, release, 0, false});
+  const std::vector<KeyEvent> first = q.take_frame();
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].key == shift);
+  CHECK(first[1].key == t);
+  CHECK(first[1].action == press);
+  const std::vector<KeyEvent> second = q.take_frame();
+  REQUIRE(second.size() == 2);
+  CHECK(second[0].action == release);
+  CHECK(second[1].action == release);
+  CHECK(q.empty());
+
+  // The system's auto-repeat of a held key never holds the queue up.
+  q.push({t, 0, press, 0, false});
+  q.push({t, 0, repeat, 0, true});
+  q.push({t, 0, repeat, 0, true});
+  CHECK(q.take_frame().size() == 3);
+  CHECK(q.take_frame().empty());
 }

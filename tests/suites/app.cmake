@@ -42,6 +42,12 @@ if(TARGET unrolled AND XVFB_RUN)
   unrolled_add_gui_suite(compare_gui_tests app/test_compare_gui.cpp nlohmann_json::nlohmann_json)
 endif()
 
+# The app in a real window driven with xdotool (label gui): resized, menus, modal and tooltip opened and
+# closed, then the X server's picture against the app's own whole frame; quick key taps never lost.
+if(TARGET unrolled AND XVFB_RUN)
+  unrolled_add_gui_suite(window_gui_tests app/test_window_gui.cpp nlohmann_json::nlohmann_json)
+endif()
+
 # The Gradient lab in the real app under Xvfb (label gui): --lab draws the measured gradient and its
 # guide, and the clipped and unclipped runs; the tiles come from the app's own layout function.
 if(TARGET unrolled AND XVFB_RUN)

@@ -158,6 +158,9 @@ void present(GLFWwindow* window) {
     glfwSwapBuffers(window);
     return;
   }
+  int live_w = 0, live_h = 0;  // the window now: it may have changed since this frame began
+  glfwGetFramebufferSize(window, &live_w, &live_h);
+  if (live_w != g_fb_w || live_h != g_fb_h) g_resized_frames = std::max(g_resized_frames, settle_frames);
   if (g_resized_frames > 0) {
     // The driver learns a window's new size when its buffers are swapped (a copied sub-buffer keeps
     // the old size: copying the new size from it fails, and a smaller frame lands offset). So while
