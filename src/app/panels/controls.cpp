@@ -165,7 +165,7 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
                      sc.config.num_layers, sc.config.num_layers > 1 ? "s" : "", sc.steps);
   ImGui::TextWrapped("weights: %s", sc.source.c_str());
   ImGui::Text("%lld parameters", sc.parameter_count);
-  ImGui::Text("loss (%s) = %.4f", loss_mode_name(sc.settings.loss), sc.loss);
+  ImGui::Text("loss (%s) = %.4g", loss_mode_name(sc.settings.loss), sc.loss);  // significant digits: a trained model's loss is small
   if (!snap.message.empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored(snap.message_is_error ? ErrorColor() : OkColor(), "%s",

@@ -125,7 +125,10 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
     ImGui::Text("%.0f steps/s", tv.steps_per_second);
   }
   ImGui::Text("step %lld    epoch %d / %d", static_cast<long long>(tv.step), tv.epoch, tv.settings.trainer.epochs);
-  ImGui::Text("loss %.4g", tv.last_loss);
+  // Before the first step there is no loss yet: a dash, not "nan" (which would read as a divergence).
+  if (tv.step > 0 && std::isfinite(tv.last_loss)) ImGui::Text("loss %.4g", tv.last_loss);
+  else if (tv.state == TrainState::diverged) ImGui::TextColored(ErrorColor(), "loss %.4g", tv.last_loss);
+  else ImGui::TextDisabled("loss –");
   ImGui::SameLine(rfs * 9.0f);
   if (std::isfinite(tv.last_val_mse)) ImGui::Text("val MSE %.4g", tv.last_val_mse);
   else ImGui::TextDisabled("val MSE –");

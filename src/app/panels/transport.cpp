@@ -82,11 +82,11 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
     } else {
       auto clean = [](float v) { return std::abs(v) < 5e-4f ? 0.0f : v; };  // no "-0.000"
       if (std::isnan(so_far))  // the steps before had no target: the loss is this step's
-        std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Loss %.4f",
+        std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Loss %.4g",
                       snap.t, T, clean(sc.input.at(0, snap.t - 1)), clean(sc.output.at(0, snap.t - 1)),
                       clean(sc.target.at(0, snap.t - 1)), sc.step_loss[static_cast<std::size_t>(snap.t - 1)]);
       else
-        std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Mean loss so far %.4f",
+        std::snprintf(status, sizeof status, "Forward pass, t = %d of %d: xₜ = %.3f → yₜ = %.3f (target %.3f).  Mean loss so far %.4g",
                       snap.t, T, clean(sc.input.at(0, snap.t - 1)), clean(sc.output.at(0, snap.t - 1)),
                       clean(sc.target.at(0, snap.t - 1)), so_far / snap.t);
     }
@@ -100,7 +100,7 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
       local += l * l;
       future += f * f;
     }
-    std::snprintf(status, sizeof status, "Backward pass, t = %d: ‖dL/dhₜ‖ = %.3g  (from yₜ %.3g, from t+1 %.3g).  Loss L = %.4f",
+    std::snprintf(status, sizeof status, "Backward pass, t = %d: ‖dL/dhₜ‖ = %.3g  (from yₜ %.3g, from t+1 %.3g).  Loss L = %.4g",
                   snap.t, top.grad_norm[static_cast<std::size_t>(c)], std::sqrt(local), std::sqrt(future), sc.loss);
   }
   ImGui::AlignTextToFramePadding();
