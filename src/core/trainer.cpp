@@ -28,15 +28,7 @@ std::string format_number(double v) {
 }
 }  // namespace
 
-const char* train_status_name(TrainStatus s) {
-  switch (s) {
-    case TrainStatus::running: return "running";
-    case TrainStatus::finished: return "finished";
-    case TrainStatus::early_stopped: return "early_stopped";
-    case TrainStatus::diverged: return "diverged";
-  }
-  return "?";
-}
+const char* train_status_name(TrainStatus s) { return name_of(train_status_names, s); }
 
 std::string validate_trainer(const TrainerConfig& c) {
   if (c.batch < 1 || c.batch > 65536) return "batch must be between 1 and 65536";

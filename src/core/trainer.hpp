@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/dataset.hpp"
+#include "core/enum_names.hpp"
 #include "core/model.hpp"
 #include "core/optimizer.hpp"
 #include "core/schedule.hpp"
@@ -65,6 +66,10 @@ struct EpochMetrics {
 };
 
 enum class TrainStatus { running, finished, early_stopped, diverged };
+inline constexpr EnumName<TrainStatus> train_status_names[] = {{TrainStatus::running, "running"},
+                                                                {TrainStatus::finished, "finished"},
+                                                                {TrainStatus::early_stopped, "early_stopped"},
+                                                                {TrainStatus::diverged, "diverged"}};
 const char* train_status_name(TrainStatus status);  // "running", "finished", "early_stopped", "diverged"
 
 struct Divergence {
