@@ -1,0 +1,180 @@
+#include "app/session/dispatcher.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+#include <variant>
+
+#include "io/json_util.hpp"
+
+namespace unrolled::app {
+
+namespace {
+// A job owns command C when it has a handler on(const C&).
+template <class Job, class C> constexpr bool handles = requires(Job& job, const C& c) { job.on(c); };
+}  // namespace
+
+// The routing table for the commands one job owns: exactly one job may handle each (a command two
+// jobs handle needs its own route overload, which says how they share it).
+template <class C> void Dispatcher::route(const C& c) {
+  constexpr int owners =
+      handles<Explorer, C> + handles<TrainingJob, C> + handles<CompareJob, C> + handles<LabJob, C>;
+  static_assert(owners == 1, "a command needs exactly one job that handles it, or its own route overload");
+  if constexpr (handles<Explorer, C>) explorer_.on(c);
+  else if constexpr (handles<TrainingJob, C>) training_.on(c);
+  else if constexpr (handles<CompareJob, C>) compare_.on(c);
+  else if constexpr (handles<LabJob, C>) lab_.on(c);
+}
+
+Dispatcher::Dispatcher(const SceneSettings& initial, const TrainSettings& training) {
+  try {
+    explorer_.rebuild(initial);
+  } catch (const std::exception& e) {  // e.g. an unreadable CSV: fall back to the default scene
+    explorer_.rebuild(SceneSettings{});
+    status_.say(e.what(), true);
+  }
+  try {
+    training_.new_run(training);
+  } catch (const std::exception& e) {  // bad settings: the default run, and say why
+    training_.new_run(TrainSettings{});
+    training_.set_error(e.what());
+    status_.say(e.what(), true);
+  }
+}
+
+void Dispatcher::apply(std::uint64_t sequence, const Command& command) {
+  std::visit([this](const auto& c) { route(c); }, command);
+  applied_ = sequence;
+}
+
+// ---- commands that touch more than one job -----------------------------------------------------------
+
+void Dispatcher::route(const cmd::Configure& c) {
+  training_.unfollow();  // the explorer's settings take over the stepping views
+  explorer_.on(c);
+}
+
+void Dispatcher::route(const cmd::Reseed& c) {
+  training_.unfollow();
+  explorer_.on(c);
+}
+
+void Dispatcher::route(const cmd::LoadModel& c) {
+  try {
+    Explorer::Loaded loaded = explorer_.load(c.path);
+    training_.adopt_weights(loaded.model, c.path);  // a forecaster also becomes the training run's model
+    explorer_.show_loaded(std::move(loaded));
+    training_.unfollow();
+    const std::string& note = training_.message();
+    status_.say("loaded " + c.path + (note.empty() ? "" : "; " + note), false);
+  } catch (const std::exception& e) {
+    status_.say(e.what(), true);
+  }
+}
+
+void Dispatcher::route(const cmd::ConfigureTraining& c) {
+  if (training_.on(c) && compare_.active()) route(cmd::StartCompare{compare_.cells()});  // the set follows
+}
+
+void Dispatcher::route(const cmd::SetForecast& c) {
+  training_.on(c);  // clamps the range the compare runs use too
+  compare_.on(c);
+}
+
+void Dispatcher::route(const cmd::StartCompare& c) {
+  if (!compare_.build(c.cells)) return;
+  training_.pause_for_compare();  // one thing trains at a time: the main run waits
+  compare_.started();
+}
+
+// ---- session files: each job saves and restores its own part --------------------------------------------
+
+void Dispatcher::route(const cmd::SaveSession& c) {
+  try {
+    if (c.autosave) {  // the state folder may not exist yet
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(c.path).parent_path(), ec);
+      if (ec) throw io::IoError(c.path + ": cannot create its folder (" + ec.message() + ")");
+    }
+    SessionFile f;
+    f.ui = c.ui;
+    explorer_.save(f.explorer);
+    training_.save(f.training, f.run);
+    save_session_file(c.path, f);
+    if (!c.autosave)
+      status_.say("saved the session (training at step " + std::to_string(training_.run().trainer.step()) + ") to " + c.path,
+                  false);
+  } catch (const std::exception& e) {
+    status_.say(std::string(c.autosave ? "could not autosave the session: " : "could not save the session: ") + e.what(),
+                true);
+  }
+}
+
+void Dispatcher::route(const cmd::OpenSession& c) {
+  try {
+    open_session(c.path);
+  } catch (const std::exception& e) {
+    std::string why = std::string("could not open the session: ") + e.what() + "; the current session is kept";
+    if (c.set_aside_bad) {
+      const std::string moved = set_aside_session_file(c.path);
+      why += moved.empty() ? "; could not move the file aside" : "; the file was moved to " + moved;
+    }
+    status_.say(why, true);
+  }
+}
+
+// Everything that can fail happens before the first change: reading and checking the file, building
+// the data set, restoring a trainer. Then the run, the explorer and the UI's part are replaced.
+void Dispatcher::open_session(const std::string& path) {
+  SessionFile f = load_session_file(path);
+  TrainingJob::Restoring restoring = TrainingJob::prepare_restore(f, path);
+  compare_.clear();  // compare runs are not saved; they were built on the old data
+  training_.restore(f, std::move(restoring));
+  const std::string note = explorer_.restore(f.explorer);
+  training_.show_followed();
+  explorer_.seek(f.explorer.position);
+  restored_ui_ = std::make_shared<const SessionUi>(f.ui);
+  ++restore_id_;
+  const Run& run = training_.run();
+  status_.say("opened the session " + path + ": training at step " + std::to_string(run.trainer.step()) + " (" +
+                  train_state_name(run.state) + ")" + note,
+              !note.empty());
+}
+
+// ---- the worker loop's questions ---------------------------------------------------------------------
+
+bool Dispatcher::train(Clock::time_point now) {
+  const bool trained_main = training_.slice(now);
+  const bool trained_lab = lab_.slice();
+  return compare_.slice() || trained_main || trained_lab;
+}
+
+bool Dispatcher::training() const { return training_.training() || compare_.training() || lab_.training(); }
+
+Clock::time_point Dispatcher::next_wake(Clock::time_point now) const {
+  // The compare set and the lab train at full speed; the training run may be throttled.
+  const Clock::time_point train_at =
+      compare_.training() || lab_.training() ? now : training_.next_train_time(now);
+  return std::min(explorer_.next_tick(), train_at);
+}
+
+std::shared_ptr<const Snapshot> Dispatcher::snapshot() {
+  auto s = std::make_shared<Snapshot>();
+  s->version = ++version_;
+  s->applied = applied_;
+  explorer_.fill(*s);
+  auto train = training_.view();
+  train->compare = compare_.view();
+  s->train = std::move(train);
+  s->train_steps = s->train->step;
+  s->lab = lab_.view();
+  s->message = status_.message;
+  s->message_is_error = status_.error;
+  s->message_id = status_.id;
+  s->restored_ui = restored_ui_;
+  s->restore_id = restore_id_;
+  return s;
+}
+
+}  // namespace unrolled::app
