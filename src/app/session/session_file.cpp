@@ -1,3 +1,7 @@
+// Session files: the writer and the checking reader of one format (session_file.hpp). A little over
+// 500 lines on purpose: every field the writer emits is typed, ranged and named in the reader's
+// errors, and keeping both in one file keeps a field added to one from being missed in the other;
+// the float codec and the names at the top serve only this format.
 #include "app/session/session_file.hpp"
 
 #include <nlohmann/json.hpp>
