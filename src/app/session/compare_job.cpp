@@ -100,7 +100,7 @@ void CompareJob::on(const cmd::SetForecast&) {
   for (auto& r : runs_) r->refresh_forecast(main_.forecast_range());
 }
 
-bool CompareJob::slice() {
+bool CompareJob::slice(Clock::time_point) {
   if (!training()) return false;
   double per = 0;
   for (const auto& r : runs_)

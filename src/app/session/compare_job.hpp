@@ -39,7 +39,9 @@ class CompareJob {
 
   // One slice (about 10 ms in all): every running run trains the same number of steps, so the curves
   // stay aligned by step. A run that ends stops alone; the others go on. True when something changed.
-  bool slice();
+  bool slice(Clock::time_point now);
+  // The set trains at full speed: now while it trains, else max.
+  Clock::time_point next_wake(Clock::time_point now) const { return training() ? now : Clock::time_point::max(); }
 
   // Null when compare mode is off.
   std::shared_ptr<const CompareView> view() const;

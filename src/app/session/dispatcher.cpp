@@ -1,9 +1,12 @@
 #include "app/session/dispatcher.hpp"
 
 #include <algorithm>
+#include <concepts>
 #include <exception>
 #include <filesystem>
 #include <system_error>
+#include <tuple>
+#include <type_traits>
 #include <variant>
 
 #include "io/json_util.hpp"
@@ -11,20 +14,33 @@
 namespace unrolled::app {
 
 namespace {
+template <class Job> using job_type = std::remove_cvref_t<Job>;
 // A job owns command C when it has a handler on(const C&).
 template <class Job, class C> constexpr bool handles = requires(Job& job, const C& c) { job.on(c); };
+// A job that trains answers all three of the loop's questions (a misspelt one would be skipped).
+template <class Job> constexpr bool trains = requires(Job& job, const Job& seen, Clock::time_point now) {
+  { job.slice(now) } -> std::same_as<bool>;
+  { seen.training() } -> std::same_as<bool>;
+  { seen.next_wake(now) } -> std::same_as<Clock::time_point>;
+};
+static_assert(trains<TrainingJob> && trains<CompareJob> && trains<LabJob>);
+static_assert(requires(const Explorer& e, Clock::time_point now) { e.next_wake(now); });  // the play clock
 }  // namespace
 
-// The routing table for the commands one job owns: exactly one job may handle each (a command two
-// jobs handle needs its own route overload, which says how they share it).
+// The commands one job owns go to it: exactly one job may handle each (a command two jobs handle
+// needs its own route overload below, which says how they share it).
 template <class C> void Dispatcher::route(const C& c) {
-  constexpr int owners =
-      handles<Explorer, C> + handles<TrainingJob, C> + handles<CompareJob, C> + handles<LabJob, C>;
-  static_assert(owners == 1, "a command needs exactly one job that handles it, or its own route overload");
-  if constexpr (handles<Explorer, C>) explorer_.on(c);
-  else if constexpr (handles<TrainingJob, C>) training_.on(c);
-  else if constexpr (handles<CompareJob, C>) compare_.on(c);
-  else if constexpr (handles<LabJob, C>) lab_.on(c);
+  std::apply(
+      [&](auto&... job) {
+        static_assert((int(handles<job_type<decltype(job)>, C>) + ...) == 1,
+                      "a command needs exactly one job that handles it, or its own route overload");
+        (
+            [&] {
+              if constexpr (handles<job_type<decltype(job)>, C>) job.on(c);
+            }(),
+            ...);
+      },
+      jobs());
 }
 
 Dispatcher::Dispatcher(const SceneSettings& initial, const TrainSettings& training) {
@@ -145,18 +161,42 @@ void Dispatcher::open_session(const std::string& path) {
 // ---- the worker loop's questions ---------------------------------------------------------------------
 
 bool Dispatcher::train(Clock::time_point now) {
-  const bool trained_main = training_.slice(now);
-  const bool trained_lab = lab_.slice();
-  return compare_.slice() || trained_main || trained_lab;
+  bool trained = false;
+  std::apply(
+      [&](auto&... job) {
+        (
+            [&] {
+              if constexpr (requires { job.slice(now); }) trained |= job.slice(now);
+            }(),
+            ...);
+      },
+      jobs());
+  return trained;
 }
 
-bool Dispatcher::training() const { return training_.training() || compare_.training() || lab_.training(); }
+bool Dispatcher::training() const {
+  return std::apply(
+      [](const auto&... job) {
+        return (false || ... || [&] {
+          if constexpr (requires { job.training(); }) return job.training();
+          else return false;
+        }());
+      },
+      jobs());
+}
 
 Clock::time_point Dispatcher::next_wake(Clock::time_point now) const {
-  // The compare set and the lab train at full speed; the training run may be throttled.
-  const Clock::time_point train_at =
-      compare_.training() || lab_.training() ? now : training_.next_train_time(now);
-  return std::min(explorer_.next_tick(), train_at);
+  Clock::time_point wake = Clock::time_point::max();
+  std::apply(
+      [&](const auto&... job) {
+        (
+            [&] {
+              if constexpr (requires { job.next_wake(now); }) wake = std::min(wake, job.next_wake(now));
+            }(),
+            ...);
+      },
+      jobs());
+  return wake;
 }
 
 std::shared_ptr<const Snapshot> Dispatcher::snapshot() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include "app/session/command.hpp"
 #include "app/session/compare_job.hpp"
@@ -63,6 +64,11 @@ class Dispatcher {
   TrainingJob training_{status_, explorer_};
   CompareJob compare_{status_, training_};
   LabJob lab_{status_};
+  // Every job, in the order they train in a pass of the loop. route() finds a command's owner here,
+  // and train(), training() and next_wake() ask each job that has slice(), training(), next_wake().
+  // A new job: its member above, one entry here, and its line in snapshot().
+  auto jobs() { return std::tie(explorer_, training_, lab_, compare_); }
+  auto jobs() const { return std::tie(explorer_, training_, lab_, compare_); }
   std::uint64_t applied_ = 0;
   std::uint64_t version_ = 0;
   std::shared_ptr<const SessionUi> restored_ui_;  // the UI's part of the last session opened

@@ -56,7 +56,7 @@ class Explorer {
   // Advances the play clock; true when the cursor moved.
   bool tick(Clock::time_point now);
   // When the play clock wants the worker next (max: not playing).
-  Clock::time_point next_tick() const { return playing_ ? next_tick_ : Clock::time_point::max(); }
+  Clock::time_point next_wake(Clock::time_point) const { return playing_ ? next_tick_ : Clock::time_point::max(); }
 
   const SceneSettings& settings() const { return settings_; }
   void fill(Snapshot& s) const;  // scene and cursor

@@ -17,7 +17,7 @@ void LabJob::on(const cmd::ConfigureLab& c) {
   }
 }
 
-bool LabJob::slice() {
+bool LabJob::slice(Clock::time_point) {
   std::string note;
   bool error = false;
   const bool changed = lab_.slice(0.010, note, error);

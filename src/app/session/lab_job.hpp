@@ -20,7 +20,9 @@ class LabJob {
 
   bool training() const { return lab_.running(); }
   // One slice of the lab's two runs (about 10 ms); true when there is something new to publish.
-  bool slice();
+  bool slice(Clock::time_point now);
+  // The lab trains at full speed: now while it trains, else max.
+  Clock::time_point next_wake(Clock::time_point now) const { return training() ? now : Clock::time_point::max(); }
   std::shared_ptr<const LabView> view() { return lab_.view(); }
 
  private:

@@ -126,7 +126,7 @@ bool TrainingJob::slice(Clock::time_point now) {
   return true;
 }
 
-Clock::time_point TrainingJob::next_train_time(Clock::time_point now) const {
+Clock::time_point TrainingJob::next_wake(Clock::time_point now) const {
   if (!training()) return Clock::time_point::max();
   if (max_steps_per_second_ <= 0) return now;
   const double due = static_cast<double>(run_.trainer.step() - throttle_step_ + 1) / max_steps_per_second_;

@@ -52,8 +52,9 @@ class TrainingJob {
   bool training() const { return run_.running(); }
   // Runs one slice of training (about 10 ms); true when there is something new to publish.
   bool slice(Clock::time_point now);
-  // When the worker should wake up next for training (throttled runs sleep between steps).
-  Clock::time_point next_train_time(Clock::time_point now) const;
+  // When the worker should wake up next for training (throttled runs sleep between steps; max: not
+  // training).
+  Clock::time_point next_wake(Clock::time_point now) const;
 
   const Run& run() const { return run_; }
   const TrainSettings& settings() const { return settings_; }
