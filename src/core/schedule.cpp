@@ -5,24 +5,17 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/enum_names.hpp"
+
 namespace unrolled {
 
-const char* schedule_name(ScheduleKind kind) {
-  switch (kind) {
-    case ScheduleKind::constant: return "constant";
-    case ScheduleKind::step: return "step";
-    case ScheduleKind::plateau: return "plateau";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<ScheduleKind> schedule_names[] = {
+    {ScheduleKind::constant, "constant"}, {ScheduleKind::step, "step"}, {ScheduleKind::plateau, "plateau"}};
+}  // namespace
 
-bool parse_schedule(std::string_view text, ScheduleKind& out) {
-  if (text == "constant") out = ScheduleKind::constant;
-  else if (text == "step") out = ScheduleKind::step;
-  else if (text == "plateau") out = ScheduleKind::plateau;
-  else return false;
-  return true;
-}
+const char* schedule_name(ScheduleKind kind) { return name_of(schedule_names, kind); }
+bool parse_schedule(std::string_view text, ScheduleKind& out) { return parse_name(schedule_names, text, out); }
 
 std::string validate_schedule(const ScheduleConfig& c) {
   if (c.step_epochs < 1) return "schedule step must be at least 1 epoch";

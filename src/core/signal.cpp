@@ -5,24 +5,17 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "core/enum_names.hpp"
+
 namespace unrolled {
 
-const char* wave_shape_name(WaveShape shape) {
-  switch (shape) {
-    case WaveShape::sine: return "sine";
-    case WaveShape::square: return "square";
-    case WaveShape::sawtooth: return "sawtooth";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<WaveShape> wave_shape_names[] = {
+    {WaveShape::sine, "sine"}, {WaveShape::square, "square"}, {WaveShape::sawtooth, "sawtooth"}};
+}  // namespace
 
-bool parse_wave_shape(std::string_view text, WaveShape& out) {
-  if (text == "sine") out = WaveShape::sine;
-  else if (text == "square") out = WaveShape::square;
-  else if (text == "sawtooth") out = WaveShape::sawtooth;
-  else return false;
-  return true;
-}
+const char* wave_shape_name(WaveShape shape) { return name_of(wave_shape_names, shape); }
+bool parse_wave_shape(std::string_view text, WaveShape& out) { return parse_name(wave_shape_names, text, out); }
 
 std::string validate_signal(const SignalConfig& c) {
   auto bad = [](double x, double lo, double hi) { return !std::isfinite(x) || x < lo || x > hi; };

@@ -28,15 +28,7 @@ std::string format_number(double v) {
 }
 }  // namespace
 
-const char* train_status_name(TrainStatus s) {
-  switch (s) {
-    case TrainStatus::running: return "running";
-    case TrainStatus::finished: return "finished";
-    case TrainStatus::early_stopped: return "early_stopped";
-    case TrainStatus::diverged: return "diverged";
-  }
-  return "?";
-}
+const char* train_status_name(TrainStatus s) { return name_of(train_status_names, s); }
 
 std::string validate_trainer(const TrainerConfig& c) {
   if (c.batch < 1 || c.batch > 65536) return "batch must be between 1 and 65536";
@@ -67,16 +59,16 @@ Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainerConfig& confi
   rng_.seed(config_.seed ^ shuffle_stream);
   batch_ = std::min(config_.batch, windows);
   steps_per_epoch_ = windows / batch_;
-  best_val_ = std::numeric_limits<double>::infinity();
+  state_.best_val = std::numeric_limits<double>::infinity();
 
   const int I = data_->input_size(), O = data_->output_size(), T = data_->steps();
   const Eigen::Index TB = static_cast<Eigen::Index>(T) * batch_;
-  order_.resize(static_cast<std::size_t>(windows));
+  state_.order.resize(static_cast<std::size_t>(windows));
   x_.resize(I, TB);
   y_.resize(O, data_->loss() == LossMode::last ? batch_ : TB);
   dy_.resize(O, TB);
-  last_good_ = model_.params;
-  best_params_ = model_.params;
+  state_.last_good = model_.params;
+  state_.best_params = model_.params;
 }
 
 void Trainer::reset() {
@@ -87,28 +79,13 @@ void Trainer::reset() {
 }
 
 TrainerState Trainer::state() const {
-  TrainerState s;
-  s.status = status_;
-  s.step = step_;
-  s.epoch = epoch_;
-  s.batch_in_epoch = batch_in_epoch_;
-  s.epoch_loss_sum = epoch_loss_sum_;
-  s.seconds = seconds_;
-  s.best_val = best_val_;
-  s.best_epoch = best_epoch_;
-  s.bad_epochs = bad_epochs_;
-  s.last_epoch = last_epoch_;
-  s.divergence = divergence_;
-  s.stop_message = stop_message_;
+  TrainerState s = state_;
   s.params = model_.params;
-  s.last_good = last_good_;
-  s.best_params = best_params_;
   s.optimizer = optimizer_.state();
   s.schedule = schedule_.state();
   std::ostringstream rng;
   rng << rng_;
   s.rng = rng.str();
-  s.order = order_;
   return s;
 }
 
@@ -138,13 +115,13 @@ void Trainer::restore(const TrainerState& s) {
   if (s.best_epoch < 0 || s.best_epoch > s.epoch || s.bad_epochs < 0) fail("best_epoch or bad_epochs out of range");
   if (std::isnan(s.best_val) || !std::isfinite(s.seconds) || s.seconds < 0 || !std::isfinite(s.epoch_loss_sum))
     fail("best_val, seconds and epoch_loss_sum must be numbers (seconds ≥ 0)");
-  if (s.order.size() != order_.size())
-    fail("order: " + std::to_string(s.order.size()) + " windows, the data has " + std::to_string(order_.size()));
+  if (s.order.size() != state_.order.size())
+    fail("order: " + std::to_string(s.order.size()) + " windows, the data has " + std::to_string(state_.order.size()));
   if (s.batch_in_epoch > 0) {  // mid-epoch the order is read (at an epoch's start it is drawn afresh)
-    std::vector<char> seen(order_.size(), 0);
+    std::vector<char> seen(state_.order.size(), 0);
     for (int i : s.order) {
-      if (i < 0 || static_cast<std::size_t>(i) >= order_.size() || seen[static_cast<std::size_t>(i)])
-        fail("order is not a permutation of the training windows 0…" + std::to_string(order_.size() - 1));
+      if (i < 0 || static_cast<std::size_t>(i) >= state_.order.size() || seen[static_cast<std::size_t>(i)])
+        fail("order is not a permutation of the training windows 0…" + std::to_string(state_.order.size() - 1));
       seen[static_cast<std::size_t>(i)] = 1;
     }
   }
@@ -157,38 +134,29 @@ void Trainer::restore(const TrainerState& s) {
   LrSchedule schedule(config_.schedule, config_.optimizer.lr);
   schedule.set_state(s.schedule);
   // Every check passed: nothing below can fail.
-  status_ = s.status;
-  step_ = s.step;
-  epoch_ = s.epoch;
-  batch_in_epoch_ = s.batch_in_epoch;
-  epoch_loss_sum_ = s.epoch_loss_sum;
-  seconds_ = s.seconds;
-  best_val_ = s.best_val;
-  best_epoch_ = s.best_epoch;
-  bad_epochs_ = s.bad_epochs;
-  last_epoch_ = s.last_epoch;
-  divergence_ = s.divergence;
-  stop_message_ = s.stop_message;
   std::copy(s.params.begin(), s.params.end(), model_.params.begin());
-  std::copy(s.last_good.begin(), s.last_good.end(), last_good_.begin());
-  std::copy(s.best_params.begin(), s.best_params.end(), best_params_.begin());
+  state_ = s;
+  // The weights, optimizer, schedule and generator live in their own objects (see state_).
+  state_.params = {};
+  state_.optimizer = {};
+  state_.schedule = {};
+  state_.rng.clear();
   optimizer_ = std::move(optimizer);
   schedule_ = schedule;
   rng_ = rng;
-  order_ = s.order;
 }
 
 int Trainer::train_steps(int n) {
   if (!data_ || done() || n <= 0) return 0;
   slice_start_ = std::chrono::steady_clock::now();
-  slice_base_seconds_ = seconds_;
+  slice_base_seconds_ = state_.seconds;
   int ran = 0;
   while (ran < n && !done()) {
     const bool ok = one_step();
     ++ran;
     if (!ok) break;
   }
-  seconds_ = slice_base_seconds_ +
+  state_.seconds = slice_base_seconds_ +
              std::chrono::duration<double>(std::chrono::steady_clock::now() - slice_start_).count();
   return ran;
 }
@@ -201,17 +169,17 @@ TrainSummary Trainer::run() {
 
 bool Trainer::one_step() {
   const int B = batch_;
-  if (batch_in_epoch_ == 0) {  // a fresh permutation for each epoch (Fisher–Yates)
-    std::iota(order_.begin(), order_.end(), 0);
-    for (int i = static_cast<int>(order_.size()) - 1; i > 0; --i)
-      std::swap(order_[static_cast<std::size_t>(i)], order_[static_cast<std::size_t>(uniform_index(rng_, i + 1))]);
-    epoch_loss_sum_ = 0;
+  if (state_.batch_in_epoch == 0) {  // a fresh permutation for each epoch (Fisher–Yates)
+    std::iota(state_.order.begin(), state_.order.end(), 0);
+    for (int i = static_cast<int>(state_.order.size()) - 1; i > 0; --i)
+      std::swap(state_.order[static_cast<std::size_t>(i)], state_.order[static_cast<std::size_t>(uniform_index(rng_, i + 1))]);
+    state_.epoch_loss_sum = 0;
   }
-  data_->fill(Split::train, order_.data() + static_cast<std::ptrdiff_t>(batch_in_epoch_) * B, B, x_, y_);
+  data_->fill(Split::train, state_.order.data() + static_cast<std::ptrdiff_t>(state_.batch_in_epoch) * B, B, x_, y_);
   forward(model_, x_, B, trace_);
 
   const float loss = mse_loss(trace_, y_, data_->loss(), &dy_);  // no allocation once sized
-  const std::int64_t this_step = step_ + 1;
+  const std::int64_t this_step = state_.step + 1;
   if (!std::isfinite(loss) || (config_.max_loss > 0 && loss > config_.max_loss)) {
     diverge("loss", loss);
     return false;
@@ -223,27 +191,27 @@ bool Trainer::one_step() {
     diverge("gradient norm", norm);
     return false;
   }
-  std::copy(model_.params.begin(), model_.params.end(), last_good_.begin());
+  std::copy(model_.params.begin(), model_.params.end(), state_.last_good.begin());
   const double lr = schedule_.lr();
   optimizer_.set_lr(lr);
   optimizer_.step(model_.params, grads_.params);
-  step_ = this_step;
-  ++batch_in_epoch_;
-  epoch_loss_sum_ += loss;
+  state_.step = this_step;
+  ++state_.batch_in_epoch;
+  state_.epoch_loss_sum += loss;
 
-  seconds_ = slice_base_seconds_ +
+  state_.seconds = slice_base_seconds_ +
              std::chrono::duration<double>(std::chrono::steady_clock::now() - slice_start_).count();
   if (listener_) {
     StepMetrics m;
-    m.step = step_;
-    m.epoch = epoch_ + 1;
+    m.step = state_.step;
+    m.epoch = state_.epoch + 1;
     m.train_loss = loss;
     m.grad_norm = norm;
     m.lr = lr;
-    m.seconds = seconds_;
+    m.seconds = state_.seconds;
     listener_->on_step(m);
   }
-  if (batch_in_epoch_ == steps_per_epoch_) end_epoch();
+  if (state_.batch_in_epoch == steps_per_epoch_) end_epoch();
   return !done();
 }
 
@@ -279,84 +247,84 @@ EvalResult Trainer::evaluate(Split split) {
 }
 
 void Trainer::end_epoch() {
-  ++epoch_;
-  batch_in_epoch_ = 0;
+  ++state_.epoch;
+  state_.batch_in_epoch = 0;
   const EvalResult val = evaluate(Split::validation);
   if (!std::isfinite(val.mse)) {
-    --epoch_;  // the epoch is not counted as completed: its weights are unusable
+    --state_.epoch;  // the epoch is not counted as completed: its weights are unusable
     diverge("validation loss", val.mse);
     return;
   }
   EpochMetrics m;
-  m.epoch = epoch_;
-  m.step = step_;
-  m.train_loss = epoch_loss_sum_ / steps_per_epoch_;
+  m.epoch = state_.epoch;
+  m.step = state_.step;
+  m.train_loss = state_.epoch_loss_sum / steps_per_epoch_;
   m.val_mse = val.mse;
   m.val_mae = val.mae;
-  m.best = val.mse < best_val_;
+  m.best = val.mse < state_.best_val;
   if (m.best) {
-    best_val_ = val.mse;
-    best_epoch_ = epoch_;
-    bad_epochs_ = 0;
-    std::copy(model_.params.begin(), model_.params.end(), best_params_.begin());
+    state_.best_val = val.mse;
+    state_.best_epoch = state_.epoch;
+    state_.bad_epochs = 0;
+    std::copy(model_.params.begin(), model_.params.end(), state_.best_params.begin());
   } else {
-    ++bad_epochs_;
+    ++state_.bad_epochs;
   }
   m.lr = schedule_.on_epoch_end(val.mse);
-  m.seconds = seconds_;
-  last_epoch_ = m;
+  m.seconds = state_.seconds;
+  state_.last_epoch = m;
   if (listener_) listener_->on_epoch(m);
 
-  if (config_.early_stop_patience > 0 && bad_epochs_ >= config_.early_stop_patience) {
-    stop_message_ = "stopped early after epoch " + std::to_string(epoch_) + ": no better validation MSE for " +
-                    std::to_string(bad_epochs_) + " epochs; restored the weights of epoch " +
-                    std::to_string(best_epoch_) + " (val_mse " + format_number(best_val_) + ")";
+  if (config_.early_stop_patience > 0 && state_.bad_epochs >= config_.early_stop_patience) {
+    state_.stop_message = "stopped early after epoch " + std::to_string(state_.epoch) + ": no better validation MSE for " +
+                    std::to_string(state_.bad_epochs) + " epochs; restored the weights of epoch " +
+                    std::to_string(state_.best_epoch) + " (val_mse " + format_number(state_.best_val) + ")";
     finish(TrainStatus::early_stopped);
-  } else if (epoch_ >= config_.epochs) {
+  } else if (state_.epoch >= config_.epochs) {
     finish(TrainStatus::finished);
   }
 }
 
 void Trainer::diverge(const char* what, double value) {
   const bool at_validation = std::string_view(what) == "validation loss";  // after the step, not during it
-  divergence_.step = at_validation ? step_ : step_ + 1;
-  divergence_.epoch = epoch_ + 1;
-  divergence_.what = what;
-  divergence_.value = value;
-  model_.params = last_good_;
+  state_.divergence.step = at_validation ? state_.step : state_.step + 1;
+  state_.divergence.epoch = state_.epoch + 1;
+  state_.divergence.what = what;
+  state_.divergence.value = value;
+  model_.params = state_.last_good;
   std::string advice = "lower the learning rate (now " + format_number(schedule_.lr()) + ")";
   if (config_.clip > 0) advice += " or clip harder (now " + format_number(config_.clip) + ")";
   else advice += " or turn on gradient clipping (e.g. clip 1)";
   std::string why = std::isnan(value)    ? "NaN"
                     : std::isinf(value) ? "infinite"
                                         : format_number(value) + ", above the limit " + format_number(config_.max_loss);
-  std::string restored = step_ > 0 ? "restored the weights step " + std::to_string(step_) +
+  std::string restored = state_.step > 0 ? "restored the weights step " + std::to_string(state_.step) +
                                          " started from, the last with a finite loss and gradient"
                                    : "kept the initial weights";
-  divergence_.message = "training diverged at step " + std::to_string(divergence_.step) + " (epoch " +
-                        std::to_string(divergence_.epoch) + "): the " + what + " is " + why + "; " + restored +
+  state_.divergence.message = "training diverged at step " + std::to_string(state_.divergence.step) + " (epoch " +
+                        std::to_string(state_.divergence.epoch) + "): the " + what + " is " + why + "; " + restored +
                         "; " + advice;
-  stop_message_ = divergence_.message;
-  if (listener_) listener_->on_diverged(divergence_);
+  state_.stop_message = state_.divergence.message;
+  if (listener_) listener_->on_diverged(state_.divergence);
   finish(TrainStatus::diverged);
 }
 
 void Trainer::finish(TrainStatus status) {
-  status_ = status;
+  state_.status = status;
   // With early stopping on, the result is the best epoch's weights whether or not it triggered.
-  if (status != TrainStatus::diverged && config_.early_stop_patience > 0 && best_epoch_ > 0)
-    model_.params = best_params_;
+  if (status != TrainStatus::diverged && config_.early_stop_patience > 0 && state_.best_epoch > 0)
+    model_.params = state_.best_params;
   if (listener_) listener_->on_done(summary());
 }
 
 TrainSummary Trainer::summary() {
   TrainSummary s;
-  s.status = status_;
-  s.epochs = epoch_;
-  s.steps = step_;
-  s.best_epoch = best_epoch_;
-  s.seconds = seconds_;
-  s.message = stop_message_;
+  s.status = state_.status;
+  s.epochs = state_.epoch;
+  s.steps = state_.step;
+  s.best_epoch = state_.best_epoch;
+  s.seconds = state_.seconds;
+  s.message = state_.stop_message;
   s.train_mse = evaluate(Split::train).mse;
   const EvalResult val = evaluate(Split::validation);
   s.val_mse = val.mse;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/dataset.hpp"
+#include "core/enum_names.hpp"
 #include "core/model.hpp"
 #include "core/optimizer.hpp"
 #include "core/schedule.hpp"
@@ -65,6 +66,10 @@ struct EpochMetrics {
 };
 
 enum class TrainStatus { running, finished, early_stopped, diverged };
+inline constexpr EnumName<TrainStatus> train_status_names[] = {{TrainStatus::running, "running"},
+                                                                {TrainStatus::finished, "finished"},
+                                                                {TrainStatus::early_stopped, "early_stopped"},
+                                                                {TrainStatus::diverged, "diverged"}};
 const char* train_status_name(TrainStatus status);  // "running", "finished", "early_stopped", "diverged"
 
 struct Divergence {
@@ -149,23 +154,23 @@ class Trainer {
   // not a permutation of the training windows, counts out of range); the trainer is then unchanged.
   void restore(const TrainerState& state);
 
-  bool done() const { return status_ != TrainStatus::running; }
-  TrainStatus status() const { return status_; }
-  std::int64_t step() const { return step_; }           // steps done
-  int epoch() const { return epoch_; }                  // epochs completed
+  bool done() const { return state_.status != TrainStatus::running; }
+  TrainStatus status() const { return state_.status; }
+  std::int64_t step() const { return state_.step; }           // steps done
+  int epoch() const { return state_.epoch; }                  // epochs completed
   int steps_per_epoch() const { return steps_per_epoch_; }
   int batch() const { return batch_; }                  // B actually used
   double lr() const { return schedule_.lr(); }
-  double seconds() const { return seconds_; }
+  double seconds() const { return state_.seconds; }
   const TrainerConfig& config() const { return config_; }
   const Dataset& data() const { return *data_; }
   std::shared_ptr<const Dataset> data_ptr() const { return data_; }
   const Model<float>& model() const { return model_; }
   Model<float>& mutable_model() { return model_; }      // for the app's weight editing; not mid-step
-  const Divergence& divergence() const { return divergence_; }
-  const EpochMetrics& last_epoch() const { return last_epoch_; }
-  double best_val_mse() const { return best_val_; }
-  int best_epoch() const { return best_epoch_; }
+  const Divergence& divergence() const { return state_.divergence; }
+  const EpochMetrics& last_epoch() const { return state_.last_epoch; }
+  double best_val_mse() const { return state_.best_val; }
+  int best_epoch() const { return state_.best_epoch; }
 
   // Last-step MSE and MAE of the current weights over every window of a split.
   EvalResult evaluate(Split split);
@@ -182,31 +187,20 @@ class Trainer {
   std::mt19937_64 rng_;         // shuffling
   int batch_ = 0;               // B
   int steps_per_epoch_ = 0;     // ⌊W / B⌋
-  TrainStatus status_ = TrainStatus::running;
-  std::int64_t step_ = 0;
-  int epoch_ = 0;               // completed epochs
-  int batch_in_epoch_ = 0;      // steps done in the current epoch
-  double epoch_loss_sum_ = 0;
-  double seconds_ = 0;
-  double best_val_ = 0;         // +inf until the first epoch ends
-  int best_epoch_ = 0;
-  int bad_epochs_ = 0;          // early stopping: epochs since the best
-  EpochMetrics last_epoch_;
-  Divergence divergence_;
-  std::string stop_message_;
+  // The run's counters, best and last-good weights, divergence and the epoch's window order, in the
+  // struct state() hands out and restore() takes, so the two are one copy each way. Its params,
+  // optimizer, schedule and rng stay empty here: the live ones are model_, optimizer_, schedule_ and
+  // rng_ (state() fills them in).
+  TrainerState state_;
   std::chrono::steady_clock::time_point slice_start_;
   double slice_base_seconds_ = 0;
 
-  // Buffers reused every step.
-  std::vector<int> order_;      // [W] this epoch's permutation of training windows
+  // Buffers reused every step (and state_.order: [W] this epoch's permutation of training windows).
   Mat<float> x_;                // [I × T·B]
   Mat<float> y_;                // [O × B] (last) or [O × T·B] (all)
   Mat<float> dy_;               // [O × T·B]
   Trace<float> trace_;
   Gradients<float> grads_;
-  using ParamBuffer = decltype(Model<float>::params);
-  ParamBuffer last_good_;    // [P] weights of the last step whose loss and gradient were finite
-  ParamBuffer best_params_;  // [P] weights at the best validation MSE
   // Evaluation buffers: full chunks and the final partial chunk keep their own shapes.
   struct EvalBuffers {
     std::vector<int> index;

@@ -1,13 +1,13 @@
 #include "app/session/lab.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
+#include "app/session/numbers.hpp"
 #include "app/session/snapshot.hpp"
 #include "core/signal.hpp"
 #include "core/spectral.hpp"
@@ -15,19 +15,11 @@
 namespace unrolled::app {
 
 namespace {
-std::string num(double v) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
-  return std::string(buf, r.ptr);
-}
 // Measured values in messages: three significant digits.
 std::string short_num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", v);
   return buf;
-}
-std::string out_of_range(const std::string& field, double value, double lo, double hi) {
-  return field + " " + num(value) + " is out of range (" + num(lo) + "…" + num(hi) + ")";
 }
 
 // The lab's series: the default sine wave (the Train workspace's), cut into windows of T steps with
@@ -150,7 +142,7 @@ std::string Lab::train() {
   for (Run* r : {&clipped_, &unclipped_})
     if (!ended(*r)) r->view.state = TrainState::running;
   view_.reset();
-  return "gradient lab: training the clipped and the unclipped run (plain SGD, lr " + num(settings_.lr) + ", " +
+  return "gradient lab: training the clipped and the unclipped run (plain SGD, lr " + exact_num(settings_.lr) + ", " +
          std::to_string(settings_.train_steps) + " steps)";
 }
 

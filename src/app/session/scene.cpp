@@ -8,21 +8,19 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/enum_names.hpp"
 #include "io/csv.hpp"
 #include "io/model_file.hpp"
 
 namespace unrolled::app {
 
-const char* signal_name(SignalKind kind) {
-  switch (kind) {
-    case SignalKind::sine: return "sine";
-    case SignalKind::square: return "square";
-    case SignalKind::noise: return "noise";
-    case SignalKind::step: return "step";
-    case SignalKind::csv: return "csv";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<SignalKind> signal_names[] = {{SignalKind::sine, "sine"},   {SignalKind::square, "square"},
+                                                 {SignalKind::noise, "noise"}, {SignalKind::step, "step"},
+                                                 {SignalKind::csv, "csv"}};
+}  // namespace
+
+const char* signal_name(SignalKind kind) { return name_of(signal_names, kind); }
 
 namespace {
 template <class V> bool clamp_field(V& value, V lo, V hi, const char* name, std::string& msg) {

@@ -1,13 +1,13 @@
 #include "app/session/training.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 
+#include "app/session/numbers.hpp"
 #include "app/session/settings_io.hpp"
 #include "core/forecast.hpp"
 #include "io/csv.hpp"
@@ -22,16 +22,6 @@ TrainSettings::TrainSettings() {
   split.val_fraction = 0.2;
 }
 
-namespace {
-std::string num(double v) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
-  return std::string(buf, r.ptr);
-}
-std::string range_error(const char* field, double value, double lo, double hi) {
-  return std::string(field) + " " + num(value) + " is out of range (" + num(lo) + "…" + num(hi) + ")";
-}
-}  // namespace
 
 std::vector<io::Setting> train_setting_entries(const TrainSettings& s) {
   // The keys unrolled-cli train writes for this kind of data: the signal's for the generated one
@@ -49,7 +39,7 @@ std::vector<io::Setting> train_setting_entries(const TrainSettings& s) {
     if (signal_key && (key.back() == '2' || key.back() == '3') && s.signal.waves < key.back() - '0') continue;
     if (const auto* b = std::get_if<bool>(&value)) e.push_back({key, *b ? "1" : "0", true});
     else if (const auto* i = std::get_if<std::int64_t>(&value)) e.push_back({key, std::to_string(*i), true});
-    else if (const auto* d = std::get_if<double>(&value)) e.push_back({key, num(*d), true});
+    else if (const auto* d = std::get_if<double>(&value)) e.push_back({key, exact_num(*d), true});
     else e.push_back({key, std::get<std::string>(value)});
   }
   return e;
@@ -63,15 +53,15 @@ std::string train_data_name(const TrainSettings& s) {
 std::string validate_train_settings(const TrainSettings& s) {
   const TrainerConfig& t = s.trainer;
   if (t.model.hidden_size < 1 || t.model.hidden_size > max_train_hidden)
-    return range_error("hidden size", t.model.hidden_size, 1, max_train_hidden);
+    return out_of_range("hidden size", t.model.hidden_size, 1, max_train_hidden);
   if (t.model.num_layers < 1 || t.model.num_layers > max_train_layers)
-    return range_error("layers", t.model.num_layers, 1, max_train_layers);
+    return out_of_range("layers", t.model.num_layers, 1, max_train_layers);
   if (s.split.steps < 1 || s.split.steps > max_train_steps)
-    return range_error("sequence length", s.split.steps, 1, max_train_steps);
-  if (t.batch < 1 || t.batch > max_train_batch) return range_error("batch", t.batch, 1, max_train_batch);
-  if (t.epochs < 1 || t.epochs > max_train_epochs) return range_error("epochs", t.epochs, 1, max_train_epochs);
+    return out_of_range("sequence length", s.split.steps, 1, max_train_steps);
+  if (t.batch < 1 || t.batch > max_train_batch) return out_of_range("batch", t.batch, 1, max_train_batch);
+  if (t.epochs < 1 || t.epochs > max_train_epochs) return out_of_range("epochs", t.epochs, 1, max_train_epochs);
   if (!(s.split.val_fraction > 0 && s.split.val_fraction <= max_val_fraction))
-    return range_error("validation fraction", s.split.val_fraction, 0, max_val_fraction) + "; it must be above 0";
+    return out_of_range("validation fraction", s.split.val_fraction, 0, max_val_fraction) + "; it must be above 0";
   ModelConfig m = t.model;
   m.input_size = s.task ? memory_task_inputs(s.task->task) : 1;
   m.output_size = 1;
@@ -82,13 +72,13 @@ std::string validate_train_settings(const TrainSettings& s) {
     const std::string data = train_data_name(s);
     if (std::string e = validate_memory_task(*s.task); !e.empty()) return e;
     if (s.task->steps != s.split.steps)
-      return "sequence length " + num(s.split.steps) + " must equal the memory task's T = " + num(s.task->steps) +
+      return "sequence length " + exact_num(s.split.steps) + " must equal the memory task's T = " + exact_num(s.task->steps) +
              " (" + data + " sets it)";
     if (s.split.loss != LossMode::last) return "loss: " + data + " is scored on the last step only";
     if (!s.csv_path.empty()) return data + " is a memory task, not the CSV file " + s.csv_path + ": choose one";
   } else if (s.csv_path.empty()) {
     if (s.signal.length < 2 || s.signal.length > max_train_length)
-      return range_error("signal length", s.signal.length, 2, max_train_length);
+      return out_of_range("signal length", s.signal.length, 2, max_train_length);
     if (std::string e = validate_signal(s.signal); !e.empty()) return e;
     if (std::string e = SeriesDataset::check_sizes(s.signal.length, s.split); !e.empty()) return e;
   } else if (s.csv_column.empty()) {
@@ -124,17 +114,13 @@ std::shared_ptr<const Dataset> make_train_dataset(const TrainSettings& s) {
   }
 }
 
-const char* train_state_name(TrainState state) {
-  switch (state) {
-    case TrainState::idle: return "ready";
-    case TrainState::running: return "training";
-    case TrainState::paused: return "paused";
-    case TrainState::finished: return "finished";
-    case TrainState::early_stopped: return "stopped early";
-    case TrainState::diverged: return "diverged";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<TrainState> train_state_names[] = {
+    {TrainState::idle, "ready"},       {TrainState::running, "training"},           {TrainState::paused, "paused"},
+    {TrainState::finished, "finished"}, {TrainState::early_stopped, "stopped early"}, {TrainState::diverged, "diverged"}};
+}  // namespace
+
+const char* train_state_name(TrainState state) { return name_of(train_state_names, state); }
 
 bool CompareView::running() const {
   return std::any_of(runs.begin(), runs.end(), [](const CompareRunView& r) { return r.state == TrainState::running; });
