@@ -7,6 +7,7 @@
 #include <ctime>
 #include <exception>
 
+#include "core/enum_names.hpp"
 #include "io/atomic_write.hpp"
 
 namespace unrolled::app {
@@ -23,12 +24,8 @@ double wall_clock_ms() { return ms(CLOCK_MONOTONIC); }
 double thread_cpu_ms() { return ms(CLOCK_THREAD_CPUTIME_ID); }
 
 const char* frame_phase_name(FramePhase p) {
-  switch (p) {
-    case FramePhase::ui: return "ui";
-    case FramePhase::render: return "render";
-    case FramePhase::present: return "present";
-  }
-  return "?";
+  static constexpr EnumName<FramePhase> names[] = {{FramePhase::ui, "ui"}, {FramePhase::render, "render"}, {FramePhase::present, "present"}};
+  return name_of(names, p);
 }
 
 void FrameStats::begin() {

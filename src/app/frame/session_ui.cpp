@@ -4,19 +4,14 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/enum_names.hpp"
+
 namespace unrolled::app {
 
 namespace {
 using Clock = std::chrono::steady_clock;
 
-const char* curve_axis_name(CurveAxis a) {
-  switch (a) {
-    case CurveAxis::step: return "step";
-    case CurveAxis::epoch: return "epoch";
-    case CurveAxis::time: return "time";
-  }
-  return "step";
-}
+constexpr EnumName<CurveAxis> curve_axis_names[] = {{CurveAxis::step, "step"}, {CurveAxis::epoch, "epoch"}, {CurveAxis::time, "time"}};
 }  // namespace
 
 SessionUi session_ui_of(const UiState& ui) {
@@ -25,7 +20,7 @@ SessionUi session_ui_of(const UiState& ui) {
   s.scale = ui.scale;
   s.smoothing = ui.train.smoothing;
   s.log_loss = ui.train.log_loss;
-  s.curve_axis = curve_axis_name(ui.train.curve_axis);
+  s.curve_axis = name_of(curve_axis_names, ui.train.curve_axis, "step");
   s.lesson_id = ui.lesson_id;
   s.lesson_step = ui.lesson_step;
   return s;
@@ -41,8 +36,7 @@ void adopt_session_ui(UiState& ui, const SessionUi& s, KeepFromFlags keep) {
   }
   ui.train.smoothing = static_cast<float>(s.smoothing);
   ui.train.log_loss = s.log_loss;
-  for (CurveAxis a : {CurveAxis::step, CurveAxis::epoch, CurveAxis::time})
-    if (s.curve_axis == curve_axis_name(a)) ui.train.curve_axis = a;
+  parse_name(curve_axis_names, s.curve_axis, ui.train.curve_axis);
   // The lesson panel reopens the lesson these two name (lesson_ui.hpp, UpdateLesson).
   if (!keep.lesson) {
     ui.lesson_id = s.lesson_id;
