@@ -191,6 +191,7 @@ void forward_layers(const Model<T>& m, int B, Trace<T>& tr, StateArg<T> initial,
   tr.dropout = dropout;
   tr.layers.resize(L);
   if (bidir) tr.reverse.resize(L);
+  else tr.reverse.clear();  // a trace reused from a bidirectional model must not keep its reverse half
   const bool joined = bidir || dropout;
   if (joined) tr.joined.resize(L);
   else tr.joined.clear();

@@ -239,6 +239,27 @@ TEST_CASE("cross-entropy is stable for huge logits, softmax sums to one, top-k o
   CHECK_THROWS_AS(cross_entropy_loss(tr, {0}, LossMode::last), std::invalid_argument);
 }
 
+TEST_CASE("a trace reused across models keeps nothing of the previous one") {
+  ModelConfig c;
+  c.hidden_size = 3;
+  c.output_size = 2;
+  c.bidirectional = true;
+  Model<double> bi(c);
+  init_uniform(bi, 1);
+  c.bidirectional = false;
+  Model<double> uni(c);
+  init_uniform(uni, 2);
+  Normal normal(3);
+  const Mat<double> x = normal.matrix<double>(1, 4 * 2);
+  Trace<double> reused, fresh;
+  forward(bi, x, 2, reused);
+  forward(uni, x, 2, reused);
+  forward(uni, x, 2, fresh);
+  CHECK(reused.reverse.empty());
+  CHECK(Mat<double>(last_output(reused)) == Mat<double>(last_output(fresh)));
+  CHECK(cross_entropy_loss(reused, {0, 1}, LossMode::last) == cross_entropy_loss(fresh, {0, 1}, LossMode::last));
+}
+
 TEST_CASE("token ids out of range are refused with their position") {
   ModelConfig c;
   c.vocab_size = 4;
