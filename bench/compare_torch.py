@@ -12,6 +12,12 @@ float32. Both are timed with 1 and with 2 threads (PyTorch's intra-op threads, u
 the better of the two is taken.
 Both sides run interleaved for R rounds and the best round is kept, so background load hits both.
 Prints a Markdown table (the one in the README).
+
+Text models (issue 14), a second table: `unrolled-cli bench --task charlm|classify|sample` against
+the same PyTorch modules: nn.Embedding(V, E) -> nn.LSTM/GRU -> nn.Linear, nn.CrossEntropyLoss over
+every step (charlm) or on head(cat(h_n[-2], h_n[-1])) of a bidirectional GRU (classify), clip, Adam;
+sampling is one character at a time from the carried state (softmax, multinomial draw), chars/s.
+`--only text` or `--only forecast` runs one table.
 """
 import argparse
 import os
@@ -60,6 +66,103 @@ def torch_worker(cell, hidden, seq, batch, steps, threads):
     print(f"torch_version={torch.__version__} ms_per_step={(time.perf_counter() - t0) * 1e3 / steps}")
 
 
+TEXT_CONFIGS = [  # task, cell, hidden, seq, batch (V = 80, E = 32)
+    ("charlm", "lstm", 128, 64, 32),
+    ("charlm", "lstm", 32, 64, 32),
+    ("classify", "gru", 128, 32, 32),
+    ("sample", "lstm", 128, 0, 1),
+]
+
+
+def torch_text_worker(task, cell, hidden, seq, batch, steps, threads):
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    V, E = 80, 32
+    bidir = task == "classify"
+    embed = torch.nn.Embedding(V, E)
+    rnn = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](E, hidden, bidirectional=bidir)
+    classes = 2 if task == "classify" else V
+    head = torch.nn.Linear(hidden * (2 if bidir else 1), classes)
+    if task == "sample":
+        with torch.no_grad():
+            x = torch.zeros(1, 1, dtype=torch.long)
+            out, state = rnn(embed(x))
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                p = torch.softmax(head(out[-1]), dim=1)
+                x = torch.multinomial(p, 1)
+                out, state = rnn(embed(x), state)
+            print(f"chars_per_second={steps / (time.perf_counter() - t0)}")
+        return
+    params = list(embed.parameters()) + list(rnn.parameters()) + list(head.parameters())
+    opt = torch.optim.Adam(params, lr=1e-3)
+    x = torch.randint(0, V, (seq, batch))
+    y = torch.randint(0, classes, (seq, batch) if task == "charlm" else (batch,))
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        out, final = rnn(embed(x))
+        if task == "charlm":
+            loss = loss_fn(head(out).reshape(-1, classes), y.reshape(-1))
+        else:
+            h_n = final[0] if cell == "lstm" else final
+            loss = loss_fn(head(torch.cat([h_n[-2], h_n[-1]], 1)), y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+
+    for _ in range(5):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    print(f"ms_per_step={(time.perf_counter() - t0) * 1e3 / steps}")
+
+
+def torch_text(task, cell, hidden, seq, batch, steps, threads):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+               MKL_NUM_THREADS=str(threads))
+    out = subprocess.run([sys.executable, __file__, "--torch-text-worker", task, cell, str(hidden), str(seq),
+                          str(batch), str(steps), str(threads)], env=env, check=True, capture_output=True,
+                         text=True).stdout
+    key = "chars_per_second" if task == "sample" else "ms_per_step"
+    return float(re.search(key + r"=([0-9.e+-]+)", out).group(1))
+
+
+def ours_text(cli, task, cell, hidden, seq, batch, steps, threads):
+    cmd = [cli, "bench", "--task", task, "--cell", cell, "--hidden", str(hidden), "--steps", str(steps),
+           "--threads", str(threads)]
+    if task != "sample":
+        cmd += ["--seq", str(seq), "--batch", str(batch)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    key = "chars_per_second" if task == "sample" else "ms_per_step"
+    return float(re.search(key + r"=([0-9.]+)", out).group(1))
+
+
+def text_table(args):
+    print("\nText models (V = 80, E = 32), float32, best of interleaved rounds\n")
+    print("| task | cell | H | T | B | PyTorch | unrolled | speed-up |")
+    print("|---|---|---|---|---|---|---|---|")
+    for task, cell, hidden, seq, batch in TEXT_CONFIGS:
+        sample = task == "sample"
+        best_t, best_o = (0.0, 0.0) if sample else (float("inf"), float("inf"))
+        for _ in range(args.rounds):
+            for threads in (1, 2):
+                n = args.steps * 50 if sample else args.steps
+                t = torch_text(task, cell, hidden, seq, batch, n, threads)
+                o = ours_text(args.cli, task, cell, hidden, seq, batch, n * (1 if sample else 4), threads)
+                best_t, best_o = (max(best_t, t), max(best_o, o)) if sample else (min(best_t, t), min(best_o, o))
+        if sample:
+            print(f"| sample | {cell} | {hidden} | - | 1 | {best_t:.0f} chars/s | {best_o:.0f} chars/s | "
+                  f"{best_o / best_t:.1f}x |", flush=True)
+        else:
+            bi = " (bidirectional)" if task == "classify" else ""
+            print(f"| {task}{bi} | {cell} | {hidden} | {seq} | {batch} | {best_t:.2f} ms/step | {best_o:.2f} ms/step | "
+                  f"{best_t / best_o:.1f}x |", flush=True)
+
+
 def torch_ms_per_step(cell, hidden, seq, batch, steps, threads):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                MKL_NUM_THREADS=str(threads))
@@ -79,11 +182,18 @@ def main():
     if len(sys.argv) == 8 and sys.argv[1] == "--torch-worker":
         torch_worker(sys.argv[2], *map(int, sys.argv[3:]))
         return
+    if len(sys.argv) == 9 and sys.argv[1] == "--torch-text-worker":
+        torch_text_worker(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:]))
+        return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", default="build/bin/unrolled-cli")
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--only", choices=["forecast", "text"], default=None)
     args = ap.parse_args()
+    if args.only == "text":
+        text_table(args)
+        return
     print(f"PyTorch (Debian python3-torch), float32, best of {args.rounds} interleaved rounds\n")
     print("| cell | H | T | B | PyTorch ms/step (threads) | unrolled ms/step (threads) | speed-up |")
     print("|---|---|---|---|---|---|---|")
@@ -100,6 +210,8 @@ def main():
         print(f"| {cell} | {hidden} | {seq} | {batch} | {best_torch:.2f} ({best_threads}) | "
               f"{best_ours:.2f} ({ours_threads}) | "
               f"{best_torch / best_ours:.1f}x |", flush=True)
+    if args.only is None:
+        text_table(args)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ packages=(
   libgl-dev libgl1-mesa-dri  # OpenGL, software renderer (llvmpipe) for headless runs
   libstb-dev             # stb_image_write for PNG screenshots
   fonts-dejavu-core      # scalable UI font
+  base-files             # /usr/share/common-licenses/GPL-3: the English corpus of `train --task charlm --data english` (essential, always there)
   xvfb xauth             # GUI tests without a display
   xdotool x11-apps       # GUI tests drive a real window (xdotool) and read what the X server shows (xwd)
   clang libclang-rt-14-dev   # libFuzzer target for the loaders (optional CMake option)

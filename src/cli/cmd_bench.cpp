@@ -11,6 +11,7 @@
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/model.hpp"
+#include "core/objective.hpp"
 #include "core/optimizer.hpp"
 #include "core/threads.hpp"
 
@@ -32,15 +33,109 @@ const char* const bench_help =
     "  --seed N      weights and data (default 1)\n"
     "  --threads N   cores the matrix products may use, 1..cores (default 1)\n\n"
     "Prints one line: cell=.. hidden=.. layers=.. seq=.. batch=.. threads=.. steps=.. ms_per_step=X\n"
-    "(the mean over the timed steps) and min_ms=.. for the fastest step.\n";
+    "(the mean over the timed steps) and min_ms=.. for the fastest step.\n"
+    "\n"
+    "Text tasks (the same flags, plus these):\n"
+    "  --task charlm     next-character step: token ids through embed.weight [V x E], cross-entropy at\n"
+    "                    every step (loss all), BPTT, clip 1.0, Adam\n"
+    "  --task classify   classifier step: bidirectional layers, cross-entropy on head([h_fwd(T) ; h_rev(1)])\n"
+    "                    over --classes classes\n"
+    "  --task sample     generation speed: one character at a time from a state, softmax, draw; prints\n"
+    "                    chars_per_second=X over --steps characters\n"
+    "  --vocab V         vocabulary size (default 80)\n"
+    "  --embed E         embedding width (default 32)\n"
+    "  --classes K       classify: classes (default 2)\n";
+
+// --task charlm|classify|sample: the text models' step, or generation speed.
+int run_text_bench(const Args& args) {
+  const std::string task = args.get_or("--task", "");
+  if (task != "charlm" && task != "classify" && task != "sample")
+    throw UsageError("--task must be charlm, classify or sample, got '" + task + "'");
+  ModelConfig cfg;
+  const std::string cell = args.get_or("--cell", task == "classify" ? "gru" : "lstm");
+  if (!parse_cell(cell, cfg.cell)) throw UsageError("--cell must be rnn, lstm or gru, got '" + cell + "'");
+  cfg.hidden_size = static_cast<int>(args.get_int("--hidden", 128, 1, max_hidden_size));
+  cfg.num_layers = static_cast<int>(args.get_int("--layers", 1, 1, max_layers));
+  cfg.vocab_size = static_cast<int>(args.get_int("--vocab", 80, 1, max_vocab_size));
+  cfg.input_size = static_cast<int>(args.get_int("--embed", 32, 1, max_input_size));
+  cfg.objective = Objective::cross_entropy;
+  cfg.bidirectional = task == "classify";
+  cfg.output_size = task == "classify" ? static_cast<int>(args.get_int("--classes", 2, 1, max_output_size)) : cfg.vocab_size;
+  const int T = static_cast<int>(args.get_int("--seq", 64, 1, 10000));
+  const int B = static_cast<int>(args.get_int("--batch", 32, 1, 4096));
+  const int steps = static_cast<int>(args.get_int("--steps", 200, 1, 1000000));
+  const int warmup = static_cast<int>(args.get_int("--warmup", 10, 0, 10000));
+  const auto seed = static_cast<std::uint64_t>(args.get_int("--seed", 1, 0, INT64_MAX));
+  const int threads = static_cast<int>(args.get_int("--threads", 1, 1, available_cores()));
+  if (threads > 1 && !parallel_products_available())
+    throw UsageError("--threads above 1 needs a build with OpenMP (cmake -DUNROLLED_OPENMP=ON)");
+  if (const std::string err = validate_config(cfg); !err.empty()) throw UsageError(err);
+  set_compute_threads(threads);
+  Model<float> model(cfg);
+  init_uniform(model, seed);
+  std::mt19937_64 rng(seed + 1);
+  using clock = std::chrono::steady_clock;
+  if (task == "sample") {
+    Trace<float> trace;
+    std::vector<int> id(1, 0);
+    forward_tokens(model, id, 1, trace);
+    State<float> state = final_state(model, trace);
+    Mat<float> probs;
+    const auto t0 = clock::now();
+    for (int i = 0; i < steps; ++i) {
+      softmax<float>(trace.output.rightCols(1), 1.0f, probs);
+      id[0] = sample_id<float>(probs, static_cast<double>(rng() >> 11) * 0x1.0p-53, 0);
+      forward_tokens(model, id, 1, trace, &state);
+      state = final_state(model, trace);
+    }
+    const double s = std::chrono::duration<double>(clock::now() - t0).count();
+    std::printf("task=sample cell=%s hidden=%d layers=%d vocab=%d embed=%d chars=%d chars_per_second=%.1f\n",
+                cell_name(cfg.cell), cfg.hidden_size, cfg.num_layers, cfg.vocab_size, cfg.input_size, steps, steps / s);
+    return exit_ok;
+  }
+  const bool lm = task == "charlm";
+  std::vector<int> inputs(static_cast<std::size_t>(T) * B), targets(lm ? inputs.size() : static_cast<std::size_t>(B));
+  for (int& v : inputs) v = static_cast<int>(rng() % static_cast<std::uint64_t>(cfg.vocab_size));
+  for (int& v : targets) v = static_cast<int>(rng() % static_cast<std::uint64_t>(cfg.output_size));
+  OptimizerConfig oc;
+  oc.kind = OptimizerKind::adam;
+  oc.lr = 1e-3;
+  Optimizer<float> opt(oc);
+  Trace<float> trace;
+  Gradients<float> grads;
+  Mat<float> dy, dy_final;
+  float loss = 0;
+  auto step = [&] {
+    forward_tokens(model, inputs, B, trace);
+    loss = cross_entropy_loss(trace, targets, lm ? LossMode::all : LossMode::last, &dy, &dy_final);
+    backward(model, trace, dy, grads, 0, lm ? nullptr : &dy_final);
+    clip_grad_norm(grads.params, 1.0f);
+    opt.step(model.params, grads.params);
+  };
+  for (int i = 0; i < warmup; ++i) step();
+  double total_ms = 0, min_ms = 1e300;
+  for (int i = 0; i < steps; ++i) {
+    const auto t0 = clock::now();
+    step();
+    const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    total_ms += ms;
+    min_ms = std::min(min_ms, ms);
+  }
+  std::printf("task=%s cell=%s hidden=%d layers=%d vocab=%d embed=%d seq=%d batch=%d threads=%d steps=%d loss=%.6g "
+              "min_ms=%.4f ms_per_step=%.4f\n",
+              task.c_str(), cell_name(cfg.cell), cfg.hidden_size, cfg.num_layers, cfg.vocab_size, cfg.input_size, T, B,
+              compute_threads(), steps, static_cast<double>(loss), min_ms, total_ms / steps);
+  return exit_ok;
+}
 
 int run_bench(const std::vector<std::string>& argv) {
-  const Args args(argv,
-                  {"--cell", "--hidden", "--layers", "--seq", "--batch", "--steps", "--warmup", "--seed", "--threads"});
+  const Args args(argv, {"--cell", "--hidden", "--layers", "--seq", "--batch", "--steps", "--warmup", "--seed",
+                         "--threads", "--task", "--vocab", "--embed", "--classes"});
   if (args.help()) {
     std::fputs(bench_help, stdout);
     return exit_ok;
   }
+  if (args.has("--task")) return run_text_bench(args);
   ModelConfig cfg;
   const std::string cell = args.get_or("--cell", "lstm");
   if (!parse_cell(cell, cfg.cell)) throw UsageError("--cell must be rnn, lstm or gru, got '" + cell + "'");

@@ -3,6 +3,7 @@
 // the PyTorch parity tests drive.
 #include <sys/stat.h>
 
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -11,8 +12,10 @@
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/model.hpp"
+#include "core/objective.hpp"
 #include "io/atomic_write.hpp"
 #include "io/csv.hpp"
+#include "io/json_util.hpp"
 #include "io/model_file.hpp"
 #include "io/trace_file.hpp"
 
@@ -25,14 +28,22 @@ const char* const trace_help =
     "\n"
     "Runs one sequence through the model (zero initial state) and writes the trace: outputs, and per\n"
     "layer h, c (LSTM) and gate activations (LSTM i f g o, GRU r z n) at every step. With a target\n"
-    "it also writes the MSE loss, dL/dh_t per layer, dL/dx_t and every parameter gradient (BPTT).\n"
+    "it also writes the loss, dL/dh_t per layer, dL/dx_t and every parameter gradient (BPTT).\n"
+    "Version-2 models: a token model's --input is one column of integer ids (0 <= id < vocab_size) and\n"
+    "grad_input is dL/dx_t of the embedded vectors; a bidirectional model adds h_reverse, c_reverse,\n"
+    "gates_reverse, grad_h_reverse per layer and final_output = head([h_fwd(T) ; h_rev(1)]); with\n"
+    "objective cross_entropy the outputs are logits and --target holds integer class ids. Dropout is\n"
+    "never applied in a trace.\n"
     "\n"
     "flags:\n"
-    "  --model M.json      model file (format unrolled-model, version 1)\n"
-    "  --input X.csv       the sequence: T rows (one per step) x input_size columns; header optional\n"
-    "  --target Y.csv      target for the MSE loss; its shape depends on --loss:\n"
-    "                        last: exactly 1 row x output_size columns (compared with y_T)\n"
+    "  --model M.json      model file (format unrolled-model, version 1 or 2)\n"
+    "  --input X.csv       the sequence: T rows (one per step) x input_size columns (token models: one\n"
+    "                      column of ids); header optional\n"
+    "  --target Y.csv      target of the loss; its shape depends on --loss:\n"
+    "                        last: exactly 1 row x output_size columns (compared with y_T, or with\n"
+    "                              final_output for a bidirectional model)\n"
     "                        all:  T rows x output_size columns (compared with y_1 .. y_T)\n"
+    "                      with objective cross_entropy: one column of class ids (0 <= id < output_size)\n"
     "  --loss last|all     which outputs the loss covers (default last); needs --target\n"
     "  --precision f32|f64 arithmetic in float or double (default f64)\n"
     "  --truncate K        truncated BPTT: cut the recurrent gradient every K steps from the start\n"
@@ -76,18 +87,44 @@ template <class T> Mat<T> steps_matrix(const io::CsvTable& table) {  // [columns
   return m;
 }
 
+// One column of whole numbers in [0, limit): token ids or class ids. what = "token id" / "class id".
+std::vector<int> id_column(const io::CsvTable& table, int limit, const char* what, const char* limit_name) {
+  std::vector<int> ids;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const double v = table.rows[r][0];
+    const std::string where = table.source + ": data row " + std::to_string(r + 1) + ": " + what + " ";
+    if (v != std::floor(v) || std::abs(v) > 1e9) {
+      std::string text;
+      io::append_number(text, v);
+      throw io::FormatError(where + text + " is not a whole number");
+    }
+    if (v < 0 || v >= limit)
+      throw io::FormatError(where + std::to_string(static_cast<long long>(v)) + " is out of range [0, " +
+                            std::to_string(limit) + ") (" + limit_name + " " + std::to_string(limit) + ")");
+    ids.push_back(static_cast<int>(v));
+  }
+  return ids;
+}
+
 template <class T> void run_trace(const TraceJob& job) {
   const Model<T> model = io::model_from_file<T>(job.model);
+  const ModelConfig& cfg = model.config;
   Trace<T> trace;
-  forward(model, steps_matrix<T>(job.input), 1, trace);
+  if (cfg.vocab_size > 0) forward_tokens(model, id_column(job.input, cfg.vocab_size, "token id", "vocab_size"), 1, trace);
+  else forward(model, steps_matrix<T>(job.input), 1, trace);
   if (!job.target) {
     io::write_trace_file<T>(job.out, model, trace, nullptr, std::nullopt);
     return;
   }
-  Mat<T> dy;
-  const T loss = mse_loss(trace, steps_matrix<T>(*job.target), job.loss, &dy);
+  Mat<T> dy, dy_final;
+  T loss;
+  if (cfg.objective == Objective::cross_entropy)
+    loss = cross_entropy_loss(trace, id_column(*job.target, cfg.output_size, "class id", "output_size"), job.loss, &dy,
+                              &dy_final);
+  else
+    loss = mse_objective(trace, steps_matrix<T>(*job.target), job.loss, &dy, &dy_final);
   Gradients<T> grads;
-  backward(model, trace, dy, grads, job.truncate);
+  backward(model, trace, dy, grads, job.truncate, cfg.bidirectional && job.loss == LossMode::last ? &dy_final : nullptr);
   io::write_trace_file<T>(job.out, model, trace, &grads, static_cast<double>(loss));
 }
 
@@ -118,16 +155,22 @@ int run(const std::vector<std::string>& argv) {
 
   job.model = io::load_model_file(model_path);
   const ModelConfig& cfg = job.model.config;
+  if (cfg.bidirectional && job.truncate > 0)
+    throw UsageError("--truncate needs a unidirectional model (" + model_path + " is bidirectional)");
   job.input = io::read_csv(input_path);
-  if (job.input.columns() != static_cast<std::size_t>(cfg.input_size))
-    throw io::FormatError(input_path + ": has " + std::to_string(job.input.columns()) +
-                          " columns, the model's input_size is " + std::to_string(cfg.input_size));
+  const std::size_t input_columns = cfg.vocab_size > 0 ? 1 : static_cast<std::size_t>(cfg.input_size);
+  if (job.input.columns() != input_columns)
+    throw io::FormatError(input_path + ": has " + std::to_string(job.input.columns()) + " columns, " +
+                          (cfg.vocab_size > 0 ? std::string("a token model reads one column of ids")
+                                              : "the model's input_size is " + std::to_string(cfg.input_size)));
   const std::size_t steps = job.input.rows.size();
   if (target_path) {
     job.target = io::read_csv(*target_path);
-    if (job.target->columns() != static_cast<std::size_t>(cfg.output_size))
-      throw io::FormatError(*target_path + ": has " + std::to_string(job.target->columns()) +
-                            " columns, the model's output_size is " + std::to_string(cfg.output_size));
+    const bool ids = cfg.objective == Objective::cross_entropy;
+    if (job.target->columns() != (ids ? 1 : static_cast<std::size_t>(cfg.output_size)))
+      throw io::FormatError(*target_path + ": has " + std::to_string(job.target->columns()) + " columns, " +
+                            (ids ? std::string("cross_entropy reads one column of class ids")
+                                 : "the model's output_size is " + std::to_string(cfg.output_size)));
     const std::size_t want = job.loss == LossMode::last ? 1 : steps;
     if (job.target->rows.size() != want)
       throw io::FormatError(*target_path + ": has " + std::to_string(job.target->rows.size()) +
@@ -136,7 +179,8 @@ int run(const std::vector<std::string>& argv) {
                                                         : " (one per input step)"));
   }
   // Memory guard: the trace holds about (G+3)·H·L values per step, and the gradients as many again.
-  const long long per_step = static_cast<long long>(gate_count(cfg.cell) + 4) * cfg.hidden_size * cfg.num_layers * 2 +
+  const long long per_step = static_cast<long long>(gate_count(cfg.cell) + 4) * cfg.hidden_size * cfg.num_layers * 2 *
+                                 cfg.directions() +
                              cfg.input_size + cfg.output_size;
   if (per_step * static_cast<long long>(steps) > (1LL << 28))
     throw io::FormatError(input_path + ": " + std::to_string(steps) + " steps is too long a trace for this model");

@@ -47,6 +47,17 @@ bool parse_loss_mode(std::string_view text, LossMode& out) {
   return true;
 }
 
+const char* objective_name(Objective objective) {
+  return objective == Objective::cross_entropy ? "cross_entropy" : "mse";
+}
+
+bool parse_objective(std::string_view text, Objective& out) {
+  if (text == "mse") out = Objective::mse;
+  else if (text == "cross_entropy") out = Objective::cross_entropy;
+  else return false;
+  return true;
+}
+
 const char* gate_name(CellKind cell, int gate) {
   static const char* const lstm[] = {"i", "f", "g", "o"};
   static const char* const gru[] = {"r", "z", "n"};
@@ -57,12 +68,13 @@ const char* gate_name(CellKind cell, int gate) {
 
 long long parameter_count(const ModelConfig& c) {
   const long long G = gate_count(c.cell), H = c.hidden_size;
-  long long n = 0;
+  const long long D = c.directions();
+  long long n = static_cast<long long>(c.vocab_size) * c.input_size;
   for (int k = 0; k < c.num_layers; ++k) {
-    const long long in = k == 0 ? c.input_size : H;
-    n += G * H * in + G * H * H + 2 * G * H;
+    const long long in = k == 0 ? c.input_size : D * H;
+    n += D * (G * H * in + G * H * H + 2 * G * H);
   }
-  return n + static_cast<long long>(c.output_size) * H + c.output_size;
+  return n + static_cast<long long>(c.output_size) * D * H + c.output_size;
 }
 
 static std::string range_error(const char* field, long long value, long long hi) {
@@ -81,6 +93,10 @@ std::string validate_config(const ModelConfig& c) {
     return range_error("output_size", c.output_size, max_output_size);
   if (c.cell != CellKind::rnn && c.nonlinearity != Nonlinearity::tanh)
     return "nonlinearity applies to the rnn cell only";
+  if (c.vocab_size < 0 || c.vocab_size > max_vocab_size)
+    return "vocab_size must be between 0 and " + std::to_string(max_vocab_size) + ", got " +
+           std::to_string(c.vocab_size);
+  if (!(c.dropout >= 0 && c.dropout < 1)) return "dropout must be at least 0 and below 1, got " + std::to_string(c.dropout);
   const long long n = parameter_count(c);
   if (n > max_parameter_count)
     return "model has " + std::to_string(n) + " parameters, more than the limit of " +

@@ -22,17 +22,21 @@ ParamLayout make_layout(const ModelConfig& c) {
     l.tensors.push_back(std::move(s));
     return static_cast<int>(l.tensors.size()) - 1;
   };
+  if (c.vocab_size > 0) l.embed = add("embed.weight", {c.vocab_size, c.input_size});
+  const int DH = c.directions() * c.hidden_size;
   for (int k = 0; k < c.num_layers; ++k) {
-    const std::string sfx = "_l" + std::to_string(k);
-    const int in = k == 0 ? c.input_size : c.hidden_size;
-    LayerSlots s;
-    s.weight_ih = add("rnn.weight_ih" + sfx, {GH, in});
-    s.weight_hh = add("rnn.weight_hh" + sfx, {GH, c.hidden_size});
-    s.bias_ih = add("rnn.bias_ih" + sfx, {GH});
-    s.bias_hh = add("rnn.bias_hh" + sfx, {GH});
-    l.layers.push_back(s);
+    const int in = k == 0 ? c.input_size : DH;
+    for (int d = 0; d < c.directions(); ++d) {
+      const std::string sfx = "_l" + std::to_string(k) + (d ? "_reverse" : "");
+      LayerSlots s;
+      s.weight_ih = add("rnn.weight_ih" + sfx, {GH, in});
+      s.weight_hh = add("rnn.weight_hh" + sfx, {GH, c.hidden_size});
+      s.bias_ih = add("rnn.bias_ih" + sfx, {GH});
+      s.bias_hh = add("rnn.bias_hh" + sfx, {GH});
+      (d ? l.reverse_layers : l.layers).push_back(s);
+    }
   }
-  l.head_weight = add("head.weight", {c.output_size, c.hidden_size});
+  l.head_weight = add("head.weight", {c.output_size, DH});
   l.head_bias = add("head.bias", {c.output_size});
   return l;
 }

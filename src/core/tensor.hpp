@@ -44,8 +44,12 @@ struct LayerSlots {  // indices into ParamLayout::tensors
 };
 
 struct ParamLayout {
-  std::vector<TensorSpec> tensors;  // state_dict order: per layer ih, hh, b_ih, b_hh; then head
+  // state_dict order: embed.weight (token models); per layer ih, hh, b_ih, b_hh, then the same four
+  // with the _reverse suffix (bidirectional); then head.
+  std::vector<TensorSpec> tensors;
   std::vector<LayerSlots> layers;
+  std::vector<LayerSlots> reverse_layers;  // bidirectional only, else empty
+  int embed = -1;                          // embed.weight [V × E], token models only
   int head_weight = -1, head_bias = -1;
   std::size_t total = 0;
   const TensorSpec* find(std::string_view name) const;
@@ -85,6 +89,14 @@ template <class T> VecView<T> vec_view(const ParamLayout& l, T* data, int tensor
 }
 template <class T> LayerWeights<T> layer_weights(const ParamLayout& l, const T* data, int layer) {
   const LayerSlots& s = l.layers[layer];
+  return {weight_view(l, data, s.weight_ih), weight_view(l, data, s.weight_hh),
+          vec_view(l, data, s.bias_ih), vec_view(l, data, s.bias_hh)};
+}
+template <class T> LayerWeights<T> layer_weights(const ParamLayout& l, const T* data, const LayerSlots& s) {
+  return {weight_view(l, data, s.weight_ih), weight_view(l, data, s.weight_hh),
+          vec_view(l, data, s.bias_ih), vec_view(l, data, s.bias_hh)};
+}
+template <class T> LayerGrads<T> layer_grads(const ParamLayout& l, T* data, const LayerSlots& s) {
   return {weight_view(l, data, s.weight_ih), weight_view(l, data, s.weight_hh),
           vec_view(l, data, s.bias_ih), vec_view(l, data, s.bias_hh)};
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 
 namespace unrolled::io {
 
@@ -119,15 +120,16 @@ void read_tensor(const json& t, const TensorSpec& spec, const std::string& sourc
 }
 
 bool is_known_key(const std::string& k) {
-  static const char* const known[] = {"format",     "version",   "cell",        "nonlinearity", "input_size",
-                                      "hidden_size", "num_layers", "output_size", "tensors"};
+  static const char* const known[] = {"format",      "version",    "cell",        "nonlinearity", "input_size",
+                                      "hidden_size", "num_layers", "output_size", "tensors",      "vocab_size",
+                                      "vocab",       "bidirectional", "objective", "dropout"};
   for (const char* s : known)
     if (k == s) return true;
   return false;
 }
 
 bool is_model_tensor_name(const std::string& name) {
-  return name.rfind("rnn.", 0) == 0 || name.rfind("head.", 0) == 0;
+  return name.rfind("rnn.", 0) == 0 || name.rfind("head.", 0) == 0 || name.rfind("embed.", 0) == 0;
 }
 
 std::string expected_names(const ParamLayout& layout) {
@@ -138,13 +140,63 @@ std::string expected_names(const ParamLayout& layout) {
 
 void check_consistent(const ModelFile& file) {
   if (std::string why = validate_config(file.config); !why.empty()) throw IoError("invalid model: " + why);
+  if (!file.vocab.empty() && file.vocab.size() != static_cast<std::size_t>(file.config.vocab_size))
+    throw IoError("invalid model: vocab has " + std::to_string(file.vocab.size()) + " entries, vocab_size is " +
+                  std::to_string(file.config.vocab_size));
   const ParamLayout layout = make_layout(file.config);
   if (file.params.size() != layout.total)
     throw IoError("invalid model: " + std::to_string(file.params.size()) + " parameters, the configuration needs " +
                   std::to_string(layout.total));
 }
 
+// The version-2 keys (DESIGN §4), each checked; in a version-1 file any of them is an error.
+void read_version2_fields(const json& root, long long version, const std::string& source, ModelFile& file) {
+  static const char* const keys[] = {"vocab_size", "vocab", "bidirectional", "objective", "dropout"};
+  if (version < 2) {
+    for (const char* k : keys)
+      if (root.contains(k)) fail(source, k, "is a version-2 field (this file says \"version\": 1)");
+    return;
+  }
+  ModelConfig& cfg = file.config;
+  if (auto it = root.find("vocab_size"); it != root.end())
+    cfg.vocab_size = static_cast<int>(whole_number(*it, 1, max_vocab_size, source, "vocab_size"));
+  if (auto it = root.find("vocab"); it != root.end()) {
+    if (cfg.vocab_size == 0) fail(source, "vocab", "needs vocab_size (a token model)");
+    if (!it->is_array()) fail(source, "vocab", std::string("must be an array of strings, got ") + json_type_name(*it));
+    if (it->size() != static_cast<std::size_t>(cfg.vocab_size))
+      fail(source, "vocab", "has " + std::to_string(it->size()) + " entries, vocab_size is " +
+                                std::to_string(cfg.vocab_size));
+    std::map<std::string, std::size_t> seen;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& v = (*it)[i];
+      if (!v.is_string()) fail(source, path_index("vocab", i), std::string("must be a string, got ") + json_type_name(v));
+      const std::string word = v.get<std::string>();
+      if (auto [pos, fresh] = seen.emplace(word, i); !fresh)
+        fail(source, path_index("vocab", i),
+             quoted_for_message(word) + " repeats vocab[" + std::to_string(pos->second) + "]");
+      file.vocab.push_back(word);
+    }
+  }
+  if (auto it = root.find("bidirectional"); it != root.end()) {
+    if (!it->is_boolean()) fail(source, "bidirectional", std::string("must be true or false, got ") + json_type_name(*it));
+    cfg.bidirectional = it->get<bool>();
+  }
+  if (auto it = root.find("objective"); it != root.end()) {
+    if (!it->is_string()) fail(source, "objective", std::string("must be a string, got ") + json_type_name(*it));
+    const std::string name = it->get<std::string>();
+    if (!parse_objective(name, cfg.objective))
+      fail(source, "objective", "unknown objective " + quoted_for_message(name) + " (expected mse or cross_entropy)");
+  }
+  if (auto it = root.find("dropout"); it != root.end()) {
+    if (!it->is_number()) fail(source, "dropout", std::string("must be a number, got ") + json_type_name(*it));
+    cfg.dropout = it->get<double>();
+    if (!(cfg.dropout >= 0 && cfg.dropout < 1)) fail(source, "dropout", "must be at least 0 and below 1, got " + it->dump());
+  }
+}
+
 }  // namespace
+
+int model_file_version(const ModelFile& file) { return file.config.uses_version2() || !file.vocab.empty() ? 2 : 1; }
 
 ModelFile parse_model_json(std::string_view text, const std::string& source) {
   if (text.size() > max_model_file_bytes)
@@ -167,8 +219,8 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
     fail(source, "format", "is " + quoted_for_message(format) + ", expected \"" + model_format_name + "\"");
   const long long version = whole_number(required(root, "version", source, ""), 0,
                                          std::numeric_limits<long long>::max(), source, "version");
-  if (version != model_format_version)
-    fail(source, "version", "unsupported version " + std::to_string(version) + " (this build reads version " +
+  if (version != 1 && version != 2)
+    fail(source, "version", "unsupported version " + std::to_string(version) + " (this build reads versions 1 and " +
                                 std::to_string(model_format_version) + ")");
 
   ModelConfig& cfg = file.config;
@@ -187,6 +239,7 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
   cfg.hidden_size = size_field(root, "hidden_size", max_hidden_size, source);
   cfg.num_layers = size_field(root, "num_layers", max_layers, source);
   cfg.output_size = size_field(root, "output_size", max_output_size, source);
+  read_version2_fields(root, version, source, file);
   if (std::string why = validate_config(cfg); !why.empty()) fail(source, "hidden_size", why);
 
   const json& tensors = required(root, "tensors", source, "");
@@ -232,7 +285,7 @@ std::string model_to_json(const ModelFile& file) {
   std::string out;
   out.reserve(64 + layout.total * 24);
   out += "{\n  \"format\": \"" + std::string(model_format_name) + "\",\n";
-  out += "  \"version\": " + std::to_string(model_format_version) + ",\n";
+  out += "  \"version\": " + std::to_string(model_file_version(file)) + ",\n";
   out += "  \"cell\": \"" + std::string(cell_name(cfg.cell)) + "\",\n";
   if (cfg.cell == CellKind::rnn)
     out += "  \"nonlinearity\": \"" + std::string(nonlinearity_name(cfg.nonlinearity)) + "\",\n";
@@ -240,6 +293,15 @@ std::string model_to_json(const ModelFile& file) {
   out += "  \"hidden_size\": " + std::to_string(cfg.hidden_size) + ",\n";
   out += "  \"num_layers\": " + std::to_string(cfg.num_layers) + ",\n";
   out += "  \"output_size\": " + std::to_string(cfg.output_size) + ",\n";
+  if (cfg.vocab_size > 0) out += "  \"vocab_size\": " + std::to_string(cfg.vocab_size) + ",\n";
+  if (!file.vocab.empty()) out += "  \"vocab\": " + json(file.vocab).dump() + ",\n";
+  if (cfg.bidirectional) out += "  \"bidirectional\": true,\n";
+  if (cfg.objective != Objective::mse) out += "  \"objective\": \"" + std::string(objective_name(cfg.objective)) + "\",\n";
+  if (cfg.dropout != 0) {
+    out += "  \"dropout\": ";
+    append_number(out, cfg.dropout);
+    out += ",\n";
+  }
   if (file.extra.is_object())
     for (auto it = file.extra.begin(); it != file.extra.end(); ++it) {
       if (is_known_key(it.key())) continue;  // the configuration above is authoritative

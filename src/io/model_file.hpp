@@ -10,6 +10,11 @@
 // nested rows. Top-level keys we do not know (normalisation, training metadata) are kept in `extra`
 // and written back. Every field is validated; errors are FormatError "FILE: FIELD: reason" with
 // FIELD a JSON path such as tensors.rnn.weight_hh_l0.data[3][1].
+//
+// Version 2 (DESIGN §4) adds, all optional: "vocab_size":V (tensor embed.weight [V × E], E = input_size),
+// "vocab":[V distinct strings], "bidirectional":true (the *_reverse tensors), "objective":"mse"|
+// "cross_entropy", "dropout":p (0 ≤ p < 1). Version 1 files still load (none of these keys may appear in
+// them); a file is written as version 2 only when it uses one of them.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -25,12 +30,13 @@
 namespace unrolled::io {
 
 inline constexpr const char* model_format_name = "unrolled-model";
-inline constexpr int model_format_version = 1;
+inline constexpr int model_format_version = 2;  // the newest version read; 1 is read too
 inline constexpr std::size_t max_model_file_bytes = std::size_t(256) << 20;  // 256 MiB
 
 struct ModelFile {
   ModelConfig config;
   std::vector<double> params;  // flat, make_layout(config) order, each tensor row-major
+  std::vector<std::string> vocab;  // version 2: what each token id shows as (a character, a word); may be empty
   nlohmann::json extra = nlohmann::json::object();          // every other top-level key
   nlohmann::json extra_tensors = nlohmann::json::object();  // tensors not named rnn.* / head.*, as read
 };
@@ -54,6 +60,9 @@ void save_model_file(const std::string& path, const ModelFile& file);
 // the tensor and index); a double parameter narrowed to float rounds to nearest.
 template <class T> Model<T> model_from_file(const ModelFile& file);
 template <class T> ModelFile model_to_file(const Model<T>& model, nlohmann::json extra = nlohmann::json::object());
+
+// The version a file of this content is written as: 2 when it uses a version-2 feature, else 1.
+int model_file_version(const ModelFile& file);
 
 // Shorthands: load/save a Model<T> directly.
 template <class T> Model<T> load_model(const std::string& path) { return model_from_file<T>(load_model_file(path)); }

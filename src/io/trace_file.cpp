@@ -54,7 +54,10 @@ std::string trace_to_json(const Model<T>& model, const Trace<T>& tr, const std::
       static_cast<int>(tr.layers.size()) != L || tr.output.rows() != cfg.output_size ||
       tr.output.cols() != static_cast<Eigen::Index>(tr.steps) * tr.batch)
     throw IoError("trace: the trace does not match the model");
-  if (grads && (static_cast<int>(grads->grad_h.size()) != L || grads->params.size() != model.layout.total))
+  if (cfg.bidirectional && (static_cast<int>(tr.reverse.size()) != L || tr.final_output.cols() != tr.batch))
+    throw IoError("trace: the trace does not match the model");
+  if (grads && (static_cast<int>(grads->grad_h.size()) != L || grads->params.size() != model.layout.total ||
+                (cfg.bidirectional && static_cast<int>(grads->grad_h_reverse.size()) != L)))
     throw IoError("trace: the gradients do not match the model");
   std::string out;
   TraceWriter<T> w(out, tr.steps, tr.batch, sequence);
@@ -70,30 +73,47 @@ std::string trace_to_json(const Model<T>& model, const Trace<T>& tr, const std::
     out += ",\n  \"grad_input\": ";
     w.steps(grads->grad_input, 0, cfg.input_size, 0, "grad_input", "  ");
   }
+  if (!tr.reverse.empty()) {  // head([h→_T ; h←_1]) of the top layer
+    out += ",\n  \"final_output\": [";
+    for (int o = 0; o < cfg.output_size; ++o) {
+      if (o) out += ", ";
+      w.number(static_cast<double>(tr.final_output(o, sequence)), "final_output[" + std::to_string(o) + "]");
+    }
+    out += "]";
+  }
   out += ",\n  \"layers\": [";
-  for (int k = 0; k < L; ++k) {
-    const LayerTrace<T>& lt = tr.layers[k];
-    const std::string name = "layers[" + std::to_string(k) + "]";
-    out += k ? ",\n    {" : "\n    {";
-    out += "\n      \"h\": ";
-    w.steps(lt.h, 0, H, 1, name + ".h", "      ");  // block 0 is h_0
+  // One direction's entries. The forward h and c keep h_0 in block 0 (so step t is block t + 1); the
+  // reverse ones keep their initial state in block T (step t is block t).
+  auto direction = [&](const LayerTrace<T>& lt, const Mat<T>* grad_h, const std::string& name, const char* suffix,
+                       int state_block0) {
+    out += std::string("\n      \"h") + suffix + "\": ";
+    w.steps(lt.h, 0, H, state_block0, name + ".h" + suffix, "      ");
     if (cfg.cell == CellKind::lstm) {
-      out += ",\n      \"c\": ";
-      w.steps(lt.c, 0, H, 1, name + ".c", "      ");
+      out += std::string(",\n      \"c") + suffix + "\": ";
+      w.steps(lt.c, 0, H, state_block0, name + ".c" + suffix, "      ");
     }
     if (cfg.cell != CellKind::rnn) {
-      out += ",\n      \"gates\": {";
+      out += std::string(",\n      \"gates") + suffix + "\": {";
       for (int g = 0; g < G; ++g) {
         const std::string gname = gate_name(cfg.cell, g);
         out += g ? ",\n        \"" : "\n        \"";
         out += gname + "\": ";
-        w.steps(lt.gates, static_cast<Eigen::Index>(g) * H, H, 0, name + ".gates." + gname, "        ");
+        w.steps(lt.gates, static_cast<Eigen::Index>(g) * H, H, 0, name + ".gates" + suffix + "." + gname, "        ");
       }
       out += "}";
     }
-    if (grads) {
-      out += ",\n      \"grad_h\": ";
-      w.steps(grads->grad_h[k], 0, H, 0, name + ".grad_h", "      ");
+    if (grad_h) {
+      out += std::string(",\n      \"grad_h") + suffix + "\": ";
+      w.steps(*grad_h, 0, H, 0, name + ".grad_h" + suffix, "      ");
+    }
+  };
+  for (int k = 0; k < L; ++k) {
+    const std::string name = "layers[" + std::to_string(k) + "]";
+    out += k ? ",\n    {" : "\n    {";
+    direction(tr.layers[k], grads ? &grads->grad_h[k] : nullptr, name, "", 1);
+    if (!tr.reverse.empty()) {
+      out += ",";
+      direction(tr.reverse[k], grads ? &grads->grad_h_reverse[k] : nullptr, name, "_reverse", 0);
     }
     out += "}";
   }

@@ -7,6 +7,11 @@
 //                "grad_h": [T×H] (with a target)}, …],
 //    "grads": {NAME: {"shape": [..], "data": [..]}, …}}   with a target; 2-D data as row lists
 //
+// Version 2: bidirectional layers add "h_reverse", "c_reverse", "gates_reverse", "grad_h_reverse" (row t
+// is step t+1 in input order, like the forward ones) and the trace adds "final_output": [O] =
+// head([h→_T ; h←_1]). For token models grad_input is dL/dx_t of the embedded vectors [T×E] and grads
+// holds embed.weight; with cross_entropy the outputs are logits.
+//
 // Row t of a [T×N] array is step t+1 (h_1 … h_T; h_0 = 0 is not written). The vanilla RNN has no
 // gates entry (its one "gate" is h itself). Numbers are written in the shortest form that reads
 // back exactly (float values widened to double first).

@@ -18,10 +18,10 @@ inline nlohmann::json load_json(const std::filesystem::path& path) {
   return nlohmann::json::parse(in);
 }
 
-// Every reference case file, sorted by name.
-inline std::vector<std::filesystem::path> reference_cases() {
+// Every reference case file, sorted by name (subdir "v2": the version-2 cases).
+inline std::vector<std::filesystem::path> reference_cases(const std::string& subdir = "") {
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(UNROLLED_TEST_DATA) + "/reference"))
+  for (const auto& e : std::filesystem::directory_iterator(std::string(UNROLLED_TEST_DATA) + "/reference/" + subdir))
     if (e.path().extension() == ".json" && e.path().filename() != "optim.json") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   return files;
@@ -43,6 +43,11 @@ inline ModelConfig config_from_json(const nlohmann::json& m) {
   c.hidden_size = m.at("hidden_size");
   c.num_layers = m.at("num_layers");
   c.output_size = m.at("output_size");
+  c.vocab_size = m.value("vocab_size", 0);
+  c.bidirectional = m.value("bidirectional", false);
+  if (m.contains("objective") && !parse_objective(m["objective"].get<std::string>(), c.objective))
+    throw std::runtime_error("bad objective");
+  c.dropout = m.value("dropout", 0.0);
   return c;
 }
 

@@ -45,26 +45,6 @@ double loss_at(const Problem& p, Trace<double>& tr) {
   return mse_loss(tr, p.target, p.mode);
 }
 
-// |a − n| / max(|a|, |n|, floor): relative where the gradient is meaningful, absolute below the floor
-// (finite differences cannot resolve relative error on values near zero).
-double rel_error(double analytic, double numeric, double floor = 1e-4) {
-  return std::abs(analytic - numeric) / std::max({std::abs(analytic), std::abs(numeric), floor});
-}
-
-// Four-point central difference, error O(h⁴): (−f(x+2h) + 8f(x+h) − 8f(x−h) + f(x−2h)) / 12h.
-// The plain two-point stencil leaves ~1e-10 of noise, too coarse for a 1e-6 relative bound.
-template <class F> double central_difference(double& x, F&& f) {
-  const double h = 1e-4, saved = x;
-  double v[4];
-  const double offsets[4] = {2 * h, h, -h, -2 * h};
-  for (int k = 0; k < 4; ++k) {
-    x = saved + offsets[k];
-    v[k] = f();
-  }
-  x = saved;
-  return (-v[0] + 8 * v[1] - 8 * v[2] + v[3]) / (12 * h);
-}
-
 // Forward, loss and exact BPTT of a problem; the trace and dL/dy are returned through the arguments.
 Gradients<double> analytic_gradients(const Problem& p, Trace<double>& tr, Mat<double>& dy, int truncate = 0) {
   forward(p.model, p.input, p.batch, tr);
@@ -85,12 +65,12 @@ CheckResult gradcheck(Problem& p) {
 
   CheckResult r;
   for (std::size_t j = 0; j < p.model.params.size(); ++j) {
-    const double numeric = central_difference(p.model.params[j], [&] { return loss_at(p, tr); });
-    r.max_param_error = std::max(r.max_param_error, rel_error(g.params[j], numeric));
+    const double numeric = test::central_difference(p.model.params[j], [&] { return loss_at(p, tr); });
+    r.max_param_error = std::max(r.max_param_error, test::rel_error(g.params[j], numeric));
   }
   for (Eigen::Index j = 0; j < p.input.size(); ++j) {
-    const double numeric = central_difference(p.input(j), [&] { return loss_at(p, tr); });
-    r.max_input_error = std::max(r.max_input_error, rel_error(g.grad_input(j), numeric));
+    const double numeric = test::central_difference(p.input(j), [&] { return loss_at(p, tr); });
+    r.max_input_error = std::max(r.max_input_error, test::rel_error(g.grad_input(j), numeric));
   }
   return r;
 }

@@ -1,5 +1,6 @@
 // Small deterministic helpers shared by the core test suites.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -40,6 +41,26 @@ template <class T> Model<T> random_model(CellKind cell, int I, int H, int L, int
   Model<T> m(c);
   init_uniform(m, seed);
   return m;
+}
+
+// |a − n| / max(|a|, |n|, floor): relative where the gradient is meaningful, absolute below the floor
+// (finite differences cannot resolve relative error on values near zero).
+inline double rel_error(double analytic, double numeric, double floor = 1e-4) {
+  return std::abs(analytic - numeric) / std::max({std::abs(analytic), std::abs(numeric), floor});
+}
+
+// Four-point central difference, error O(h⁴): (−f(x+2h) + 8f(x+h) − 8f(x−h) + f(x−2h)) / 12h.
+// The plain two-point stencil leaves ~1e-10 of noise, too coarse for a 1e-6 relative bound.
+template <class F> double central_difference(double& x, F&& f) {
+  const double h = 1e-4, saved = x;
+  double v[4];
+  const double offsets[4] = {2 * h, h, -h, -2 * h};
+  for (int k = 0; k < 4; ++k) {
+    x = saved + offsets[k];
+    v[k] = f();
+  }
+  x = saved;
+  return (-v[0] + 8 * v[1] - 8 * v[2] + v[3]) / (12 * h);
 }
 
 inline std::string describe(const ModelConfig& c) {

@@ -179,7 +179,7 @@ TEST_CASE("malformed model files are refused with the file, the field and the re
       {"deep_nesting.json", {"x[0]", "nested deeper than 64 levels"}},
       {"unknown_cell.json", {"cell", "unknown cell \"transformer\""}},
       {"wrong_format.json", {"format", "keras-model", "unrolled-model"}},
-      {"wrong_version.json", {"version", "unsupported version 2"}},
+      {"wrong_version.json", {"version", "unsupported version 3"}},
       {"relu_on_lstm.json", {"nonlinearity", "rnn cell only"}},
       {"unknown_nonlinearity.json", {"nonlinearity", "sigmoid"}},
       {"unknown_tensor.json", {"tensors.rnn.weight_ih_l1", "unknown tensor"}},

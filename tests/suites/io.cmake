@@ -2,7 +2,7 @@
 # tests/data/bad), CSV, trace JSON, and `unrolled-cli trace` run as a real process — exit codes,
 # untouched --out on failure, and parity with the PyTorch fixtures in tests/data/reference.
 unrolled_add_suite(io_tests
-  SOURCES io/test_model_file.cpp io/test_csv.cpp io/test_trace_file.cpp io/test_cli_trace.cpp
+  SOURCES io/test_model_file.cpp io/test_csv.cpp io/test_trace_file.cpp io/test_cli_trace.cpp io/test_text_files.cpp io/test_cli_trace_text.cpp
   LIBS unrolled_io
   LABELS sanitize)
 add_dependencies(io_tests unrolled-cli)

@@ -3,7 +3,7 @@
 # and the train/forecast commands run as real processes. train_alloc_tests replaces the global operator new, so it is its own executable.
 unrolled_add_suite(train_tests
   SOURCES train/test_signal.cpp train/test_dataset.cpp train/test_trainer.cpp train/test_forecast.cpp
-          train/test_memory_tasks.cpp train/test_trainer_state.cpp train/test_cli.cpp
+          train/test_memory_tasks.cpp train/test_trainer_state.cpp train/test_cli.cpp train/test_cli_text.cpp
   LIBS unrolled_io
   LABELS sanitize)
 add_dependencies(train_tests unrolled-cli)

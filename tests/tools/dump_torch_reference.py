@@ -6,6 +6,8 @@ What it writes (into tests/data/reference/, next to a README.md describing the f
                 the model (a DESIGN section 4 model file), the input and target, and the expected
                 loss, outputs, dL/dx, per-layer states, gate activations, total dL/dh_t and every
                 parameter gradient. Some cases use truncated BPTT (see `truncate` below).
+  v2/<case>.json  version-2 models (DESIGN section 3): embedding, bidirectional 1-3 layers for every
+                cell, cross-entropy last/all, dropout configured but in eval mode; see the README.
   optim.json    torch.optim.Adam / SGD (+ clip_grad_norm_) trajectories over 4 fixed gradients,
                 in float64 and float32.
 
@@ -419,6 +421,119 @@ def write_json(path, doc):
         f.write("\n")
     os.replace(tmp, path)
 
+# ---------------------------------------------------------------------------------------------
+# Version 2 (DESIGN section 3): embedding, bidirectional layers, cross-entropy, dropout (in eval).
+# Written to tests/data/reference/v2/. These come from the real modules alone (no manual unroll):
+# outputs, the top layer's states, dL/d(embedded input) via retain_grad, and every parameter gradient.
+
+OUT_DIR_V2 = os.path.join(OUT_DIR, "v2")
+
+
+class TextModel(nn.Module):
+    """embed (token models) + recurrent stack + head; state_dict embed.*, rnn.*, head.* (DESIGN section 4)."""
+
+    def __init__(self, cell, V, I, H, L, O, bidirectional, dropout):
+        super().__init__()
+        if V:
+            self.embed = nn.Embedding(V, I)
+        kind = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
+        self.rnn = kind(I, H, L, bidirectional=bidirectional, dropout=dropout)
+        self.drop = nn.Dropout(dropout)  # before the head; no parameters
+        self.head = nn.Linear(H * (2 if bidirectional else 1), O)
+
+
+def run_case_v2(spec):
+    cell, V, I, H, L, O, T, B = (spec[k] for k in ("cell", "V", "I", "H", "L", "O", "T", "B"))
+    bidir, objective, loss_mode, dropout = spec["bidirectional"], spec["objective"], spec["loss"], spec["dropout"]
+    torch.manual_seed(spec["seed"])
+    model = TextModel(cell, V, I, H, L, O, bidir, dropout)
+    with torch.no_grad():  # out of the gates' linear region
+        for name, p in model.named_parameters():
+            if name.startswith("rnn."):
+                p.mul_(2.0)
+    model.eval()  # dropout off: evaluation, as the C++ core without masks
+    if V:
+        tokens = torch.randint(0, V, (T, B))
+        x = model.embed(tokens)
+    else:
+        x = torch.randn(T, B, I).requires_grad_()
+    x.retain_grad()
+    seq, final = model.rnn(x)
+    h_n = final[0] if cell == "lstm" else final
+    outputs = model.head(model.drop(seq))
+    scored_final = bidir and loss_mode == "last"
+    final_output = model.head(model.drop(torch.cat([h_n[-2], h_n[-1]], 1))) if bidir else None
+    y = final_output if scored_final else (outputs[-1] if loss_mode == "last" else outputs)
+    if objective == "cross_entropy":
+        target = torch.randint(0, O, (B,) if loss_mode == "last" else (T, B))
+        loss = nn.CrossEntropyLoss()(y.reshape(-1, O), target.reshape(-1))
+    else:
+        target = torch.randn(*y.shape)
+        loss = nn.MSELoss()(y, target)
+    loss.backward()
+
+    doc_model = {"format": "unrolled-model", "version": 2, "cell": cell}
+    if cell == "rnn":
+        doc_model["nonlinearity"] = "tanh"
+    doc_model.update({"input_size": I, "hidden_size": H, "num_layers": L, "output_size": O})
+    if V:
+        doc_model["vocab_size"] = V
+    if bidir:
+        doc_model["bidirectional"] = True
+    doc_model["objective"] = objective
+    if dropout:
+        doc_model["dropout"] = dropout
+    doc_model["tensors"] = {n: tensor_entry(p) for n, p in model.state_dict().items()}
+    expected = {
+        "loss": loss.item(),
+        "outputs": outputs.detach().tolist(),
+        "grad_input": x.grad.detach().tolist(),
+        "top_h": seq[:, :, :H].detach().tolist(),
+        "grads": {n: tensor_entry(p.grad) for n, p in model.named_parameters()},
+    }
+    if bidir:
+        expected["top_h_reverse"] = seq[:, :, H:].detach().tolist()
+        expected["final_output"] = final_output.detach().tolist()
+    return {
+        "case": spec["name"], "model": doc_model, "loss": loss_mode, "batch": B, "steps": T,
+        "input": (tokens if V else x).detach().tolist(), "target": target.tolist(), "expected": expected,
+    }
+
+
+def case_specs_v2():
+    specs = []
+    seed = 5000
+
+    def add(prefix, cell, V, I, H, L, O, T, B, bidir, objective, loss, dropout=0.0):
+        nonlocal seed
+        seed += 1
+        name = (f"{prefix}_{cell}_l{L}_v{V}_i{I}_h{H}_o{O}_t{T}_b{B}" + ("_bi" if bidir else "") +
+                f"_{'ce' if objective == 'cross_entropy' else 'mse'}_{loss}" + ("_drop" if dropout else ""))
+        specs.append({"name": name, "cell": cell, "V": V, "I": I, "H": H, "L": L, "O": O, "T": T, "B": B,
+                      "bidirectional": bidir, "objective": objective, "loss": loss, "dropout": dropout,
+                      "seed": seed})
+
+    for cell in ("rnn", "lstm", "gru"):
+        for L in (1, 2, 3):  # bidirectional, every cell and depth, both losses and objectives
+            add("bidir", cell, 0, 2, 3, L, 2, 5, 2, True, "mse", "last" if L != 2 else "all")
+            add("bidir", cell, 0, 3, 4, L, 3, 4, 3, True, "cross_entropy", "all" if L != 2 else "last")
+        for loss in ("last", "all"):  # embedding, uni- and bidirectional
+            add("embed", cell, 7, 3, 4, 2, 7, 6, 2, False, "cross_entropy", loss)
+            add("embed", cell, 6, 2, 3, 1, 2, 5, 3, True, "mse" if loss == "last" else "cross_entropy", loss)
+            add("ce", cell, 0, 2, 5, 1, 4, 5, 3, False, "cross_entropy", loss)  # cross-entropy alone
+        add("evaldrop", cell, 5, 3, 4, 3, 5, 4, 2, True, "cross_entropy", "last", 0.3)  # dropout in eval
+    return specs
+
+
+def main_v2():
+    os.makedirs(OUT_DIR_V2, exist_ok=True)
+    specs = case_specs_v2()
+    for spec in specs:
+        path = os.path.join(OUT_DIR_V2, spec["name"] + ".json")
+        write_json(path, run_case_v2(spec))
+    print(f"{len(specs)} version-2 cases in {os.path.relpath(OUT_DIR_V2, ROOT)}")
+
+
 
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
@@ -434,6 +549,7 @@ def main():
     write_json(os.path.join(OUT_DIR, "optim.json"), optim_doc())
     print(f"{len(specs)} cases + optim.json; max |manual unroll - torch module| = "
           f"{max_discrepancy:.3g} (tolerance {TOL:g})")
+    main_v2()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <new>
 
 #include "core/signal.hpp"
+#include "core/text_trainer.hpp"
 #include "core/trainer.hpp"
 
 namespace {
@@ -69,5 +70,48 @@ TEST_CASE("training steps after the first few do not allocate (epoch ends includ
         CHECK(during == 0);
       }
     }
+  }
+}
+
+TEST_CASE("text training steps after the first do not allocate: character model, bidirectional classifier, dropout on") {
+  for (CellKind cell : {CellKind::rnn, CellKind::lstm, CellKind::gru}) {
+    CAPTURE(cell_name(cell));
+    TextTrainConfig c;
+    c.model.cell = cell;
+    c.model.vocab_size = 11;
+    c.model.input_size = 6;
+    c.model.hidden_size = 16;
+    c.model.num_layers = 2;
+    c.model.output_size = 11;
+    c.model.objective = Objective::cross_entropy;
+    c.model.dropout = 0.2;
+    c.seq = 12;
+    c.batch = 8;
+    std::vector<int> ids;
+    for (int i = 0; i < 500; ++i) ids.push_back((i * 7 + i / 3) % 11);
+    CharLmTrainer<float> lm(c, ids);
+    const long long at_start = allocations.load();
+    lm.step();
+    lm.step();
+    CHECK(allocations.load() > at_start);
+    const long long before = allocations.load();
+    for (int i = 0; i < 10; ++i) lm.step();
+    CHECK(allocations.load() - before == 0);
+
+    // A classifier over sequences of one length (a mini-batch of another length resizes its buffers).
+    c.model.bidirectional = true;
+    c.model.output_size = 3;
+    std::vector<std::vector<int>> seqs;
+    std::vector<int> labels;
+    for (int i = 0; i < 40; ++i) {
+      seqs.push_back({i % 11, (i * 3) % 11, (i * 5) % 11, 1, 2});
+      labels.push_back(i % 3);
+    }
+    ClassifierTrainer<float> cls(c, seqs, labels);
+    cls.step();
+    cls.step();
+    const long long before_cls = allocations.load();
+    for (int i = 0; i < 10; ++i) cls.step();
+    CHECK(allocations.load() - before_cls == 0);
   }
 }
