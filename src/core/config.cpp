@@ -1,5 +1,7 @@
 #include "core/config.hpp"
 
+#include "core/enum_names.hpp"
+
 #include <string>
 
 namespace unrolled {
@@ -13,50 +15,21 @@ int gate_count(CellKind cell) {
   return 1;
 }
 
-const char* cell_name(CellKind cell) {
-  switch (cell) {
-    case CellKind::rnn: return "rnn";
-    case CellKind::lstm: return "lstm";
-    case CellKind::gru: return "gru";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<CellKind> cell_names[] = {{CellKind::rnn, "rnn"}, {CellKind::lstm, "lstm"}, {CellKind::gru, "gru"}};
+constexpr EnumName<Nonlinearity> nonlinearity_names[] = {{Nonlinearity::tanh, "tanh"}, {Nonlinearity::relu, "relu"}};
+constexpr EnumName<LossMode> loss_mode_names[] = {{LossMode::last, "last"}, {LossMode::all, "all"}};
+constexpr EnumName<Objective> objective_names[] = {{Objective::mse, "mse"}, {Objective::cross_entropy, "cross_entropy"}};
+}  // namespace
 
-const char* nonlinearity_name(Nonlinearity nl) { return nl == Nonlinearity::relu ? "relu" : "tanh"; }
-const char* loss_mode_name(LossMode mode) { return mode == LossMode::all ? "all" : "last"; }
-
-bool parse_cell(std::string_view text, CellKind& out) {
-  if (text == "rnn") out = CellKind::rnn;
-  else if (text == "lstm") out = CellKind::lstm;
-  else if (text == "gru") out = CellKind::gru;
-  else return false;
-  return true;
-}
-
-bool parse_nonlinearity(std::string_view text, Nonlinearity& out) {
-  if (text == "tanh") out = Nonlinearity::tanh;
-  else if (text == "relu") out = Nonlinearity::relu;
-  else return false;
-  return true;
-}
-
-bool parse_loss_mode(std::string_view text, LossMode& out) {
-  if (text == "last") out = LossMode::last;
-  else if (text == "all") out = LossMode::all;
-  else return false;
-  return true;
-}
-
-const char* objective_name(Objective objective) {
-  return objective == Objective::cross_entropy ? "cross_entropy" : "mse";
-}
-
-bool parse_objective(std::string_view text, Objective& out) {
-  if (text == "mse") out = Objective::mse;
-  else if (text == "cross_entropy") out = Objective::cross_entropy;
-  else return false;
-  return true;
-}
+const char* cell_name(CellKind cell) { return name_of(cell_names, cell); }
+const char* nonlinearity_name(Nonlinearity nl) { return name_of(nonlinearity_names, nl); }
+const char* loss_mode_name(LossMode mode) { return name_of(loss_mode_names, mode); }
+const char* objective_name(Objective objective) { return name_of(objective_names, objective); }
+bool parse_cell(std::string_view text, CellKind& out) { return parse_name(cell_names, text, out); }
+bool parse_nonlinearity(std::string_view text, Nonlinearity& out) { return parse_name(nonlinearity_names, text, out); }
+bool parse_loss_mode(std::string_view text, LossMode& out) { return parse_name(loss_mode_names, text, out); }
+bool parse_objective(std::string_view text, Objective& out) { return parse_name(objective_names, text, out); }
 
 const char* gate_name(CellKind cell, int gate) {
   static const char* const lstm[] = {"i", "f", "g", "o"};

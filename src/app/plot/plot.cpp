@@ -1,3 +1,7 @@
+// The plotting layer (plot.hpp), shaped like ImPlot's API. A little over 500 lines on purpose, as
+// implot.cpp is one file: BeginPlot/EndPlot and every item function share one per-plot Context (axes,
+// extents, legend, hover entries, lines held until the axes are laid out); splitting it would expose
+// that context to several files for no reader's gain. The pure axis maths is in plot_math.*.
 #include "app/plot/plot.hpp"
 
 #include <imgui_internal.h>  // ImRect
