@@ -55,7 +55,7 @@ double percentile(std::vector<double> v, double p) {
 }  // namespace
 
 bool write_stats(const std::string& path, const std::vector<double>& ms, const FrameStats& phases, const TrainView& train,
-                 const RedrawReport& redraw) {
+                 const RedrawReport& redraw, const nlohmann::json& clipped_text) {
   double mean = 0, mx = 0;
   for (double m : ms) {
     mean += m;
@@ -73,6 +73,7 @@ bool write_stats(const std::string& path, const std::vector<double>& ms, const F
   // the last frame's check against a whole redraw (0 = identical).
   j["redraw"] = {{"partial", redraw.partial}, {"partial_frames", redraw.partial_frames},
                  {"check_mismatched_pixels", redraw.mismatched}};
+  j["clipped_text"] = clipped_text;
   j["train_steps"] = train.step;
   // Throughput while the app was open: steps per wall-clock second of training (compare with
   // unrolled-cli train's steps / seconds for the same settings).

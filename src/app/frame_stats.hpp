@@ -3,6 +3,8 @@
 // Each phase is measured in wall time and in the UI thread's own CPU time; the render phase ends with
 // glFinish so the driver's work is counted in it, not in the swap (only when --stats asks for it).
 #pragma once
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <string>
 #include <vector>
@@ -38,9 +40,9 @@ struct RedrawReport {
 };
 
 // --stats FILE: frames, frame_ms {mean, p50, p95, max} (the checked last frame left out), phase_ms,
-// redraw, the training run's steps and throughput, and each compared cell's. False (and a message on
-// stderr) when the file cannot be written.
+// redraw, the training run's steps and throughput, each compared cell's, and the last frame's text cut
+// by its clip rectangle (gfx/text_clip.hpp). False (and a message on stderr) when the file cannot be written.
 bool write_stats(const std::string& path, const std::vector<double>& frame_ms, const FrameStats& phases,
-                 const TrainView& train, const RedrawReport& redraw);
+                 const TrainView& train, const RedrawReport& redraw, const nlohmann::json& clipped_text);
 
 }  // namespace unrolled::app

@@ -51,7 +51,7 @@ Layout compute_layout(Rect area, const PanelVisibility& v, float fs) {
     const bool any_tab = v.controls || v.inspector || v.states || v.gates || v.traces;
     float unrolled_h = 0;
     if (v.unrolled)
-      unrolled_h = any_tab ? std::round(std::clamp(fs * (5.0f + 1.75f * v.unrolled_rows), fs * 9.0f, content.h * 0.55f)) : content.h;
+      unrolled_h = any_tab ? std::round(std::clamp(fs * (5.0f + 1.75f * v.unrolled_rows), fs * 8.5f, content.h * 0.5f)) : content.h;
     l.unrolled = {content.x, content.y, v.unrolled ? content.w : 0, unrolled_h};
     if (any_tab) l.tabs = {content.x, content.y + unrolled_h, content.w, content.h - unrolled_h};
     return l;
@@ -160,6 +160,15 @@ LessonSplit split_lesson_column(Rect area, float fs, float bottom_h) {
   bottom_h = std::clamp(bottom_h, 0.0f, area.h);
   const float h = area.h - bottom_h;
   return {{area.x, area.y, area.w - w, h}, {area.x + area.w - w, area.y, w, h}, {area.x, area.y + h, area.w, bottom_h}};
+}
+
+Stage compute_stage(Rect a, float fs, float stage_h) {
+  if (a.w >= fs * stage_side_by_side_em && stage_h <= 0) {
+    const float w = std::round(a.w * 0.55f);
+    return {{a.x, a.y, w, a.h}, {a.x + w, a.y, a.w - w, a.h}};
+  }
+  const float h = std::round(std::clamp(stage_h > 0 ? stage_h : a.h * 0.55f, 0.0f, a.h));
+  return {{a.x, a.y, a.w, h}, {a.x, a.y + h, a.w, a.h - h}};
 }
 
 LabLayout compute_lab_layout(Rect area, const LabVisibility& v, float fs) {

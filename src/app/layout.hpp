@@ -103,6 +103,17 @@ struct LessonSplit {
 };
 LessonSplit split_lesson_column(Rect area, float font_size, float bottom_h);
 
+// Presentation: in a compact workspace (a large scale on a small window: a projector at 1280x800),
+// one panel takes the stage in its own tile and the workspace's other panels are tabs of one tile
+// beside it — side by side when the area is at least `stage_side_by_side_em` characters wide, else
+// the stage above the tabs (`stage_h` tall when given, else 55%). A lesson step or a number key brings
+// a tab forward (workspace_table.cpp chooses which panel is on stage).
+inline constexpr float stage_side_by_side_em = 36.0f;
+struct Stage {
+  Rect stage, tabs;
+};
+Stage compute_stage(Rect area, float font_size, float stage_h = 0);
+
 // The Gradient lab:
 //   ┌──────────┬──────────────────────────────┬────────────────────────┐
 //   │ Gradient │ ‖dL/dhₜ‖ against t (log y),  │ Clipping: loss of the  │

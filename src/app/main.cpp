@@ -22,6 +22,7 @@
 #include "app/gfx/partial_redraw.hpp"
 #include "app/gfx/screenshot.hpp"
 #include "app/frame_stats.hpp"
+#include "app/gfx/text_clip.hpp"
 #include "app/key_queue.hpp"
 #include "app/layout.hpp"
 #include "app/frame/lesson_ui.hpp"
@@ -187,6 +188,7 @@ int main(int argc, char** argv) {
   FrameStats phases;
   phases.enabled = !args.stats_path.empty();
   RedrawReport redraw;
+  nlohmann::json clipped_text = nlohmann::json::array();  // --stats: the last frame's
   redraw.partial = gfx::partial_redraw_available();
   double wait_s = 0.0;  // how long the next interactive frame may sleep for input (0 = draw at once)
   int exit_code = 0;
@@ -235,6 +237,9 @@ int main(int argc, char** argv) {
     // whole, so no plot in it waits for its turn.
     const bool shot_due = (last_frame && !args.screenshot_path.empty()) || !lesson_shot.empty() ||
                           (!ui.dialogs.pending_screenshot.empty() && ui.dialogs.screenshot_delay <= 1);
+    // Text cut by its clip rectangle, on the frames that are reported (the unrolled view scrolls sideways).
+    auto clipped_now = [] { return gfx::find_clipped_text(ImGui::GetDrawData(), *ImGui::GetIO().Fonts, {"###unrolled"}); };
+    if (last_frame && phases.enabled) clipped_text = gfx::clipped_text_json(clipped_now());
     if (last_frame && phases.enabled && redraw.partial) {  // --stats: check the repaints on the last frame
       redraw.mismatched = gfx::check_partial_redraw(ImGui::GetDrawData(), clear_color(ui.projector));
     } else {
@@ -258,7 +263,8 @@ int main(int argc, char** argv) {
       ui.notice_is_error = !err.empty();
       ui.dialogs.pending_screenshot.clear();
     }
-    if (!lesson_shot.empty()) LessonShotTaken(*snap, ui, gfx::save_screenshot(lesson_shot, fb_w, fb_h));
+    if (!lesson_shot.empty())
+      LessonShotTaken(*snap, ui, gfx::save_screenshot(lesson_shot, fb_w, fb_h), gfx::clipped_text_json(clipped_now()));
     phases.begin();  // screenshots are not part of presenting
     gfx::present(window);
     phases.end(FramePhase::present);
@@ -294,7 +300,7 @@ int main(int argc, char** argv) {
   SaveSessionOnExit(session_files, ui, session);
   const std::shared_ptr<const TrainView> train = session.latest()->train;
   session.shutdown();
-  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train, redraw)) exit_code = 1;
+  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train, redraw, clipped_text)) exit_code = 1;
 
   gfx::heatmap_shutdown();
   ImGui_ImplOpenGL3_Shutdown();

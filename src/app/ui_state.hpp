@@ -169,6 +169,11 @@ struct UiState {
   float scale_before_projector = 1.0f;  // restored when projector mode is turned off
   bool rebuild_fonts = false;  // scale changed: rebuild the font atlas between frames
 
+  // Presentation layout (compact): the panel a number key brought forward, for a few frames (the tab
+  // bar selects it; Panel::lesson: none).
+  Panel bring_forward = Panel::lesson;
+  int bring_frames = 0;
+
   bool quit = false;
   std::string notice;          // UI-side status (e.g. "saved screenshot …")
   bool notice_is_error = false;

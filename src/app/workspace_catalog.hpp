@@ -44,6 +44,7 @@ struct PanelInfo {
   Workspace workspace;
   const char* name;        // the name a lesson file uses
   const char* view_label;  // the View menu's entry
+  const char* tab;         // its tab in the presentation layout, after its number key: short
   bool lessons;            // lessons can show and highlight it (the Step and Train workspaces today)
 };
 extern const std::array<PanelInfo, panel_count> panel_catalog;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "app/file_list.hpp"
+#include "app/frame/workspace_table.hpp"
 
 namespace unrolled::app {
 
@@ -23,6 +24,14 @@ void OpenModelDialog(UiState& ui) {
 
 void SaveModelDialog(UiState& ui) {
   OpenFileDialog(ui, FileDialogPurpose::save_model, ui.export_dir, join_path(ui.export_dir, now_name("model", "json")));
+}
+
+void BringPanelForward(UiState& ui, int number) {
+  const Panel p = numbered_panel(ui.workspace, number);
+  if (p == Panel::lesson) return;
+  panel_shown(ui, p) = true;
+  ui.bring_forward = p;
+  ui.bring_frames = 3;  // the tab bar selects it on the next frames
 }
 
 }  // namespace unrolled::app

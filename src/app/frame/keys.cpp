@@ -42,13 +42,15 @@ struct KeyRow {
   const char* keys;
   const char* what;
   unsigned where;  // the workspaces its bindings act in (documentation-only rows: 0)
-  std::array<KeyBinding, 3> bind;
+  std::array<KeyBinding, 9> bind;
   std::array<const char*, workspace_count> hint{};  // per workspace (step, train, compare, lab)
 };
 
 void push(KeyContext& c, Command command) { c.out.push_back(std::move(command)); }
 // In the Compare workspace with no comparison open, T starts one with the ticked cells (and R has
 // nothing to reset); otherwise the session routes T / Shift+T / R to the comparison while one is open.
+template <int N>
+void bring_forward(KeyContext& c) { BringPanelForward(c.ui, N); }
 bool compare_idle(const KeyContext& c) { return c.ui.workspace == Workspace::compare && !c.snap.train->compare; }
 
 const KeyRow key_table[] = {
@@ -99,6 +101,12 @@ const KeyRow key_table[] = {
      {{{GLFW_KEY_F12, Mods::any_shift, false, false, [](KeyContext& c) { TakeScreenshot(c.ui); }},
        {GLFW_KEY_E, Mods::ctrl, false, false, [](KeyContext& c) { c.ui.dialogs.export_popup = true; }}}},
      {nullptr, "F12 screenshot", "F12 screenshot", "F12 screenshot"}},
+    {"1 – 9", "bring the workspace's panel N forward (the presentation layout's numbered tabs)", everywhere,
+     {{{GLFW_KEY_1, Mods::plain, false, false, bring_forward<1>}, {GLFW_KEY_2, Mods::plain, false, false, bring_forward<2>},
+       {GLFW_KEY_3, Mods::plain, false, false, bring_forward<3>}, {GLFW_KEY_4, Mods::plain, false, false, bring_forward<4>},
+       {GLFW_KEY_5, Mods::plain, false, false, bring_forward<5>}, {GLFW_KEY_6, Mods::plain, false, false, bring_forward<6>},
+       {GLFW_KEY_7, Mods::plain, false, false, bring_forward<7>}, {GLFW_KEY_8, Mods::plain, false, false, bring_forward<8>},
+       {GLFW_KEY_9, Mods::plain, false, false, bring_forward<9>}}}},
     {"F11", "projector mode: high contrast, large readouts, scale ≥ 200%", everywhere,
      {{{GLFW_KEY_F11, Mods::any_shift, false, false, [](KeyContext& c) { set_projector(c.ui, !c.ui.projector); }}}}},
     {"PgDn / PgUp", "next / previous lesson step (a presenter's clicker)", 0, {}},  // LessonKeys

@@ -4,6 +4,7 @@
 // the --lesson-shots walk that saves one screenshot per step. The state is UiState::lesson
 // (LessonUi); the panel itself is panels/lesson.cpp. The pure half (parsing, plans) is app/lessons.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -47,9 +48,10 @@ void LessonFileMenu(UiState& ui);
 
 // --lesson-shots: the file to save this frame as once the step has been applied (and trained) and
 // drawn for a few frames, else "". main saves the frame and reports with LessonShotTaken (error ""
-// when saved): the walk then pages on, or after the last step writes walk.json and is done.
+// when saved, and the frame's clipped text, gfx/text_clip.hpp): the walk then pages on, or after the last
+// step writes walk.json and is done.
 std::string LessonShotDue(const Snapshot& snap, UiState& ui);
-void LessonShotTaken(const Snapshot& snap, UiState& ui, const std::string& error);
+void LessonShotTaken(const Snapshot& snap, UiState& ui, const std::string& error, const nlohmann::json& clipped_text);
 // While the walk waits for a train action's goal, nobody watches the frames: drawing 10 a second
 // instead of 60 leaves the worker the CPU. Zero otherwise.
 std::chrono::milliseconds LessonWalkFrameTime(const UiState& ui);

@@ -47,7 +47,7 @@ std::chrono::milliseconds LessonWalkFrameTime(const UiState& ui) {
   return std::chrono::milliseconds(waiting ? 100 : 0);
 }
 
-void LessonShotTaken(const Snapshot& snap, UiState& ui, const std::string& error) {
+void LessonShotTaken(const Snapshot& snap, UiState& ui, const std::string& error, const nlohmann::json& clipped_text) {
   LessonUi& L = ui.lesson;
   if (!error.empty()) {
     L.walk_error = error;
@@ -76,6 +76,7 @@ void LessonShotTaken(const Snapshot& snap, UiState& ui, const std::string& error
   r["train_state"] = train_state_name(snap.train->state);
   r["memory_task"] = L.memory_task.has_value();
   r["text_fits"] = !L.body_overflow;
+  r["clipped_text"] = clipped_text;
   L.walk_records.push_back(r.dump());
   if (ui.lesson_step + 1 < static_cast<int>(L.lesson.steps.size())) {
     ++ui.lesson_step;

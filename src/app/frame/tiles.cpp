@@ -2,6 +2,7 @@
 // small), the lesson's column beside any workspace, and the bottom bar — all from the workspace table.
 #include <imgui.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -102,7 +103,15 @@ void DrawTiles(const Snapshot& snap, UiState& ui, CommandList& out, const Worksp
       ImGui::BeginTabBar(ws.tab_bar)) {
     for (Panel p : t.tab_order) {
       const PanelRow& row = *panel_row(p);
-      if (!row.shown(ui) || !BeginLessonTabItem(ui, TileTitle(row, snap, buf, sizeof buf), p, t.tabs)) continue;
+      if (!row.shown(ui)) continue;
+      const char* title = TileTitle(row, snap, buf, sizeof buf);
+      // Presentation: each tab says its number key and a short name ("3 Inspector"); the key brings it forward.
+      char label[200];
+      if (t.presentation)
+        std::snprintf(label, sizeof label, "%d %s###%s", panel_number(p), row.live_tab ? row.live_tab(snap) : panel_info(p).tab,
+                      panel_name(p));
+      const bool forward = ui.bring_frames > 0 && ui.bring_forward == p;
+      if (!BeginLessonTabItem(ui, t.presentation ? label : title, p, t.tabs, forward)) continue;
       ImGui::BeginChild("##tab", ImVec2(0, 0), false, row.flags);
       row.draw(snap, ui, out);
       ImGui::EndChild();
@@ -134,6 +143,7 @@ void DrawWorkspace(const Snapshot& snap, UiState& ui, CommandList& out, Rect are
     tiles_area = Rect{area.x, area.y, lesson->tiles.w, lesson->tiles.h + bar_h};
   }
   WorkspaceTiles t = ws.lay_out(snap, ui, tiles_area, fs);
+  if (ui.bring_frames > 0) --ui.bring_frames;
   if (lesson) t.bar = lesson->bottom;
   DrawTiles(snap, ui, out, ws, t);
   if (ws.transport) {

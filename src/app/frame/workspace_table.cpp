@@ -1,5 +1,6 @@
 #include "app/frame/workspace_table.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/panels/panels.hpp"
@@ -21,6 +22,7 @@ const char* unrolled_title(const Snapshot& snap, char* buf, std::size_t n) {
 const char* forecast_title(const Snapshot& snap, char*, std::size_t) {
   return snap.train->task ? "Answers at t = T###forecast" : "Forecast###forecast";
 }
+const char* forecast_tab(const Snapshot& snap) { return snap.train->task ? "Answers" : "Forecast"; }
 
 #define SHOWN(member) +[](UiState& ui) -> bool& { return ui.member; }
 }  // namespace
@@ -35,7 +37,7 @@ const std::array<PanelRow, panel_count - 1> panel_table = {{
     {Panel::traces, "Unit traces", UnitTracesPanel, no_scroll, SHOWN(step.show_traces)},
     {Panel::training, "Training", TrainingPanel, 0, SHOWN(train.show_panel)},
     {Panel::curves, "Training curves", TrainingCurvesPanel, no_scroll, SHOWN(train.show_curves)},
-    {Panel::forecast, "Forecast###forecast", ForecastPanel, no_scroll, SHOWN(train.show_forecast), forecast_title},
+    {Panel::forecast, "Forecast###forecast", ForecastPanel, no_scroll, SHOWN(train.show_forecast), forecast_title, forecast_tab},
     {Panel::decay, "Gradient decay across time", GradientDecayPanel, no_scroll, SHOWN(train.show_decay)},
     {Panel::compare_cells, "Compare cells", ComparePanel, 0, SHOWN(compare.show_panel)},
     {Panel::compare_curves, "Loss curves", CompareCurvesPanel, no_scroll, SHOWN(compare.show_curves)},
@@ -56,8 +58,64 @@ const PanelRow* panel_row(Panel p) {
 
 bool& panel_shown(UiState& ui, Panel p) { return panel_row(p)->shown(ui); }
 
+std::vector<Panel> workspace_panels(Workspace w) {
+  std::vector<Panel> out;
+  for (const PanelInfo& p : panel_catalog)
+    if (p.id != Panel::lesson && p.workspace == w) out.push_back(p.id);
+  return out;
+}
+
+Panel numbered_panel(Workspace w, int number) {
+  const std::vector<Panel> ps = workspace_panels(w);
+  return number >= 1 && number <= static_cast<int>(ps.size()) ? ps[static_cast<std::size_t>(number - 1)] : Panel::lesson;
+}
+
+int panel_number(Panel p) {
+  const std::vector<Panel> ps = workspace_panels(panel_info(p).workspace);
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    if (ps[i] == p) return static_cast<int>(i) + 1;
+  return 0;
+}
+
 namespace {
 void set(WorkspaceTiles& t, Panel p, const Rect& r) { t.rect[static_cast<std::size_t>(p)] = r; }
+const Rect& get(const WorkspaceTiles& t, Panel p) { return t.rect[static_cast<std::size_t>(p)]; }
+bool is_shown(const UiState& ui, Panel p) { return panel_row(p)->shown(const_cast<UiState&>(ui)); }
+
+// Presentation: the panel on stage is the first shown panel of `order` (the workspace's picture),
+// unless this lesson step names two or more of the others — then the first it names, so that both
+// are in view (the other comes forward as a tab).
+Panel stage_panel(const UiState& ui, const std::vector<Panel>& order) {
+  std::vector<Panel> shown, named;
+  for (Panel p : order)
+    if (is_shown(ui, p)) shown.push_back(p);
+  if (shown.empty()) return Panel::lesson;
+  if (!ui.lesson_id.empty())
+    for (Panel p : shown)
+      if (std::find(ui.lesson.highlight.begin(), ui.lesson.highlight.end(), p) != ui.lesson.highlight.end()) named.push_back(p);
+  if (named.size() >= 2 && std::find(named.begin(), named.end(), shown.front()) == named.end()) return named.front();
+  return shown.front();
+}
+
+// The presentation layout in `area`: `stage` in its own tile, the other panels of `order` as tabs
+// (in `order`), side by side or under it (`stage_h` tall when given).
+void present(WorkspaceTiles& t, const UiState& ui, Rect area, float fs, const std::vector<Panel>& order, float stage_h = 0) {
+  const Panel stage = stage_panel(ui, order);
+  for (Panel p : order) set(t, p, {});
+  t.presentation = true;
+  t.tab_order.clear();
+  for (Panel p : order)
+    if (p != stage && is_shown(ui, p)) t.tab_order.push_back(p);
+  if (stage == Panel::lesson) return;
+  if (t.tab_order.empty()) {
+    set(t, stage, area);
+    t.tabs = {};
+    return;
+  }
+  const Stage s = compute_stage(area, fs, stage_h);
+  set(t, stage, s.stage);
+  t.tabs = s.tabs;
+}
 
 WorkspaceTiles step_tiles(const Snapshot& snap, const UiState& ui, Rect area, float fs) {
   const PanelVisibility shown{ui.step.show_controls, ui.step.show_unrolled, ui.step.show_inspector,
@@ -72,9 +130,14 @@ WorkspaceTiles step_tiles(const Snapshot& snap, const UiState& ui, Rect area, fl
   set(t, Panel::traces, l.traces);
   t.tabs = l.tabs;
   t.bar = l.transport;
-  // Compact: the inspector and the controls are tabs too (inspector first: it is the lesson).
-  if (l.compact) t.tab_order = {Panel::inspector, Panel::states, Panel::gates, Panel::traces, Panel::controls};
-  else t.tab_order = {Panel::states, Panel::gates, Panel::traces};
+  t.tab_order = {Panel::states, Panel::gates, Panel::traces};
+  if (!l.compact) return t;
+  // Presentation: the unrolled view on top at its own height, the inspector first of the tabs under it.
+  const std::vector<Panel> order = {Panel::unrolled, Panel::inspector, Panel::states, Panel::gates, Panel::traces, Panel::controls};
+  const Rect top = get(t, Panel::unrolled);
+  const Rect content{area.x, area.y, area.w, l.transport.y - area.y};
+  if (stage_panel(ui, order) == Panel::unrolled && top.visible() && l.tabs.visible()) present(t, ui, content, fs, order, top.h);
+  else present(t, ui, content, fs, order);
   return t;
 }
 
@@ -87,8 +150,8 @@ WorkspaceTiles train_tiles(const Snapshot&, const UiState& ui, Rect area, float 
   set(t, Panel::decay, l.decay);
   t.tabs = l.tabs;
   t.bar = l.status;
-  // The curves first: at a projector the run is what people watch; the settings are one click away.
-  t.tab_order = {Panel::curves, Panel::forecast, Panel::decay, Panel::training};
+  // Presentation: the curves on stage (the run is what people watch), the forecast first of the tabs.
+  if (l.compact) present(t, ui, l.tabs, fs, {Panel::curves, Panel::forecast, Panel::decay, Panel::training});
   return t;
 }
 
@@ -105,8 +168,10 @@ WorkspaceTiles compare_tiles(const Snapshot& snap, const UiState& ui, Rect area,
   set(t, Panel::compare_table, l.table);
   t.tabs = l.tabs;
   t.bar = l.status;
-  // Compact: the table keeps its own tile at the bottom; the curves lead the tabs.
-  t.tab_order = {Panel::compare_curves, Panel::compare_forecast, Panel::compare_decay, Panel::compare_cells};
+  // Presentation: the table keeps its own tile at the bottom (the numbers stay in view); above it the
+  // loss curves on stage, the forecasts first of the tabs.
+  if (l.compact && l.tabs.visible())
+    present(t, ui, l.tabs, fs, {Panel::compare_curves, Panel::compare_forecast, Panel::compare_decay, Panel::compare_cells});
   return t;
 }
 
@@ -118,8 +183,8 @@ WorkspaceTiles lab_tiles(const Snapshot&, const UiState& ui, Rect area, float fs
   set(t, Panel::lab_clipping, l.clipping);
   t.tabs = l.tabs;
   t.bar = l.status;
-  // The gradient first, the clipping runs, then the settings.
-  t.tab_order = {Panel::lab_decay, Panel::lab_clipping, Panel::lab_settings};
+  // Presentation: the gradient on stage; the settings (the ρ slider) first of the tabs, then clipping.
+  if (l.compact) present(t, ui, l.tabs, fs, {Panel::lab_decay, Panel::lab_settings, Panel::lab_clipping});
   return t;
 }
 }  // namespace

@@ -26,6 +26,8 @@ struct PanelRow {
   bool& (*shown)(UiState&);  // its View flag
   // A title that depends on the snapshot (it keeps its window id with ###): written into buf.
   const char* (*live_title)(const Snapshot&, char* buf, std::size_t size) = nullptr;
+  // Its short tab label in the presentation layout when that depends on the snapshot (else the catalogue's).
+  const char* (*live_tab)(const Snapshot&) = nullptr;
 };
 // Every panel but the lesson's (the frame draws that one beside any workspace), in Panel order.
 extern const std::array<PanelRow, panel_count - 1> panel_table;
@@ -38,7 +40,14 @@ struct WorkspaceTiles {
   std::array<Rect, panel_count> rect{};
   Rect tabs, bar;
   std::vector<Panel> tab_order;  // the tabbed tile's panels, first tab first (hidden ones are skipped)
+  bool presentation = false;     // compact: one panel on stage, the rest tabs labelled with their number key
 };
+
+// A workspace's panels in their number-key order (1, 2, …: the catalogue's order), and the panel a
+// number key names in it (Panel::lesson: none).
+std::vector<Panel> workspace_panels(Workspace w);
+Panel numbered_panel(Workspace w, int number);
+int panel_number(Panel p);  // 1-based within its workspace
 
 struct WorkspaceRow {
   Workspace id;

@@ -36,7 +36,7 @@ void DrawLessonAccentFrame() {
   dl->PopClipRect();
 }
 
-bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& tabs) {
+bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& tabs, bool bring_forward) {
   const bool accent = LessonAccent(ui, panel, tabs);
   if (accent) {
     ImVec4 c = LessonAccentColor();
@@ -45,7 +45,8 @@ bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& 
     ImGui::PushStyleColor(ImGuiCol_Tab, c);
     ImGui::PushStyleColor(ImGuiCol_TabHovered, c);
   }
-  const bool open = ImGui::BeginTabItem(name, nullptr, accent && ui.lesson.select_frames > 0 ? ImGuiTabItemFlags_SetSelected : 0);
+  const bool select = bring_forward || (accent && ui.lesson.select_frames > 0);
+  const bool open = ImGui::BeginTabItem(name, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0);
   if (accent) ImGui::PopStyleColor(3);
   return open;
 }

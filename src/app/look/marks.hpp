@@ -20,7 +20,7 @@ void PopLessonAccentTitle();
 void DrawLessonAccentFrame();
 // A tab of a tabbed tile (`tabs`): accented, and brought forward once, when the step talks about `panel`.
 // Returns ImGui::BeginTabItem's result.
-bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& tabs);
+bool BeginLessonTabItem(UiState& ui, const char* name, Panel panel, const Rect& tabs, bool bring_forward = false);
 // True when an accented panel was drawn in `rect` this frame (a tabbed tile: frame it).
 bool LessonAccentedAt(const UiState& ui, const Rect& rect);
 // After a slider's widget: flashes it for a few seconds when the step's set action moved it.

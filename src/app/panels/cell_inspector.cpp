@@ -271,7 +271,9 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   }
 
   const float avail_h = ImGui::GetContentRegionAvail().y;
-  const float diagram_h = std::clamp(avail_h * 0.33f, fs * 7.5f, fs * 12.0f);
+  // A third of the tile, 7.5–12 lines; in a short tile (the presentation layout) no taller than what is
+  // left in view, so the whole cell is on screen and the equations scroll under it.
+  const float diagram_h = std::min(std::clamp(avail_h * 0.33f, fs * 7.5f, fs * 12.0f), std::max(avail_h - ImGui::GetStyle().WindowPadding.y - ImGui::GetStyle().ItemSpacing.y, fs * 4.5f));
   Diagram(sc, lv, t, ui.step.unit, ImVec2(ImGui::GetContentRegionAvail().x, diagram_h));
 
   // Equations with numbers.
