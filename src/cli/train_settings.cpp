@@ -202,7 +202,7 @@ MemoryTaskConfig memory_task_config(const Settings& s) {
   return c;
 }
 
-std::vector<double> load_series(const Settings& s, std::string& description) {
+std::vector<double> load_series(const Settings& s, std::string& description, std::string* column_used) {
   const std::string data = s.text("data");
   if (data.empty()) throw UsageError(s.origin("data") + " needs a value: sine or FILE.csv");
   if (data == "sine") {
@@ -220,12 +220,27 @@ std::vector<double> load_series(const Settings& s, std::string& description) {
                        "' (use sine or a CSV file; train also takes copy:T and adding:T)");
   }
   check_input_path(s.origin("data"), data);
-  const io::CsvTable table = io::read_csv(data);
-  std::vector<double> series = io::column(table, s.text("column"));
-  std::string col = s.text("column");
-  if (!table.header.empty()) col = table.header[io::column_index(table, col)];
-  description = data + " column " + col + ", " + std::to_string(series.size()) + " points";
-  return series;
+  io::GapPolicy gaps;
+  if (!parse_gap_policy(s.text("gaps"), gaps))
+    throw UsageError(s.origin("gaps") + " must be refuse, drop or interpolate, got '" + s.text("gaps") + "'");
+  io::SeriesColumn col = io::read_series_column(data, s.text("column"), gaps);
+  description = data + " column " + col.name + ", " + std::to_string(col.values.size()) + " points";
+  if (col.gaps > 0)
+    description += std::string(", ") + std::to_string(col.gaps) + (col.gaps == 1 ? " gap " : " gaps ") +
+                   (gaps == io::GapPolicy::drop ? "dropped" : "interpolated");
+  if (column_used) *column_used = col.name;
+  return std::move(col.values);
+}
+
+void append_series_file_options(std::vector<OptionSpec>& v, const char* group, bool from_model) {
+  v.push_back({"column", OptionKind::text, "", 0, 0, group,
+               from_model ? "CSV column: header name or 0-based index (default: the training one)"
+                          : "CSV column: header name or 0-based index (default: the only column, else the one "
+                            "named \"value\"; otherwise the columns are listed and one must be named)"});
+  v.push_back({"gaps", OptionKind::text, from_model ? "" : "refuse", 0, 0, group,
+               from_model ? "empty, NA or NaN cells in the column: refuse, drop or interpolate (default: the training one)"
+                          : "empty, NA or NaN cells in the column: refuse (an error naming the line), drop (leave the "
+                            "row out) or interpolate (linear between the neighbours)"});
 }
 
 namespace {

@@ -66,10 +66,14 @@ bool is_memory_task_option(const OptionSpec& spec);
 MemoryTaskConfig memory_task_config(const Settings& s);
 
 // The raw series named by --data: "sine" generates it from the signal flags, anything else is a CSV
-// file whose --column is taken. description is filled with a short text ("sine, 1000 points").
+// file whose --column is read (io::read_series_column: only that column, --gaps applied).
+// description is filled with a short text ("sine, 1000 points"); column_used, when given, with the
+// column's name as chosen (header name or index; "" for generated data).
 // UsageError for unknown kinds and for memory tasks (they are no series); IoError/FormatError for
 // file trouble.
-std::vector<double> load_series(const Settings& s, std::string& description);
+std::vector<double> load_series(const Settings& s, std::string& description, std::string* column_used = nullptr);
+// --column and --gaps, in the options' group; from_model: forecast's wording (defaults from the model).
+void append_series_file_options(std::vector<OptionSpec>& specs, const char* group, bool from_model);
 bool is_generated_data(const std::string& data);  // "sine": the signal flags apply
 
 // Output files: an existing directory, writable, and the path not a directory. IoError otherwise.
