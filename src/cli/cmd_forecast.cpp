@@ -23,7 +23,8 @@ std::vector<OptionSpec> forecast_options() {
   const char* f = "forecast";
   v.push_back({"model", OptionKind::text, "", 0, 0, f, "model file (required); its normalisation and training settings are used"});
   v.push_back({"data", OptionKind::text, "", 0, 0, f,
-               "sine or FILE.csv (default: the data the model was trained on; memory tasks have no series)"});
+               "sine, FILE.csv or a shipped series by name (co2, sunspots, nile) (default: the data the model was "
+               "trained on; memory tasks have no series)"});
   append_series_file_options(v, f, true);
   v.push_back({"seq", OptionKind::integer, "", 1, 100000, f,
                "window length T (default: the training one; needed when the model does not record it)"});

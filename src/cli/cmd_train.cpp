@@ -33,7 +33,8 @@ std::vector<OptionSpec> train_options() {
   v.push_back({"nonlinearity", OptionKind::text, "tanh", 0, 0, m, "tanh or relu (rnn only)"});
   const char* d = "data";
   v.push_back({"data", OptionKind::text, "sine", 0, 0, d,
-               "sine (generated, see the signal flags), FILE.csv, or a memory task: copy:T or adding:T"});
+               "sine (generated, see the signal flags), FILE.csv, a real series shipped with unrolled by name (co2, "
+               "sunspots, nile: assets/data/README.md), or a memory task: copy:T or adding:T"});
   append_series_file_options(v, d, false);
   v.push_back({"seq", OptionKind::integer, "32", 1, 100000, d,
                "window length T: each window predicts the value after it (memory tasks: the T of copy:T)"});
@@ -89,7 +90,7 @@ const std::vector<OptionSpec>& options() {
 
 std::string train_help() {
   return "usage: unrolled-cli train [--cell rnn|lstm|gru] [--hidden N] [--layers N] [--seq N] [--batch N]\n"
-         "                          [--lr X] [--epochs N] [--seed N] [--data sine|FILE.csv|copy:T|adding:T]\n"
+         "                          [--lr X] [--epochs N] [--seed N] [--data sine|FILE.csv|NAME|copy:T|adding:T]\n"
          "                          [--config FILE] --out MODEL.json [--metrics FILE.csv] [--forecast FILE.csv]\n"
          "                          [more flags]\n"
          "\n"

@@ -226,3 +226,50 @@ TEST_CASE("help texts: each default said once; train's epochs default is the app
   r = run_cli("trace --help", d);
   CHECK(r.out.find("--normalization stored|none") != std::string::npos);
 }
+
+namespace {
+// The value column of a shipped series, read here with the standard library only.
+std::vector<double> shipped_series(const std::string& name) {
+  std::istringstream in(test::slurp(std::string(UNROLLED_TEST_DATA) + "/../../assets/data/" + name + ".csv"));
+  std::string line;
+  std::getline(in, line);
+  REQUIRE(line.substr(line.find(',')) == ",value");
+  std::vector<double> v;
+  while (std::getline(in, line))
+    if (!line.empty()) v.push_back(std::stod(line.substr(line.find(',') + 1)));
+  return v;
+}
+}  // namespace
+
+TEST_CASE("the shipped real series open by name and train; the persistence baseline is the one of their data") {
+  ScratchDir d;
+  for (const char* name : {"sunspots", "co2", "nile"}) {
+    CAPTURE(name);
+    const std::vector<double> x = shipped_series(name);
+    REQUIRE(x.size() >= 100);
+    test::RunResult r = run_cli(std::string("train --data ") + name + quick + " --out " + d.file("m.json"), d);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto done = fields(last_line(r.out));
+    // Chronological split at S = N - round(0.2 N); population std of the training part.
+    const int n = static_cast<int>(x.size()), s = n - static_cast<int>(std::lround(0.2 * n));
+    double mean = 0, var = 0, persistence = 0;
+    for (int i = 0; i < s; ++i) mean += x[i] / s;
+    for (int i = 0; i < s; ++i) var += (x[i] - mean) * (x[i] - mean) / s;
+    for (int t = s; t < n; ++t) persistence += (x[t] - x[t - 1]) * (x[t] - x[t - 1]) / var / (n - s);
+    CHECK(number(done, "persistence_val_mse") == doctest::Approx(persistence).epsilon(1e-4));
+    CHECK(std::isfinite(number(done, "val_mse")));
+    const io::ModelFile m = io::load_model_file(d.file("m.json"));
+    CHECK(m.extra.at("training").at("data") == name);
+    CHECK(m.extra.at("training").at("column") == "value");
+    // forecast finds the data set again from the model's settings.
+    r = run_cli("forecast --model " + d.file("m.json") + " --horizon 5 --out " + d.file("f.csv"), d);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto fc = fields(last_line(r.out));
+    CHECK(fc.at("points") == std::to_string(n));
+    CHECK(number(fc, "persistence_val_mse") == doctest::Approx(persistence * var).epsilon(1e-4));
+  }
+  const test::RunResult r = run_cli("train --data sunspot --out " + d.file("x.json"), d);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no such file or data set") != std::string::npos);
+  CHECK(r.err.find("co2, nile, sunspots") != std::string::npos);
+}
