@@ -18,6 +18,7 @@
 #include "io/json_util.hpp"
 #include "io/model_file.hpp"
 #include "io/trace_file.hpp"
+#include "io/train_config.hpp"
 
 namespace unrolled::cli {
 namespace {
@@ -34,6 +35,10 @@ const char* const trace_help =
     "gates_reverse, grad_h_reverse per layer and final_output = head([h_fwd(T) ; h_rev(1)]); with\n"
     "objective cross_entropy the outputs are logits and --target holds integer class ids. Dropout is\n"
     "never applied in a trace.\n"
+    "A model that stores a \"normalization\" (mean and std of its training part, as `train` writes) sees\n"
+    "its inputs as (x - mean) / std: --input (and an MSE --target) are in the data's units and are\n"
+    "normalised with it, and the trace says so in \"input_normalization\": {\"mean\", \"std\"}; its outputs,\n"
+    "states and gradients are in the normalised units. --normalization none feeds the values as they are.\n"
     "\n"
     "flags:\n"
     "  --model M.json      model file (format unrolled-model, version 1 or 2)\n"
@@ -46,6 +51,9 @@ const char* const trace_help =
     "                      with objective cross_entropy: one column of class ids (0 <= id < output_size)\n"
     "  --loss last|all     which outputs the loss covers (default last); needs --target\n"
     "  --precision f32|f64 arithmetic in float or double (default f64)\n"
+    "  --normalization stored|none\n"
+    "                      apply the model's stored normalisation to --input and --target (default\n"
+    "                      stored; a model without one, or a token model, is traced as it is)\n"
     "  --truncate K        truncated BPTT: cut the recurrent gradient every K steps from the start\n"
     "                      (default 0 = full BPTT); needs --target\n"
     "  --out T.json        where to write the trace (written atomically; untouched on failure)\n"
@@ -60,6 +68,7 @@ struct TraceJob {
   LossMode loss = LossMode::last;
   int truncate = 0;
   std::string out;
+  std::optional<Normalization> norm;  // applied to the input and an MSE target
 };
 
 // The output must be a file in an existing directory, and must not be one of the inputs.
@@ -80,10 +89,12 @@ void check_output_path(const std::string& out, const std::vector<std::string>& i
     throw io::IoError(out + ": directory " + dir + " does not exist");
 }
 
-template <class T> Mat<T> steps_matrix(const io::CsvTable& table) {  // [columns × rows]
+template <class T>
+Mat<T> steps_matrix(const io::CsvTable& table, const std::optional<Normalization>& norm) {  // [columns × rows]
   Mat<T> m(static_cast<Eigen::Index>(table.columns()), static_cast<Eigen::Index>(table.rows.size()));
   for (std::size_t t = 0; t < table.rows.size(); ++t)
-    for (std::size_t c = 0; c < table.rows[t].size(); ++c) m(c, t) = static_cast<T>(table.rows[t][c]);
+    for (std::size_t c = 0; c < table.rows[t].size(); ++c)
+      m(c, t) = static_cast<T>(norm ? norm->apply(table.rows[t][c]) : table.rows[t][c]);
   return m;
 }
 
@@ -106,14 +117,34 @@ std::vector<int> id_column(const io::CsvTable& table, int limit, const char* wha
   return ids;
 }
 
+// The trace file, with "input_normalization" first when the inputs were normalised.
+template <class T>
+void write_trace(const TraceJob& job, const Model<T>& model, const Trace<T>& trace, const Gradients<T>* grads,
+                 std::optional<double> loss) {
+  std::string text;
+  try {
+    text = io::trace_to_json<T>(model, trace, grads, loss);
+  } catch (const io::IoError& e) {
+    throw io::IoError(job.out + ": " + e.what());
+  }
+  if (job.norm) {
+    std::string key = "  \"input_normalization\": {\"mean\": ";
+    io::append_number(key, job.norm->mean);
+    key += ", \"std\": ";
+    io::append_number(key, job.norm->std);
+    text.insert(2, key + "},\n");  // after the opening "{\n"
+  }
+  io::write_file_atomic(job.out, text);
+}
+
 template <class T> void run_trace(const TraceJob& job) {
   const Model<T> model = io::model_from_file<T>(job.model);
   const ModelConfig& cfg = model.config;
   Trace<T> trace;
   if (cfg.vocab_size > 0) forward_tokens(model, id_column(job.input, cfg.vocab_size, "token id", "vocab_size"), 1, trace);
-  else forward(model, steps_matrix<T>(job.input), 1, trace);
+  else forward(model, steps_matrix<T>(job.input, job.norm), 1, trace);
   if (!job.target) {
-    io::write_trace_file<T>(job.out, model, trace, nullptr, std::nullopt);
+    write_trace<T>(job, model, trace, nullptr, std::nullopt);
     return;
   }
   Mat<T> dy, dy_final;
@@ -122,14 +153,15 @@ template <class T> void run_trace(const TraceJob& job) {
     loss = cross_entropy_loss(trace, id_column(*job.target, cfg.output_size, "class id", "output_size"), job.loss, &dy,
                               &dy_final);
   else
-    loss = mse_objective(trace, steps_matrix<T>(*job.target), job.loss, &dy, &dy_final);
+    loss = mse_objective(trace, steps_matrix<T>(*job.target, job.norm), job.loss, &dy, &dy_final);
   Gradients<T> grads;
   backward(model, trace, dy, grads, job.truncate, cfg.bidirectional && job.loss == LossMode::last ? &dy_final : nullptr);
-  io::write_trace_file<T>(job.out, model, trace, &grads, static_cast<double>(loss));
+  write_trace<T>(job, model, trace, &grads, static_cast<double>(loss));
 }
 
 int run(const std::vector<std::string>& argv) {
-  const Args args(argv, {"--model", "--input", "--target", "--loss", "--precision", "--truncate", "--out"});
+  const Args args(argv,
+                  {"--model", "--input", "--target", "--loss", "--precision", "--truncate", "--normalization", "--out"});
   if (args.help()) {
     std::fputs(trace_help, stdout);
     return exit_ok;
@@ -148,6 +180,9 @@ int run(const std::vector<std::string>& argv) {
   if (!target_path && args.has("--loss")) throw UsageError("--loss needs --target");
   if (!target_path && args.has("--truncate")) throw UsageError("--truncate needs --target");
   if (job.out.empty()) throw UsageError("--out needs a file name");
+  const std::string normalization = args.get_or("--normalization", "stored");
+  if (normalization != "stored" && normalization != "none")
+    throw UsageError("--normalization must be stored or none, got '" + normalization + "'");
 
   std::vector<std::string> inputs = {model_path, input_path};
   if (target_path) inputs.push_back(*target_path);
@@ -157,6 +192,10 @@ int run(const std::vector<std::string>& argv) {
   const ModelConfig& cfg = job.model.config;
   if (cfg.bidirectional && job.truncate > 0)
     throw UsageError("--truncate needs a unidirectional model (" + model_path + " is bidirectional)");
+  if (normalization == "stored" && cfg.vocab_size == 0) {
+    const io::TrainingMetadata md = io::read_training_metadata(job.model.extra, model_path);
+    if (md.has_normalization) job.norm = md.normalization;
+  }
   job.input = io::read_csv(input_path);
   const std::size_t input_columns = cfg.vocab_size > 0 ? 1 : static_cast<std::size_t>(cfg.input_size);
   if (job.input.columns() != input_columns)

@@ -33,8 +33,9 @@ std::vector<OptionSpec> train_options() {
   v.push_back({"nonlinearity", OptionKind::text, "tanh", 0, 0, m, "tanh or relu (rnn only)"});
   const char* d = "data";
   v.push_back({"data", OptionKind::text, "sine", 0, 0, d,
-               "sine (generated, see the signal flags), FILE.csv, or a memory task: copy:T or adding:T"});
-  v.push_back({"column", OptionKind::text, "0", 0, 0, d, "CSV column: header name or 0-based index"});
+               "sine (generated, see the signal flags), FILE.csv, a real series shipped with unrolled by name (co2, "
+               "sunspots, nile: assets/data/README.md), or a memory task: copy:T or adding:T"});
+  append_series_file_options(v, d, false);
   v.push_back({"seq", OptionKind::integer, "32", 1, 100000, d,
                "window length T: each window predicts the value after it (memory tasks: the T of copy:T)"});
   v.push_back({"loss", OptionKind::text, "last", 0, 0, d,
@@ -44,7 +45,7 @@ std::vector<OptionSpec> train_options() {
   append_signal_options(v);
   append_memory_task_options(v);
   const char* t = "training";
-  v.push_back({"epochs", OptionKind::integer, "30", 1, 1000000, t, "passes over the training windows"});
+  v.push_back({"epochs", OptionKind::integer, "200", 1, 1000000, t, "passes over the training windows"});
   v.push_back({"batch", OptionKind::integer, "32", 1, 65536, t, "windows per mini-batch B (incomplete last batch skipped)"});
   v.push_back({"seed", OptionKind::integer, "1", 0, 9.2e18, t, "seed of the initial weights and the shuffling"});
   v.push_back({"optimizer", OptionKind::text, "adam", 0, 0, t, "adam or sgd"});
@@ -89,13 +90,13 @@ const std::vector<OptionSpec>& options() {
 
 std::string train_help() {
   return "usage: unrolled-cli train [--cell rnn|lstm|gru] [--hidden N] [--layers N] [--seq N] [--batch N]\n"
-         "                          [--lr X] [--epochs N] [--seed N] [--data sine|FILE.csv|copy:T|adding:T]\n"
+         "                          [--lr X] [--epochs N] [--seed N] [--data sine|FILE.csv|NAME|copy:T|adding:T]\n"
          "                          [--config FILE] --out MODEL.json [--metrics FILE.csv] [--forecast FILE.csv]\n"
          "                          [more flags]\n"
          "\n"
          "Trains a recurrent network to forecast a series one step ahead: windows of --seq values predict\n"
          "the next value. The series is split chronologically (the last --val-fraction is validation) and\n"
-         "normalised with the mean and standard deviation of the training part only; losses and MSEs are\n"
+         "normalised with the mean and population standard deviation of the training part only; losses and MSEs are\n"
          "in those normalised units. The model file keeps the normalisation and every setting (extra keys\n"
          "\"normalization\", \"training\", \"training_result\") for `unrolled-cli forecast`.\n"
          "\n"
@@ -113,8 +114,10 @@ std::string train_help() {
          options_help(options()) +
          "\n"
          "Progress goes to stderr (a bar on a terminal, one line per epoch otherwise); the last line on\n"
-         "stdout is `done epochs=.. steps=.. train_mse=.. val_mse=.. seconds=..` (MSEs of the saved weights,\n"
-         "one-step-ahead, normalised units; memory tasks: the task's units). The same settings and seed write the same model file, bit for\n"
+         "stdout is `done epochs=.. steps=.. train_mse=.. val_mse=.. seconds=.. persistence_val_mse=..` (MSEs\n"
+         "of the saved weights, one-step-ahead, normalised units; memory tasks: the task's units, and no\n"
+         "persistence). persistence_val_mse is the baseline \"next value = last value\" over the same validation\n"
+         "points: the network has to beat it. The same settings and seed write the same model file, bit for\n"
          "bit. Files are written atomically: a failed run leaves existing files untouched.\n"
          "\n"
          "If the loss or gradient becomes NaN or Inf (or the loss exceeds --max-loss), training stops at\n"
@@ -207,10 +210,10 @@ void refuse_series_flags(const Settings& s, const MemoryTaskConfig& task) {
     throw UsageError(s.origin("loss") + " " + s.text("loss") + ": " + data + " is scored on the last step only");
   if (s.given("val-fraction"))
     throw UsageError(s.origin("val-fraction") + " applies to series data; " + data + " takes --val-windows");
-  for (const char* key : {"column", "forecast", "rollout"})
+  for (const char* key : {"column", "gaps", "forecast", "rollout"})
     if (s.given(key))
       throw UsageError(s.origin(key) + " applies to series data; " + data + " is a memory task with no series to " +
-                       (std::string_view(key) == "column" ? "read" : "forecast"));
+                       (std::string_view(key) == "column" || std::string_view(key) == "gaps" ? "read" : "forecast"));
 }
 
 int run(const std::vector<std::string>& argv) {
@@ -298,7 +301,8 @@ int run(const std::vector<std::string>& argv) {
       if (o.group[0] == 's' && s.given(o.name))
         throw UsageError(s.origin(o.name) + " applies to --data sine only (the data is " + s.text("data") + ")");
   } else {
-    if (s.given("column")) throw UsageError(s.origin("column") + " applies to CSV data only");
+    for (const char* key : {"column", "gaps"})
+      if (s.given(key)) throw UsageError(s.origin(key) + " applies to CSV data only");
     (void)signal_config(s);
     const std::string why = SeriesDataset::check_sizes(static_cast<int>(s.integer("length")), split);
     if (!why.empty()) throw UsageError("--length " + s.text("length") + ": " + why);
@@ -313,7 +317,9 @@ int run(const std::vector<std::string>& argv) {
     data = memory_data = std::make_shared<const MemoryTaskDataset>(task);
     description = data->describe();
   } else {
-    std::vector<double> raw = load_series(s, description);
+    std::string column;
+    std::vector<double> raw = load_series(s, description, &column);
+    if (!column.empty()) s.set("column", column, s.origin("column"));  // the column as chosen, for forecast
     if (std::string why = SeriesDataset::check_sizes(static_cast<int>(raw.size()), split); !why.empty())
       throw io::FormatError(s.text("data") + ": " + why);
     data = series = std::make_shared<const SeriesDataset>(std::move(raw), split, description);
@@ -344,7 +350,7 @@ int run(const std::vector<std::string>& argv) {
     if (key == "out" || key == "metrics" || key == "forecast" || key == "progress") continue;
     const bool signal_key = o.group[0] == 's';
     if (signal_key && !is_generated_data(s.text("data"))) continue;
-    if (key == "column" && (is_generated_data(s.text("data")) || memory)) continue;
+    if ((key == "column" || key == "gaps") && (is_generated_data(s.text("data")) || memory)) continue;
     if (is_memory_task_option(o) && !memory) continue;
     if (memory && (key == "val-fraction" || key == "rollout")) continue;
     if (signal_key && (key.back() == '2' || key.back() == '3') && signal_waves(s) < key.back() - '0') continue;
@@ -360,6 +366,9 @@ int run(const std::vector<std::string>& argv) {
                            {"best_epoch", sum.best_epoch}};
   if (std::isfinite(sum.train_mse)) result["train_mse"] = sum.train_mse;
   if (std::isfinite(sum.val_mse)) result["val_mse"] = sum.val_mse;
+  // "Tomorrow = today": what the network has to beat, over the same validation points.
+  const double persistence = series ? series->persistence_mse(Split::validation) : std::nan("");
+  if (series) result["persistence_val_mse"] = persistence;
   // A memory task is not normalised: its model file has no "normalization" key.
   nlohmann::json extra =
       io::training_metadata_json(series ? series->normalization() : Normalization{}, settings, result);
@@ -389,8 +398,11 @@ int run(const std::vector<std::string>& argv) {
   if (s.given("forecast")) io::write_file_atomic(forecast_path, forecast_text);
 
   if (sum.status == TrainStatus::diverged) std::fprintf(stderr, "unrolled-cli train: %s\n", sum.message.c_str());
-  std::printf("done epochs=%d steps=%lld train_mse=%s val_mse=%s seconds=%.2f\n", sum.epochs,
-              static_cast<long long>(sum.steps), fmt(sum.train_mse).c_str(), fmt(sum.val_mse).c_str(), sum.seconds);
+  std::string baseline;
+  if (series) baseline = " persistence_val_mse=" + fmt(persistence);
+  std::printf("done epochs=%d steps=%lld train_mse=%s val_mse=%s seconds=%.2f%s\n", sum.epochs,
+              static_cast<long long>(sum.steps), fmt(sum.train_mse).c_str(), fmt(sum.val_mse).c_str(), sum.seconds,
+              baseline.c_str());
   return sum.status == TrainStatus::diverged ? exit_run_error : exit_ok;
 }
 

@@ -3,12 +3,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <stdexcept>
 #include <string_view>
 
 #include "cli/args.hpp"
+#include "io/asset_dir.hpp"
 #include "io/atomic_write.hpp"
 #include "io/csv.hpp"
 #include "io/train_config.hpp"
@@ -202,9 +205,43 @@ MemoryTaskConfig memory_task_config(const Settings& s) {
   return c;
 }
 
-std::vector<double> load_series(const Settings& s, std::string& description) {
+namespace {
+bool is_data_set_name(const std::string& data) {
+  if (data.empty()) return false;
+  for (char c : data)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+}  // namespace
+
+std::vector<std::string> data_set_names(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".csv" && is_data_set_name(e.path().stem().string()))
+      names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string data_set_path(const std::string& flag, const std::string& data) {
+  struct stat st {};
+  if (!is_data_set_name(data) || ::stat(data.c_str(), &st) == 0) return data;
+  const std::string dir = io::find_asset_dir("data", "UNROLLED_DATA");
+  if (dir.empty())
+    throw UsageError(flag + " " + data + ": no such file, and no data folder to look it up in (looked in " +
+                     io::asset_dir_candidates_text("data", "UNROLLED_DATA") + "; set UNROLLED_DATA)");
+  const std::string path = (std::filesystem::path(dir) / (data + ".csv")).string();
+  if (::stat(path.c_str(), &st) == 0) return path;
+  std::string known;
+  for (const std::string& n : data_set_names(dir)) known += (known.empty() ? "" : ", ") + n;
+  throw UsageError(flag + " " + data + ": no such file or data set (data sets in " + dir + ": " +
+                   (known.empty() ? "none" : known) + ")");
+}
+
+std::vector<double> load_series(const Settings& s, std::string& description, std::string* column_used) {
   const std::string data = s.text("data");
-  if (data.empty()) throw UsageError(s.origin("data") + " needs a value: sine or FILE.csv");
+  if (data.empty()) throw UsageError(s.origin("data") + " needs a value: sine, FILE.csv or a data set name");
   if (data == "sine") {
     const SignalConfig c = signal_config(s);
     description = std::string(wave_shape_name(c.shape)) + " signal, " + std::to_string(c.length) + " points";
@@ -219,13 +256,29 @@ std::vector<double> load_series(const Settings& s, std::string& description) {
       throw UsageError(s.origin("data") + ": unknown data kind '" + data +
                        "' (use sine or a CSV file; train also takes copy:T and adding:T)");
   }
-  check_input_path(s.origin("data"), data);
-  const io::CsvTable table = io::read_csv(data);
-  std::vector<double> series = io::column(table, s.text("column"));
-  std::string col = s.text("column");
-  if (!table.header.empty()) col = table.header[io::column_index(table, col)];
-  description = data + " column " + col + ", " + std::to_string(series.size()) + " points";
-  return series;
+  const std::string path = data_set_path(s.origin("data"), data);
+  check_input_path(s.origin("data"), path);
+  io::GapPolicy gaps;
+  if (!parse_gap_policy(s.text("gaps"), gaps))
+    throw UsageError(s.origin("gaps") + " must be refuse, drop or interpolate, got '" + s.text("gaps") + "'");
+  io::SeriesColumn col = io::read_series_column(path, s.text("column"), gaps);
+  description = (path == data ? data : data + " (" + path + ")") + " column " + col.name + ", " + std::to_string(col.values.size()) + " points";
+  if (col.gaps > 0)
+    description += std::string(", ") + std::to_string(col.gaps) + (col.gaps == 1 ? " gap " : " gaps ") +
+                   (gaps == io::GapPolicy::drop ? "dropped" : "interpolated");
+  if (column_used) *column_used = col.name;
+  return std::move(col.values);
+}
+
+void append_series_file_options(std::vector<OptionSpec>& v, const char* group, bool from_model) {
+  v.push_back({"column", OptionKind::text, "", 0, 0, group,
+               from_model ? "CSV column: header name or 0-based index (default: the training one)"
+                          : "CSV column: header name or 0-based index (default: the only column, else the one "
+                            "named \"value\"; otherwise the columns are listed and one must be named)"});
+  v.push_back({"gaps", OptionKind::text, from_model ? "" : "refuse", 0, 0, group,
+               from_model ? "empty, NA or NaN cells in the column: refuse, drop or interpolate (default: the training one)"
+                          : "empty, NA or NaN cells in the column: refuse (an error naming the line), drop (leave the "
+                            "row out) or interpolate (linear between the neighbours)"});
 }
 
 namespace {

@@ -66,10 +66,20 @@ bool is_memory_task_option(const OptionSpec& spec);
 MemoryTaskConfig memory_task_config(const Settings& s);
 
 // The raw series named by --data: "sine" generates it from the signal flags, anything else is a CSV
-// file whose --column is taken. description is filled with a short text ("sine, 1000 points").
+// file whose --column is read (io::read_series_column: only that column, --gaps applied).
+// description is filled with a short text ("sine, 1000 points"); column_used, when given, with the
+// column's name as chosen (header name or index; "" for generated data).
 // UsageError for unknown kinds and for memory tasks (they are no series); IoError/FormatError for
 // file trouble.
-std::vector<double> load_series(const Settings& s, std::string& description);
+std::vector<double> load_series(const Settings& s, std::string& description, std::string* column_used = nullptr);
+// --data NAME: a word of a-z, 0-9, '_' and '-' that is not a file is the data set NAME.csv in the data
+// folder (io::find_asset_dir("data", "UNROLLED_DATA"): $UNROLLED_DATA, an installed prefix's
+// share/unrolled/data, the source tree's assets/data). Anything else is returned as it is. UsageError
+// listing the data sets when there is no such one.
+std::string data_set_path(const std::string& flag, const std::string& data);
+std::vector<std::string> data_set_names(const std::string& dir);  // NAME of each NAME.csv, sorted
+// --column and --gaps, in the options' group; from_model: forecast's wording (defaults from the model).
+void append_series_file_options(std::vector<OptionSpec>& specs, const char* group, bool from_model);
 bool is_generated_data(const std::string& data);  // "sine": the signal flags apply
 
 // Output files: an existing directory, writable, and the path not a directory. IoError otherwise.

@@ -68,6 +68,17 @@ int SeriesDataset::count(Split split) const {
   return split == Split::train ? split_index_ - T : n - split_index_;
 }
 
+double SeriesDataset::persistence_mse(Split split) const {
+  const int T = split_.steps, n_windows = count(split);
+  const int first = (split == Split::train ? 0 : split_index_ - T) + T;  // the target of window 0
+  double sum = 0;
+  for (int w = 0; w < n_windows; ++w) {
+    const double d = static_cast<double>(z_[static_cast<std::size_t>(first + w)]) - z_[static_cast<std::size_t>(first + w - 1)];
+    sum += d * d;
+  }
+  return n_windows > 0 ? sum / n_windows : std::nan("");
+}
+
 void SeriesDataset::fill(Split split, const int* index, int B, Mat<float>& x, Mat<float>& y) const {
   const int T = split_.steps;
   const int first = split == Split::train ? 0 : split_index_ - T;  // start of window 0

@@ -78,6 +78,10 @@ class SeriesDataset final : public Dataset {
   const Normalization& normalization() const { return norm_; }
   int split_index() const { return split_index_; }              // S, first validation sample
   int length() const { return static_cast<int>(raw_.size()); }  // N
+  // The persistence baseline ("the next value = the last one seen"): the MSE of predicting each
+  // window's last-step target z[t] by z[t−1], over a split's windows — the points val_mse and
+  // train_mse score, in the same normalised units.
+  double persistence_mse(Split split) const;
 
   // S for a series of n points; the check that both parts are long enough, as a message (empty = fine).
   static int split_index_for(int n, double val_fraction);

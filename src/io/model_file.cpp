@@ -194,6 +194,70 @@ void read_version2_fields(const json& root, long long version, const std::string
   }
 }
 
+// torch.save writes a zip archive (PyTorch 1.6 and later) or a bare pickle (older): not JSON at all.
+const char* torch_save_kind(std::string_view text) {
+  if (text.size() >= 4 && text.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return "a zip archive";
+  if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x80 && text[1] >= 2 && text[1] <= 5)
+    return "a pickle";
+  return nullptr;
+}
+
+// The member a tensor name sits under when it ends in ".suffix" ("module.lstm" for
+// "module.lstm.weight_ih_l0"), or "" when it does not.
+std::string member_of(const std::string& name, const std::string& suffix) {
+  const std::string tail = "." + suffix;
+  if (name.size() <= tail.size() || name.compare(name.size() - tail.size(), tail.size(), tail) != 0) return {};
+  return name.substr(0, name.size() - tail.size());
+}
+
+bool has_shape(const json& tensor, const std::vector<int>& shape) {
+  if (!tensor.is_object() || !tensor.contains("shape") || !tensor["shape"].is_array()) return false;
+  const json& s = tensor["shape"];
+  if (s.size() != shape.size()) return false;
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    if (!is_whole_number(s[i]) || s[i].get<long long>() != shape[i]) return false;
+  return true;
+}
+
+// For a missing tensor: the names the file has that are not used, and the members they look like,
+// with the command that renames them.
+std::string misnamed_hint(const json& unknown, const ParamLayout& layout, const std::string& source) {
+  if (!unknown.is_object() || unknown.empty()) return {};
+  std::string names;
+  int shown = 0;
+  for (auto it = unknown.begin(); it != unknown.end(); ++it, ++shown)
+    if (shown < 8) names += (names.empty() ? "" : ", ") + quoted_for_message(it.key());
+  if (shown > 8) names += ", … (" + std::to_string(shown) + " in all)";
+  std::string rnn, head, embed;
+  for (auto it = unknown.begin(); it != unknown.end(); ++it)
+    if (std::string m = member_of(it.key(), "weight_ih_l0"); !m.empty() && rnn.empty()) rnn = m;
+  for (const char* role : {"head", "embed"}) {
+    const TensorSpec* spec = layout.find(std::string(role) + ".weight");
+    if (!spec) continue;
+    for (auto it = unknown.begin(); it != unknown.end(); ++it) {
+      const std::string m = member_of(it.key(), "weight");
+      if (m.empty() || m == rnn || !has_shape(it.value(), spec->shape)) continue;
+      if (std::string(role) == "head" && !unknown.contains(m + ".bias")) continue;
+      (std::string(role) == "head" ? head : embed) = m;
+      break;
+    }
+  }
+  std::string hint = "; the file's tensors " + names + " are not names unrolled reads";
+  std::string mapping, flags;
+  auto add = [&](const std::string& from, const char* to) {
+    if (from.empty() || from == to) return;
+    mapping += (mapping.empty() ? "" : ", ") + from + ".* -> " + to + ".*";
+    flags += std::string(" --") + to + " " + from;
+  };
+  add(rnn, "rnn");
+  add(head, "head");
+  add(embed, "embed");
+  if (!mapping.empty())
+    hint += "; they look like " + mapping + ": convert with python3 tools/torch_bridge.py export " + source + flags +
+            " --out MODEL.json";
+  return hint;
+}
+
 }  // namespace
 
 int model_file_version(const ModelFile& file) { return file.config.uses_version2() || !file.vocab.empty() ? 2 : 1; }
@@ -202,6 +266,10 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
   if (text.size() > max_model_file_bytes)
     throw FormatError(source + ": file is too large (" + std::to_string(text.size()) + " bytes, limit " +
                       std::to_string(max_model_file_bytes) + ")");
+  if (const char* kind = torch_save_kind(text))
+    throw FormatError(source + ": is " + kind + " as torch.save writes (a PyTorch .pt file), not an unrolled model "
+                      "(JSON); convert it in one command: python3 tools/torch_bridge.py export " + source +
+                      " --out MODEL.json (needs python3-torch; docs/formats.md, PyTorch)");
   json root;
   try {
     root = parse_json_guarded(text, source);
@@ -214,6 +282,15 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
   if (!root.is_object()) fail(source, "JSON", std::string("expected an object at the top level, got ") + json_type_name(root));
 
   ModelFile file;
+  if (!root.contains("format")) {
+    bool state_dict = false;
+    for (auto it = root.begin(); it != root.end(); ++it)
+      if (it.value().is_object() && it.value().contains("shape") && it.value().contains("data")) state_dict = true;
+    if (state_dict)
+      fail(source, "format", "missing: this looks like a bare state_dict dump (tensors without the model's "
+                             "configuration); convert it in one command: python3 tools/torch_bridge.py export " +
+                                 source + " --out MODEL.json (add --nonlinearity relu for a relu RNN)");
+  }
   const std::string format = required_string(root, "format", source);
   if (format != model_format_name)
     fail(source, "format", "is " + quoted_for_message(format) + ", expected \"" + model_format_name + "\"");
@@ -257,7 +334,8 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
   for (const TensorSpec& spec : layout.tensors) {
     const std::string path = path_key("tensors", spec.name);
     auto it = tensors.find(spec.name);
-    if (it == tensors.end()) fail(source, path, "missing tensor (shape " + shape_text(spec.shape) + ")");
+    if (it == tensors.end())
+      fail(source, path, "missing tensor (shape " + shape_text(spec.shape) + ")" + misnamed_hint(file.extra_tensors, layout, source));
     read_tensor(*it, spec, source, path, file.params.data() + spec.offset);
   }
   for (auto it = root.begin(); it != root.end(); ++it)

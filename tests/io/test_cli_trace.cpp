@@ -300,3 +300,44 @@ TEST_CASE("trace matches PyTorch on every batch-1 reference case, in f64 and f32
   CHECK(cases >= 5);  // fails rather than passing silently when the fixtures are missing
   CHECK(truncated >= 1);
 }
+
+TEST_CASE("trace applies a model's stored normalisation to the input and target, and says so") {
+  test::ScratchDir d;
+  io::ModelFile m = io::load_model_file(test::data_file("fuzz/model/lstm_1x2.json"));
+  m.extra["normalization"] = {{"mean", 10.0}, {"std", 4.0}};
+  io::save_model_file(d.file("norm.json"), m);
+  // Raw values x and their normalised (x - 10) / 4, computed here by hand.
+  test::spit(d.file("raw.csv"), "12\n6\n18\n");
+  test::spit(d.file("z.csv"), "0.5\n-1\n2\n");
+  test::spit(d.file("y_raw.csv"), "11\n");
+  test::spit(d.file("y_z.csv"), "0.25\n");
+  const std::string model = shell_quote(d.file("norm.json")), plain = shell_quote(test::data_file("fuzz/model/lstm_1x2.json"));
+  test::RunResult r = test::run_cli("trace --model " + model + " --input " + shell_quote(d.file("raw.csv")) +
+                                        " --target " + shell_quote(d.file("y_raw.csv")) + " --out " + shell_quote(d.file("a.json")),
+                                    d);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  r = test::run_cli("trace --model " + plain + " --input " + shell_quote(d.file("z.csv")) + " --target " +
+                        shell_quote(d.file("y_z.csv")) + " --out " + shell_quote(d.file("b.json")),
+                    d);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  json a = json::parse(test::slurp(d.file("a.json"))), b = json::parse(test::slurp(d.file("b.json")));
+  CHECK(a.at("input_normalization") == json({{"mean", 10.0}, {"std", 4.0}}));
+  CHECK_FALSE(b.contains("input_normalization"));
+  a.erase("input_normalization");
+  CHECK(a == b);  // the same numbers as the normalised input fed to a model without statistics
+  // --normalization none feeds the raw values as they are.
+  r = test::run_cli("trace --model " + model + " --input " + shell_quote(d.file("raw.csv")) +
+                        " --normalization none --out " + shell_quote(d.file("c.json")),
+                    d);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  r = test::run_cli("trace --model " + plain + " --input " + shell_quote(d.file("raw.csv")) + " --out " +
+                        shell_quote(d.file("e.json")),
+                    d);
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(test::slurp(d.file("c.json"))) == json::parse(test::slurp(d.file("e.json"))));
+  r = test::run_cli("trace --model " + model + " --input " + shell_quote(d.file("raw.csv")) +
+                        " --normalization fit --out " + shell_quote(d.file("c.json")),
+                    d);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--normalization") != std::string::npos);
+}

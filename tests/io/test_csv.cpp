@@ -156,3 +156,61 @@ TEST_CASE("every fuzz seed either reads as a rectangular finite table or is refu
   CHECK(ok >= 3);
   CHECK(refused >= 3);
 }
+
+TEST_CASE("';' separated files, repeated header names refused, decimal commas named") {
+  const io::CsvTable t = io::parse_csv("a;b\n1;2.5\n3;-4\n", "semi.csv");
+  CHECK(t.header == std::vector<std::string>{"a", "b"});
+  CHECK(io::column(t, "b") == std::vector<double>{2.5, -4});
+  CHECK_THROWS_WITH_AS(io::parse_csv("a;b\n1,5;2\n", "comma.csv"), doctest::Contains("decimal commas are not read"),
+                       io::FormatError);
+  CHECK_THROWS_WITH_AS(io::parse_csv("x,y,x\n1,2,3\n", "dup.csv"),
+                       doctest::Contains("dup.csv: line 1: the header names columns 1 and 3 both \"x\""),
+                       io::FormatError);
+}
+
+TEST_CASE("column selection: the only column, else \"value\", else asked; ambiguity and numeric names refused") {
+  CHECK(io::select_column({}, 1, "", "f.csv") == 0);
+  CHECK(io::select_column({"year", "value"}, 2, "", "f.csv") == 1);
+  CHECK_THROWS_WITH_AS(io::select_column({"year", "temp"}, 2, "", "f.csv"),
+                       doctest::Contains("f.csv: has 2 columns; say which one to read (columns \"year\", \"temp\""),
+                       io::IoError);
+  CHECK_THROWS_WITH_AS(io::select_column({}, 3, "", "f.csv"), doctest::Contains("no header; indices 0..2"), io::IoError);
+  CHECK(io::select_column({"year", "temp"}, 2, "temp", "f.csv") == 1);
+  CHECK(io::select_column({"year", "temp"}, 2, "0", "f.csv") == 0);
+  CHECK_THROWS_WITH_AS(io::select_column({"x", "0"}, 2, "0", "f.csv"), doctest::Contains("\"0\" is ambiguous"),
+                       io::IoError);
+  // A header cell that is a number: line 1 was probably data (a date beside it made it look like a header).
+  CHECK_THROWS_WITH_AS(io::select_column({"1958-03-29", "315.7"}, 2, "1", "f.csv"),
+                       doctest::Contains("add a header line"), io::IoError);
+  CHECK(io::select_column({"x", "0"}, 2, "x", "f.csv") == 0);
+}
+
+TEST_CASE("a series column: other columns may hold anything; gaps refused, dropped or interpolated") {
+  const std::string text = "date,label,value\n2020-01-01,a,1\n2020-01-02,,NA\n2020-01-03,b,\n2020-01-04,c,7\n";
+  CHECK_THROWS_WITH_AS(io::parse_series_column(text, "g.csv", "value", io::GapPolicy::refuse),
+                       doctest::Contains("g.csv: line 3, column 3: a gap in column \"value\""), io::FormatError);
+  const io::SeriesColumn dropped = io::parse_series_column(text, "g.csv", "", io::GapPolicy::drop);
+  CHECK(dropped.values == std::vector<double>{1, 7});
+  CHECK(dropped.gaps == 2);
+  CHECK(dropped.name == "value");
+  CHECK(dropped.index == 2);
+  const io::SeriesColumn filled = io::parse_series_column(text, "g.csv", "2", io::GapPolicy::interpolate);
+  REQUIRE(filled.values.size() == 4);
+  CHECK(filled.values[1] == doctest::Approx(3));  // 1 + (7 - 1) / 3
+  CHECK(filled.values[2] == doctest::Approx(5));
+  CHECK_THROWS_WITH_AS(io::parse_series_column("v\n\n1\nnan\n", "end.csv", "", io::GapPolicy::interpolate),
+                       doctest::Contains("end.csv: line 4: a gap after the last value"), io::FormatError);
+  CHECK_THROWS_WITH_AS(io::parse_series_column("v\nNaN\n2\n", "start.csv", "", io::GapPolicy::interpolate),
+                       doctest::Contains("a gap before the first value"), io::FormatError);
+  // The chosen column must still be numbers; a ragged row is still an error.
+  CHECK_THROWS_WITH_AS(io::parse_series_column("d,v\nx,1\ny,abc\n", "w.csv", "v", io::GapPolicy::drop),
+                       doctest::Contains("w.csv: line 3, column 2: not a number"), io::FormatError);
+  CHECK_THROWS_WITH_AS(io::parse_series_column("d,v\nx,1\ny\n", "r.csv", "v", io::GapPolicy::drop),
+                       doctest::Contains("r.csv: line 3: has 1 cell, expected 2"), io::FormatError);
+  CHECK_THROWS_WITH_AS(io::parse_series_column("v\nNA\n\n", "none.csv", "", io::GapPolicy::drop),
+                       doctest::Contains("has no values, only gaps"), io::FormatError);
+  io::GapPolicy p;
+  CHECK(io::parse_gap_policy("interpolate", p));
+  CHECK(p == io::GapPolicy::interpolate);
+  CHECK_FALSE(io::parse_gap_policy("fill", p));
+}

@@ -311,3 +311,45 @@ TEST_CASE("every fuzz seed either loads and round-trips or is refused with an Io
   CHECK(ok >= 4);
   CHECK(refused >= 8);
 }
+
+TEST_CASE("torch.save files, bare state_dicts and misnamed members are named, with the command that converts them") {
+  const std::string zip = std::string("PK\x03\x04", 4) + std::string("archive/data.pkl");
+  CHECK_THROWS_WITH_AS(io::parse_model_json(zip, "m.pt"),
+                       doctest::Contains("m.pt: is a zip archive as torch.save writes"), io::FormatError);
+  CHECK_THROWS_WITH_AS(io::parse_model_json(zip, "m.pt"),
+                       doctest::Contains("python3 tools/torch_bridge.py export m.pt --out MODEL.json"), io::FormatError);
+  CHECK_THROWS_WITH_AS(io::parse_model_json(std::string("\x80\x02\x8a\x0a", 4), "old.pt"),
+                       doctest::Contains("old.pt: is a pickle as torch.save writes"), io::FormatError);
+  // The one-liner's dump: tensors only.
+  CHECK_THROWS_WITH_AS(
+      io::parse_model_json(R"({"rnn.weight_ih_l0": {"shape": [4, 1], "data": [[1], [2], [3], [4]]}})", "sd.json"),
+      doctest::Contains("sd.json: format: missing: this looks like a bare state_dict dump"), io::FormatError);
+
+  // A model whose members are called lstm and fc, saved through DataParallel (prefix "module.").
+  ModelConfig cfg;
+  cfg.cell = CellKind::lstm;
+  cfg.hidden_size = 3;
+  Model<double> m(cfg);
+  init_uniform(m, 1);
+  json j = json::parse(io::model_to_json(io::model_to_file(m)));
+  json renamed = json::object();
+  for (auto it = j["tensors"].begin(); it != j["tensors"].end(); ++it) {
+    std::string name = it.key();
+    name = name.rfind("rnn.", 0) == 0 ? "module.lstm." + name.substr(4) : "module.fc." + name.substr(5);
+    renamed[name] = it.value();
+  }
+  j["tensors"] = renamed;
+  const std::string why = [&] {
+    try {
+      (void)io::parse_model_json(j.dump(), "dp.json");
+    } catch (const io::FormatError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  }();
+  CHECK(why.find("dp.json: tensors.rnn.weight_ih_l0: missing tensor") != std::string::npos);
+  CHECK(why.find("\"module.fc.bias\"") != std::string::npos);  // the unknown names are named
+  CHECK(why.find("module.lstm.* -> rnn.*, module.fc.* -> head.*") != std::string::npos);
+  CHECK(why.find("torch_bridge.py export dp.json --rnn module.lstm --head module.fc --out MODEL.json") !=
+        std::string::npos);
+}

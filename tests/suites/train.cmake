@@ -4,6 +4,7 @@
 unrolled_add_suite(train_tests
   SOURCES train/test_signal.cpp train/test_dataset.cpp train/test_trainer.cpp train/test_forecast.cpp
           train/test_memory_tasks.cpp train/test_trainer_state.cpp train/test_cli.cpp train/test_cli_text.cpp
+          train/test_cli_series.cpp
   LIBS unrolled_io
   LABELS sanitize)
 add_dependencies(train_tests unrolled-cli)
