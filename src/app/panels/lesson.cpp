@@ -10,6 +10,8 @@
 #include <string>
 
 #include "app/look/marks.hpp"
+#include "app/look/math_text.hpp"
+#include "app/lessons/markup.hpp"
 #include "app/lessons/plan.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
@@ -24,12 +26,15 @@ const ImVec4 question_color(1.0f, 0.80f, 0.35f, 1.0f);
 const ImVec4 answer_color(0.55f, 0.88f, 0.60f, 1.0f);
 const ImVec4 note_color(1.0f, 0.72f, 0.45f, 1.0f);
 
-void Wrapped(const std::string& text, const ImVec4* color = nullptr) {
-  if (color) ImGui::PushStyleColor(ImGuiCol_Text, *color);
+// Lesson text: the math markup (look/math_text.hpp) typeset, wrapped at the panel's edge.
+void Wrapped(const std::string& text, const ImVec4* color = nullptr) { MathText(text, color); }
+// Text the app writes itself (names, commands): wrapped as it is.
+void PlainWrapped(const char* text, const ImVec4& color) {
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
+  ImGui::TextUnformatted(text);
   ImGui::PopTextWrapPos();
-  if (color) ImGui::PopStyleColor();
+  ImGui::PopStyleColor();
 }
 
 // One dot per step: done ones filled, the current one in the accent and larger, later ones hollow.
@@ -73,7 +78,7 @@ void TrainProgress(const Snapshot& snap, const LessonUi& L) {
   else
     std::snprintf(text, sizeof text, "The run stopped at step %lld (%s), before step %lld.", snap.train_steps,
                   train_state_name(tv.state), goal);
-  Wrapped(text, &answer_color);
+  PlainWrapped(text, answer_color);
 }
 
 // The question for the class, set off by a bar in its colour; the answer below it once revealed.
@@ -107,7 +112,7 @@ void MemoryTaskNote(const MemoryTaskConfig& task) {
                 "yet, so it trains the generated signal with the same cell, sizes and T meanwhile; "
                 "unrolled-cli train --data %s:%d runs the task itself.",
                 memory_task_name(task.task), task.steps, memory_task_name(task.task), task.steps);
-  Wrapped(text, &note_color);
+  PlainWrapped(text, note_color);
 }
 
 }  // namespace
@@ -129,7 +134,7 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   if (!short_panel) Wrapped(lesson.title, &muted);
   const std::string count_text = step_count_text(lesson, k);
   ImGui::TextUnformatted(count_text.c_str());
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", lesson.title.c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", markup::plain(lesson.title).c_str());
   const char* close = "Close";
   const float close_w = ImGui::CalcTextSize(close).x + style.FramePadding.x * 2;
   ImGui::SameLine(0, fs);
