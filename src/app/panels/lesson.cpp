@@ -149,9 +149,11 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   ImGui::Separator();
 
   // Body: the text, what the step is doing, the question. Scrolls when a large scale needs it: then
-  // PageDown shows the rest before it goes on (LessonKeys), and a mark says there is more.
+  // PageDown shows the rest before it goes on (LessonKeys), and a line under the text says there is
+  // more. That line is kept free of text while the body overflows (known from the frame before).
   const float footer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2 + 1;
-  ImGui::BeginChild("##lesson_body", ImVec2(0, -footer_h), false);
+  const float more_h = L.body_overflow ? ImGui::GetTextLineHeightWithSpacing() : 0.0f;
+  ImGui::BeginChild("##lesson_body", ImVec2(0, -(footer_h + more_h)), false);
   if (L.scroll_top) ImGui::SetScrollY(0);
   if (L.scroll_page) ImGui::SetScrollY(ImGui::GetScrollY() + ImGui::GetWindowHeight() * 0.8f);
   L.scroll_top = L.scroll_page = false;
@@ -167,17 +169,13 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   if (step.question) QuestionCallout(*step.question, L);
   L.body_more = ImGui::GetScrollY() < ImGui::GetScrollMaxY() - 0.5f;
   L.body_overflow = ImGui::GetScrollMaxY() > 0.5f;
-  if (L.body_more) {  // "more below", over the bottom edge of the text
-    const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-    const char* more = "▼ more (PgDn)";
-    const ImVec2 t = ImGui::CalcTextSize(more);
-    const ImVec2 at(p.x + size.x - t.x - fs * 1.2f, p.y + size.y - t.y - style.ItemSpacing.y);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(ImVec2(at.x - fs * 0.3f, at.y), ImVec2(at.x + t.x + fs * 0.3f, at.y + t.y),
-                      ImGui::GetColorU32(ImGuiCol_FrameBg), fs * 0.2f);
-    dl->AddText(at, ImGui::GetColorU32(question_color), more);
-  }
   ImGui::EndChild();
+  if (more_h > 0) {  // "more below", on its own line under the text, never over it
+    const char* more = L.body_more ? "▼ more (PgDn)" : "";
+    const float w = ImGui::CalcTextSize(more).x;
+    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionMax().x - w));
+    ImGui::TextColored(question_color, "%s", more);
+  }
 
   // Footer: paging (and the answer), always in view.
   ImGui::Separator();
