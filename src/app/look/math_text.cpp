@@ -32,12 +32,10 @@ ImVec2 MathText(std::string_view text, const ImVec4* color, float wrap_width) {
   const ImU32 col = color ? ImGui::GetColorU32(*color) : ImGui::GetColorU32(ImGuiCol_Text);
   // Code is set off in the muted text colour; it is drawn as written.
   const ImU32 code_col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  const ImVec4 clip = dl->GetClipRectMax().y > 0 ? ImVec4(dl->GetClipRectMin().x, dl->GetClipRectMin().y,
-                                                          dl->GetClipRectMax().x, dl->GetClipRectMax().y)
-                                                 : ImVec4(0, 0, 0, 0);
+  const float clip_top = dl->GetClipRectMin().y, clip_bottom = dl->GetClipRectMax().y;
   for (const markup::Placed& r : l.runs) {
     const ImVec2 at(origin.x + r.x, origin.y + r.y);
-    if (at.y > clip.w || at.y + fs < clip.y) continue;  // scrolled out of view
+    if (at.y > clip_bottom || at.y + fs < clip_top) continue;  // scrolled out of view
     dl->AddText(font, fs * r.scale, at, r.code ? code_col : col, r.text.data(), r.text.data() + r.text.size());
   }
   const ImVec2 size(l.width, l.height);
