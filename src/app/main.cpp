@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
     const bool shot_due = (last_frame && !args.screenshot_path.empty()) || !lesson_shot.empty() ||
                           (!ui.dialogs.pending_screenshot.empty() && ui.dialogs.screenshot_delay <= 1);
     // Text cut by its clip rectangle, on the frames that are reported (the unrolled view scrolls sideways).
-    auto clipped_now = [] { return gfx::find_clipped_text(ImGui::GetDrawData(), *ImGui::GetIO().Fonts, {"###unrolled"}); };
+    auto clipped_now = [] { return gfx::find_clipped_text(ImGui::GetDrawData(), *ImGui::GetIO().Fonts, {"###unrolled", "##unrolled_canvas"}); };
     if (last_frame && phases.enabled) clipped_text = gfx::clipped_text_json(clipped_now());
     if (last_frame && phases.enabled && redraw.partial) {  // --stats: check the repaints on the last frame
       redraw.mismatched = gfx::check_partial_redraw(ImGui::GetDrawData(), clear_color(ui.projector));

@@ -248,6 +248,29 @@ TEST_CASE("projector mode: black background, white text, the same scene as at sc
   CHECK(white(p) > 3 * white(n) + 1000);  // the theme's text is white, not light grey
 }
 
+// The classroom's projector: every workspace at 1280x800 in projector mode (its presentation layout),
+// with its work under way (training, comparing, the lab's runs, the forward and the backward pass):
+// the frame's draw data has no glyph cut by its clip rectangle and no window whose items reach past
+// its edge (--stats "clipped_text", gfx/text_clip.hpp). The lessons' steps are walked the same way in
+// lesson_gui_tests.
+TEST_CASE("every workspace at a 1280x800 projector: no text cut by its frame") {
+  const char* const states[] = {"--step 0", "--step 20", "--step 40", "--step 30 --play",
+                                "--train", "--compare rnn,lstm,gru", "--compare rnn,gru", "--lab",
+                                "--lab-activation relu --lab-rho 2.5"};
+  for (const char* state : states) {
+    CAPTURE(state);
+    const fs::path stats = scratch() / "projector-clip.json", shot = scratch() / "projector-clip.png";
+    const Run r = run(std::string("--size 1280x800 --projector --frames 60 ") + state + " --stats '" + stats.string() +
+                      "' --screenshot '" + shot.string() + "'");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::ifstream in(stats);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    CHECK_MESSAGE(j.at("clipped_text").empty(), j.at("clipped_text").dump());
+    CHECK(Image(shot).w == 1280);
+  }
+}
+
 // Partial repaints (gfx/partial_redraw.hpp): Xvfb's Mesa offers GLX_MESA_copy_sub_buffer, so the app
 // repaints only what changed. On the last frame --stats draws the changes, reads the window back,
 // draws the frame whole and counts the pixels that differ: after a run of partial frames (training,

@@ -62,12 +62,15 @@ std::vector<std::string> names(const std::vector<Panel>& panels, LessonWorkspace
   return out;
 }
 
-// Pages through `lesson` from step `from` (1-based) at the given size and scale, and checks every step.
-// `must_fit`: every step's text and question fit in the panel without scrolling.
-void walk(const Lesson& lesson, const std::string& size, const std::string& scale, int from, bool must_fit) {
-  const fs::path dir = scratch() / ("walk-" + lesson.id + "-" + scale);
+// Pages through `lesson` from step `from` (1-based) at the given size and display flags ("--scale 2",
+// "--projector"), and checks every step. `must_fit`: every step's text and question fit in the panel
+// without scrolling.
+void walk(const Lesson& lesson, const std::string& size, const std::string& display, int from, bool must_fit) {
+  std::string tag = display;
+  std::replace(tag.begin(), tag.end(), ' ', '-');
+  const fs::path dir = scratch() / ("walk-" + lesson.id + tag);
   fs::remove_all(dir);
-  const Run r = run("--size " + size + " --scale " + scale + " --lesson " + lesson.id + " --lesson-step " +
+  const Run r = run("--size " + size + " " + display + " --lesson " + lesson.id + " --lesson-step " +
                     std::to_string(from) + " --lesson-shots '" + dir.string() + "'");
   INFO(r.err);
   REQUIRE(r.code == 0);
@@ -108,6 +111,8 @@ void walk(const Lesson& lesson, const std::string& size, const std::string& scal
     }
     previous_panel = std::move(now);
     if (must_fit) CHECK(s.at("text_fits").get<bool>());
+    // No text anywhere is cut by its frame (glyphs across a clip edge, items past a window's edge).
+    CHECK_MESSAGE(s.at("clipped_text").empty(), s.at("clipped_text").dump());
 
     // The accent: on the border of every tile the step highlights, nowhere else in the workspace.
     std::vector<std::string> wanted;
@@ -116,6 +121,9 @@ void walk(const Lesson& lesson, const std::string& size, const std::string& scal
     std::vector<Box> frames;
     for (const nlohmann::json& a : s.at("accented")) {
       const Box b = box(a.at("rect"), img);
+      // In view: a tile of real size inside the window.
+      CHECK(b.x1 - b.x0 >= img.w / 6);
+      CHECK(b.y1 - b.y0 >= img.h / 6);
       frames.push_back(b);
       const std::size_t n = accent_on_border(img, b, 8);
       MESSAGE(lesson.id << " step " << k << ": " << a.at("panel").get<std::string>() << " accent pixels " << n);
@@ -200,13 +208,20 @@ TEST_CASE("--lesson with an unknown ID exits 1 naming it and listing the lessons
 // The issue's walk-through: every lesson, every step, one run per lesson at 1280x800. The lessons train
 // for real (their own step counts; lesson_tests checks the same runs without a display).
 TEST_CASE("walk-through: each lesson paged through step by step, one screenshot per step") {
-  for (const Lesson& l : find_lessons(lesson_folder).lessons) walk(l, "1280x800", "1", 1, true);
+  for (const Lesson& l : find_lessons(lesson_folder).lessons) walk(l, "1280x800", "--scale 1", 1, true);
 }
 
-// At a projector's scale the workspace is tabbed: a highlighted panel's tab comes forward in the accent.
+// The classroom's projector: 1280x800 in projector mode (scale 2, high contrast). The workspace is in
+// its presentation layout: what each step names is on stage or the tab in front, in the accent, and no
+// text is cut anywhere. The longer steps scroll there (PageDown shows the rest first).
+TEST_CASE("walk-through at a 1280x800 projector: every lesson, every step, nothing cut, the named panels in view") {
+  for (const Lesson& l : find_lessons(lesson_folder).lessons) walk(l, "1280x800", "--projector", 1, false);
+}
+
+// At --scale 2 from a later step: a highlighted panel's tab comes forward in the accent.
 TEST_CASE("walk-through at --scale 2: the accent reaches tabbed tiles") {
   const Lesson l = open_lesson("03-lstm-highway", lesson_folder);
-  walk(l, "1280x800", "2", 3, false);  // the longer steps scroll there (PageDown shows the rest first)
+  walk(l, "1280x800", "--scale 2", 3, false);
 }
 
 // The last session brings the lesson back at its step with the run it had trained: the step's

@@ -14,6 +14,7 @@
 #include "app/frame/workspace_table.hpp"
 #include "app/look/marks.hpp"
 #include "app/look/theme.hpp"
+#include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 
 namespace unrolled::app {
@@ -55,27 +56,12 @@ void StatusLine(const Snapshot& snap, const UiState& ui, const char* window, con
     const std::string& full = !ui.notice.empty() ? ui.notice : snap.message;
     const bool err = !ui.notice.empty() ? ui.notice_is_error : snap.message_is_error;
     // A message longer than the line (a large scale) ends in "…"; hovering it shows all of it.
-    std::string msg = full;
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const bool cut = ImGui::CalcTextSize(full.c_str()).x > avail;
-    if (cut) {
-      const float ellipsis = ImGui::CalcTextSize("…").x;
-      std::size_t n = msg.size();
-      while (n > 0 && ImGui::CalcTextSize(msg.c_str(), msg.c_str() + n).x + ellipsis > avail) {
-        --n;
-        while (n > 0 && (static_cast<unsigned char>(msg[n]) & 0xC0) == 0x80) --n;  // whole UTF-8 characters
-      }
-      msg = msg.substr(0, n) + "…";
-    }
     const float right = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint).x;
-    const float used = msg.empty() ? 0.0f : ImGui::CalcTextSize(msg.c_str()).x + ImGui::GetStyle().WindowPadding.x;
     ImGui::AlignTextToFramePadding();
-    if (!msg.empty()) {
-      ImGui::TextColored(err ? ErrorColor() : OkColor(), "%s", msg.c_str());
-      if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", full.c_str());
-    }
+    const float drawn = TextFitted(err ? ErrorColor() : OkColor(), full, ImGui::GetContentRegionAvail().x);
+    const float used = drawn > 0 ? drawn + ImGui::GetStyle().WindowPadding.x : 0.0f;
     if (right > used + ImGui::GetFontSize()) {
-      if (!msg.empty()) ImGui::SameLine(right);
+      if (drawn > 0) ImGui::SameLine(right);
       else ImGui::SetCursorPosX(right);
       ImGui::TextDisabled("%s", hint);
     }

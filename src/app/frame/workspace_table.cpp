@@ -82,9 +82,9 @@ void set(WorkspaceTiles& t, Panel p, const Rect& r) { t.rect[static_cast<std::si
 const Rect& get(const WorkspaceTiles& t, Panel p) { return t.rect[static_cast<std::size_t>(p)]; }
 bool is_shown(const UiState& ui, Panel p) { return panel_row(p)->shown(const_cast<UiState&>(ui)); }
 
-// Presentation: the panel on stage is the first shown panel of `order` (the workspace's picture),
-// unless this lesson step names two or more of the others — then the first it names, so that both
-// are in view (the other comes forward as a tab).
+// Presentation: the panel on stage (the larger tile) is the first shown panel of `order` (the
+// workspace's picture), unless this lesson step names others: then the first it names (a second one
+// comes forward as a tab), so that what the text talks about is the largest thing in view.
 Panel stage_panel(const UiState& ui, const std::vector<Panel>& order) {
   std::vector<Panel> shown, named;
   for (Panel p : order)
@@ -93,7 +93,7 @@ Panel stage_panel(const UiState& ui, const std::vector<Panel>& order) {
   if (!ui.lesson_id.empty())
     for (Panel p : shown)
       if (std::find(ui.lesson.highlight.begin(), ui.lesson.highlight.end(), p) != ui.lesson.highlight.end()) named.push_back(p);
-  if (named.size() >= 2 && std::find(named.begin(), named.end(), shown.front()) == named.end()) return named.front();
+  if (!named.empty() && std::find(named.begin(), named.end(), shown.front()) == named.end()) return named.front();
   return shown.front();
 }
 

@@ -14,9 +14,15 @@ namespace {
 // a glyph cut on the CPU (RenderTextClipped) keeps U0 and moves U1.
 using UvKey = std::pair<float, float>;
 
-bool ends_with(const char* s, const std::string& suffix) {
-  const std::size_t n = std::strlen(s);
-  return n >= suffix.size() && std::memcmp(s + n - suffix.size(), suffix.data(), suffix.size()) == 0;
+// A window named so, a child window named so wherever it is ("Parent/##child_0A1B2C3D": ImGui adds
+// the child's ID), or a window inside one of those.
+bool ignored(const char* name, const std::vector<std::string>& ignore) {
+  for (const std::string& s : ignore)
+    for (const char* at = std::strstr(name, s.c_str()); at; at = std::strstr(at + 1, s.c_str())) {
+      const char next = at[s.size()];
+      if (next == '\0' || next == '/' || next == '_') return true;
+    }
+  return false;
 }
 }  // namespace
 
@@ -27,13 +33,13 @@ std::vector<ClippedText> find_clipped_text(const ImDrawData* dd, const ImFontAtl
   for (const ImFont* f : atlas.Fonts)
     for (const ImFontGlyph& g : f->Glyphs)
       if (g.Visible) glyph_uv1[{g.U0, g.V0}] = ImVec2(g.U1, g.V1);
-  constexpr float slack = 0.5f;  // pixel rounding
+  // Pixel rounding, and a glyph's quad reaching a pixel past its ink (the left bearing of 'T', 'j'
+  // at a large size): a glyph cut by less than this has lost no ink.
+  constexpr float slack = 1.0f;
   for (int l = 0; l < dd->CmdListsCount; ++l) {
     const ImDrawList* dl = dd->CmdLists[l];
     const char* owner = dl->_OwnerName ? dl->_OwnerName : "";
-    bool skip = false;
-    for (const std::string& s : ignore) skip = skip || ends_with(owner, s);
-    if (skip) continue;
+    if (ignored(owner, ignore)) continue;
     for (const ImDrawCmd& cmd : dl->CmdBuffer) {
       if (cmd.UserCallback || cmd.TextureId != atlas.TexID) continue;
       ClippedText found{owner, cmd.ClipRect, {}, {}, 0};
@@ -64,9 +70,7 @@ std::vector<ClippedText> find_clipped_text(const ImDrawData* dd, const ImFontAtl
   // label cut between two glyphs has no glyph across the edge; the window's reach tells.
   for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
     if (!w->Active || w->Hidden || w->ScrollbarX || (w->Flags & ImGuiWindowFlags_Tooltip)) continue;
-    bool skip = false;
-    for (const std::string& s : ignore) skip = skip || ends_with(w->Name, s) || std::strstr(w->Name, (s + "/").c_str());
-    if (skip) continue;
+    if (ignored(w->Name, ignore)) continue;
     const float over = w->DC.CursorMaxPos.x - w->InnerClipRect.Max.x;
     if (over <= 1.0f) continue;
     ClippedText c{w->Name, ImVec4(w->InnerClipRect.Min.x, w->InnerClipRect.Min.y, w->InnerClipRect.Max.x, w->InnerClipRect.Max.y),

@@ -20,8 +20,9 @@ struct ClippedText {
   float overflow = 0;      // or: how far the window's items reach past its clip rectangle (px)
 };
 
-// One entry per (window, clip rectangle) with cut glyphs. `ignore`: windows whose name ends so
-// ("###unrolled": the unrolled view, a canvas that scrolls sideways).
+// One entry per (window, clip rectangle) with cut glyphs. `ignore`: windows (or child windows, in any
+// parent) named so, and what is inside them ("###unrolled" and "##unrolled_canvas": the unrolled
+// view's tile and its canvas, which scrolls sideways, in its own tile or in a tab).
 std::vector<ClippedText> find_clipped_text(const ImDrawData* draw_data, const ImFontAtlas& atlas,
                                            const std::vector<std::string>& ignore);
 

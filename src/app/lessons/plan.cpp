@@ -20,7 +20,7 @@ StepPlan plan_step(const Lesson& lesson, int index, int from) {
   if (!plays) c.emplace_back(cmd::Pause{});
   if (!trains) c.emplace_back(cmd::PauseTraining{});
   if (opening || !same_scene(s.scene, before.scene)) c.emplace_back(cmd::Configure{s.scene});
-  if (opening || !same_training(s, before)) c.emplace_back(cmd::ConfigureTraining{s.training});
+  if (opening || !same_training(s, before)) c.emplace_back(cmd::ConfigureTraining{s.training, /*quiet=*/true});
   if (opening || s.speed != before.speed) c.emplace_back(cmd::SetSpeed{s.speed});
   if (opening || s.train_speed != before.train_speed) c.emplace_back(cmd::SetTrainSpeed{s.train_speed});
   // Training turns following on in the session; every other step says which scene it means.

@@ -7,6 +7,7 @@
 #include <cstdarg>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <string>
 
 #include "app/panels/common.hpp"
@@ -65,9 +66,12 @@ void Wire(const Canvas& c, float x0, float y0, float x1, float y1, ImU32 col = I
 
 // A state value label: name above, number below; tooltip.
 void StateLabel(const Canvas& c, float fx, float fy, const char* name, float value, CellKind cell, const char* key) {
-  const ImVec2 m = c.at(fx, fy);
+  ImVec2 m = c.at(fx, fy);
   char v[32];
   std::snprintf(v, sizeof v, "%.3f", value);
+  // At the diagram's edge: moved in until the wider of its two lines fits inside the frame.
+  const float half = std::max(ImGui::CalcTextSize(name).x, ImGui::CalcTextSize(v).x) * 0.5f + c.fs * 0.2f;
+  m.x = std::clamp(m.x, c.p0.x + half, std::max(c.p0.x + half, c.p0.x + c.size.x - half));
   CenteredText(c.dl, ImVec2(m.x, m.y - c.fs * 0.55f), IM_COL32(235, 235, 240, 255), name);
   CenteredText(c.dl, ImVec2(m.x, m.y + c.fs * 0.55f), IM_COL32(170, 175, 190, 255), v);
   const ImVec2 a(m.x - c.fs * 2.2f, m.y - c.fs * 1.1f), b(m.x + c.fs * 2.2f, m.y + c.fs * 1.1f);
@@ -184,6 +188,16 @@ void Equation(CellKind cell, const char* key, const char* fmt, ...) {
   ExplainTooltip(cell, key);
 }
 
+// A greyed note in parts: each on the line before it when it fits, else on its own line (a narrow tile).
+void NoteParts(std::initializer_list<const char*> parts) {
+  bool first = true;
+  for (const char* p : parts) {
+    if (!first && ImGui::CalcTextSize(p).x + ImGui::CalcTextSize(" ").x <= RemainingOnLine()) ImGui::SameLine();
+    ImGui::TextDisabled("%s", p);
+    first = false;
+  }
+}
+
 // Bars of one row of values across units; click selects a unit.
 void UnitBars(const char* label, const float* values, int H, int stride, float lo, float hi, bool diverging, UiState& ui,
               CellKind cell, const char* key) {
@@ -283,7 +297,7 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   ImGui::PushFont(mono_font());
   if (cell == CellKind::lstm) {
     const float c_prev = lv.c.at(u, t - 1), c_new = lv.c.at(u, t);
-    ImGui::TextDisabled("a = W_ih·xₜ + W_hh·hₜ₋₁ + b, per gate");
+    NoteParts({"a = W_ih·xₜ + W_hh·hₜ₋₁ + b,", "per gate"});
     Equation(cell, "i", "i   = σ(%+.3f)    = %.3f", pre(0), act(0));
     Equation(cell, "f", "f   = σ(%+.3f)    = %.3f", pre(1), act(1));
     Equation(cell, "g", "g   = tanh(%+.3f) = %+.3f", pre(2), act(2));
@@ -292,7 +306,7 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     Equation(cell, "c", "    = %.3f·(%+.3f) + %.3f·(%+.3f) = %+.3f", act(1), c_prev, act(0), act(2), c_new);
     Equation(cell, "h", "hₜ  = o·tanh(cₜ) = %.3f·tanh(%+.3f) = %+.3f", act(3), c_new, lv.h.at(u, t));
   } else if (cell == CellKind::gru) {
-    ImGui::TextDisabled("u = W_ih·xₜ + b_ih,  v = W_hh·hₜ₋₁ + b_hh");
+    NoteParts({"u = W_ih·xₜ + b_ih,", "v = W_hh·hₜ₋₁ + b_hh"});
     Equation(cell, "r", "r   = σ(u_r + v_r)      = σ(%+.3f)    = %.3f", pre(0), act(0));
     Equation(cell, "z", "z   = σ(u_z + v_z)      = σ(%+.3f)    = %.3f", pre(1), act(1));
     Equation(cell, "n", "n   = tanh(u_n + r·v_n) = tanh(%+.3f) = %+.3f", pre(2), act(2));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/plot/plot.hpp"
 #include "app/plot/plot_math.hpp"
 
 namespace unrolled::app {
@@ -68,7 +69,7 @@ bool IsTanhGate(CellKind cell, int gate) {
   return cell == CellKind::rnn || (cell == CellKind::lstm && gate == 2) || (cell == CellKind::gru && gate == 2);
 }
 
-float ScaleColumnWidth() { return ImGui::GetFontSize() * 3.6f; }
+float ScaleColumnWidth(double min, double max) { return plot::ColormapScaleWidth(min, max); }
 
 void CenteredText(ImDrawList* dl, ImVec2 c, ImU32 color, const char* text) {
   const ImVec2 s = ImGui::CalcTextSize(text);
@@ -81,6 +82,24 @@ namespace unrolled::app {
 float RemainingOnLine() {
   return ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - ImGui::GetItemRectMax().x -
          ImGui::GetStyle().ItemSpacing.x;
+}
+
+float TextFitted(const ImVec4& color, const std::string& text, float width) {
+  if (text.empty()) return 0;
+  const bool cut = ImGui::CalcTextSize(text.c_str()).x > width;
+  std::string shown = text;
+  if (cut) {
+    const float ellipsis = ImGui::CalcTextSize("…").x;
+    std::size_t n = shown.size();
+    while (n > 0 && ImGui::CalcTextSize(shown.c_str(), shown.c_str() + n).x + ellipsis > width) {
+      --n;
+      while (n > 0 && (static_cast<unsigned char>(shown[n]) & 0xC0) == 0x80) --n;
+    }
+    shown = shown.substr(0, n) + "…";
+  }
+  ImGui::TextColored(color, "%s", shown.c_str());
+  if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+  return ImGui::GetItemRectSize().x;
 }
 
 void SectionHeader(const char* title) {

@@ -50,8 +50,8 @@ void ExplainTooltip(CellKind cell, const std::string& name);
 // True when the gate is a tanh (−1…1) rather than a σ (0…1).
 bool IsTanhGate(CellKind cell, int gate);
 
-// Width of the heatmap colour scale column.
-float ScaleColumnWidth();
+// Width of a heatmap's colour scale column from min to max (its bar and widest label).
+float ScaleColumnWidth(double min, double max);
 
 // Text centred at a point.
 void CenteredText(ImDrawList* dl, ImVec2 center, ImU32 color, const char* text);
@@ -64,4 +64,7 @@ namespace unrolled::app {
 float RemainingOnLine();
 // A titled separator (ImGui 1.86 has no SeparatorText).
 void SectionHeader(const char* title);
+// `text` in `color` on the current line, cut to `width` with a "…" (whole UTF-8 characters) when it
+// is wider; hovering a cut text shows all of it. Returns the width drawn (0 for an empty text).
+float TextFitted(const ImVec4& color, const std::string& text, float width);
 }  // namespace unrolled::app

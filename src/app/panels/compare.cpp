@@ -215,7 +215,9 @@ void CompareCurvesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const ImVec2 train_size = side_by_side ? ImVec2(std::floor((avail.x - gap.x) * 0.5f), avail.y)
                                          : ImVec2(avail.x, std::max(fs * 6.0f, std::round((avail.y - gap.y) * 0.55f)));
   std::vector<float> xs, ys;
-  if (plot::BeginPlot("##cmp_train", train_size)) {
+  // The cells' colours are keyed in the table and the cells panel too: a legend that does not fit
+  // beside a plot's title (a projector) is left out rather than drawn over the curves.
+  if (plot::BeginPlot("##cmp_train", train_size, plot::PlotFlags_LegendRowOnly)) {
     plot::SetupAxes(xl, ui.train.smoothing > 0 ? "training loss (smoothed)" : "training loss (mini-batch)", xflags, plot::AxisFlags_AutoFit);
     if (ui.train.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
     if (!any_steps) plot::SetupAxisLimits(plot::Axis::X, 0, 1);
@@ -238,7 +240,7 @@ void CompareCurvesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     plot::EndPlot();
   }
   if (side_by_side) ImGui::SameLine();
-  if (plot::BeginPlot("##cmp_val", ImVec2(-1, -1))) {
+  if (plot::BeginPlot("##cmp_val", ImVec2(-1, -1), plot::PlotFlags_LegendRowOnly)) {
     plot::SetupAxes(xl, "validation MSE (per epoch)", xflags, plot::AxisFlags_AutoFit);
     if (ui.train.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
     if (!any_steps) plot::SetupAxisLimits(plot::Axis::X, 0, 1);
@@ -283,19 +285,10 @@ void CompareForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("rollout: each model feeding on its own predictions (thick)\none-step: each sample from the T true values before it (thin)");
   ImGui::SameLine(0, fs);
-  ImGui::Checkbox(short_tile ? "zoom###cmp_zoom" : "zoom to validation###cmp_zoom", &ui.compare.forecast_zoom);
+  const bool long_zoom = !short_tile && ImGui::CalcTextSize("zoom to validation").x + ImGui::GetFrameHeight() * 1.5f + fs < RemainingOnLine();
+  ImGui::Checkbox(long_zoom ? "zoom to validation###cmp_zoom" : "zoom###cmp_zoom", &ui.compare.forecast_zoom);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the validation part only, where the rollouts part ways");
-  if (short_tile) {
-    const float button_w = ImGui::CalcTextSize("range…").x + ImGui::GetStyle().FramePadding.x * 2;
-    if (button_w + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
-    if (ImGui::Button("range…")) ImGui::OpenPopup("##cmp_range");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Where the rollout starts, and how far it goes");
-    if (ImGui::BeginPopup("##cmp_range")) {
-      ImGui::Dummy(ImVec2(fs * 24.0f, 0));  // the sliders' width
-      ForecastRangeControls(ref, ui, out);
-      ImGui::EndPopup();
-    }
-  }
+  if (short_tile) ForecastRangeButton(ref, ui, out);
   const bool show_rollout = ui.compare.forecast_lines != 1, show_one_step = ui.compare.forecast_lines != 0;
 
   // Each cell's MSE over the validation part (rollout MSE when the rollout is shown), in its colour:

@@ -39,6 +39,19 @@ void ForecastRangeControls(const ForecastView& fv, UiState& ui, CommandList& out
   }
 }
 
+void ForecastRangeButton(const ForecastView& fv, UiState& ui, CommandList& out) {
+  const float fs = ImGui::GetFontSize();
+  const float button_w = ImGui::CalcTextSize("range…").x + ImGui::GetStyle().FramePadding.x * 2;
+  if (button_w + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
+  if (ImGui::Button("range…")) ImGui::OpenPopup("##forecast_range");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Where the rollout starts, and how far it goes");
+  if (ImGui::BeginPopup("##forecast_range")) {
+    ImGui::Dummy(ImVec2(fs * 24.0f, 0));  // the sliders' width
+    ForecastRangeControls(fv, ui, out);
+    ImGui::EndPopup();
+  }
+}
+
 void SetupForecastAxes(const ForecastView& fv, bool zoom, double x_max) {
   // The y label opens a title row, where the legend fits without covering the rollout.
   plot::SetupAxes("t (sample)", "data units", plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
@@ -121,14 +134,26 @@ void ForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const ForecastView& fv = *snap.train->forecast;
   const float fs = ImGui::GetFontSize();
   const int N = static_cast<int>(fv.truth.size());
-  ForecastRangeControls(fv, ui, out);
-  ImGui::Checkbox("zoom to validation", &ui.train.forecast_zoom);
-  // MSE readouts, each on this line when it fits.
+  // A short tile (a projector with a lesson beside it) keeps its height for the plot: the rollout's
+  // range goes behind a button.
+  const bool short_tile = ImGui::GetContentRegionAvail().y < fs * 13.0f;
+  if (!short_tile) ForecastRangeControls(fv, ui, out);
+  ImGui::Checkbox(short_tile ? "zoom###zoom" : "zoom to validation###zoom", &ui.train.forecast_zoom);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the validation part only");
+  if (short_tile) ForecastRangeButton(fv, ui, out);
+  // MSE readouts, each on this line when it fits (in a short tile both on one line).
   char text[64];
-  std::snprintf(text, sizeof text, "one-step MSE %.3g", fv.one_step_mse);
-  if (ImGui::CalcTextSize(text).x + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
-  ImGui::TextDisabled("%s", text);
-  if (std::isfinite(fv.rollout_mse)) {
+  if (short_tile) {
+    if (std::isfinite(fv.rollout_mse)) std::snprintf(text, sizeof text, "MSE one-step %.3g · rollout %.3g", fv.one_step_mse, fv.rollout_mse);
+    else std::snprintf(text, sizeof text, "MSE one-step %.3g", fv.one_step_mse);
+    if (ImGui::CalcTextSize(text).x + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
+    TextFitted(ImGui::GetStyle().Colors[ImGuiCol_TextDisabled], text, ImGui::GetContentRegionAvail().x);
+  } else {
+    std::snprintf(text, sizeof text, "one-step MSE %.3g", fv.one_step_mse);
+    if (ImGui::CalcTextSize(text).x + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
+    ImGui::TextDisabled("%s", text);
+  }
+  if (!short_tile && std::isfinite(fv.rollout_mse)) {
     std::snprintf(text, sizeof text, "rollout MSE %.3g", fv.rollout_mse);
     if (ImGui::CalcTextSize(text).x + fs < RemainingOnLine()) ImGui::SameLine(0, fs);
     ImGui::TextDisabled("%s", text);

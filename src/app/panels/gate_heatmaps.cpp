@@ -32,7 +32,7 @@ void GateHeatmapPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const int shown_to = fwd ? snap.t : T;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float fs = ImGui::GetFontSize();
-  const float scale_w = ScaleColumnWidth();
+  const float scale_w = ScaleColumnWidth(0.0, 1.0);
   // One row when the panel is wide (the usual case), else two.
   const int per_row = (avail.x - scale_w) / std::max(avail.y, 1.0f) > 2.0f || G == 3 ? G : 2;
   const int rows = (G + per_row - 1) / per_row;
@@ -41,7 +41,12 @@ void GateHeatmapPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   char titles[4][48];
   for (int g = 0; g < G; ++g) {
     const bool tg = IsTanhGate(cell, g);
-    std::snprintf(titles[g], sizeof titles[g], "%s  %s", sc.gate_names[g].c_str(), tg ? "tanh, −1…1" : "σ, 0…1");
+    // The gate, its function and range; shorter in a narrow cell (a projector): the range of a tanh
+    // gate stays, since the shared colour scale reads 0…1.
+    const char* name = sc.gate_names[g].c_str();
+    std::snprintf(titles[g], sizeof titles[g], "%s  %s", name, tg ? "tanh, −1…1" : "σ, 0…1");
+    if (ImGui::CalcTextSize(titles[g]).x > cell_size.x) std::snprintf(titles[g], sizeof titles[g], "%s %s", name, tg ? "−1…1" : "σ");
+    if (ImGui::CalcTextSize(titles[g]).x > cell_size.x) std::snprintf(titles[g], sizeof titles[g], "%s", name);
     HeatmapSpec spec{titles[g], sc.gate_names[g].c_str(), &lv.gates[g], 1, 1, shown_to, tg ? -1.0 : 0.0, 1.0,
                      plot::Colormap::viridis, snap.t, g / per_row == rows - 1, Explain(cell, sc.gate_names[g])};
     if (g % per_row != 0) ImGui::SameLine();

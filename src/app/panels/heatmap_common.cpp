@@ -13,7 +13,7 @@ namespace unrolled::app {
 void UnitTimeHeatmap(const HeatmapSpec& s, ImVec2 size, bool with_scale) {
   const Grid& g = *s.grid;
   const int H = g.rows, C = g.cols;
-  const float scale_w = with_scale ? ScaleColumnWidth() : 0.0f;
+  const float scale_w = with_scale ? ScaleColumnWidth(s.vmin, s.vmax) : 0.0f;
   // Unit 0 at the bottom: the rows go in reversed, and computed columns only.
   std::vector<float> v(static_cast<std::size_t>(H) * C, std::numeric_limits<float>::quiet_NaN());
   for (int r = 0; r < H; ++r)

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -153,7 +154,11 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   // more. That line is kept free of text while the body overflows (known from the frame before).
   const float footer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2 + 1;
   const float more_h = L.body_overflow ? ImGui::GetTextLineHeightWithSpacing() : 0.0f;
-  ImGui::BeginChild("##lesson_body", ImVec2(0, -(footer_h + more_h)), false);
+  // A few pixels of padding at the sides: the clip rectangle then leaves room for a glyph whose ink
+  // starts left of its pen position ('j', '(' at the start of a line).
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(std::max(4.0f, std::round(ImGui::GetFontSize() * 0.25f)), 0.0f));
+  ImGui::BeginChild("##lesson_body", ImVec2(0, -(footer_h + more_h)), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  ImGui::PopStyleVar();
   if (L.scroll_top) ImGui::SetScrollY(0);
   if (L.scroll_page) ImGui::SetScrollY(ImGui::GetScrollY() + ImGui::GetWindowHeight() * 0.8f);
   L.scroll_top = L.scroll_page = false;

@@ -28,6 +28,8 @@ void PlotEmptyHint(const char* text);
 // Forecast. The rollout's start and horizon (sliders; SetForecast goes to every run), defaults from
 // `fv` (the session's: from the validation split, over the validation part).
 void ForecastRangeControls(const ForecastView& fv, UiState& ui, CommandList& out);
+// In a short tile: a "range…" button on the current line (when it fits) that opens those sliders in a popup.
+void ForecastRangeButton(const ForecastView& fv, UiState& ui, CommandList& out);
 // Axes of a forecast plot in data units; x over the whole series (or, zoomed, from just before the
 // validation part and the rollout's start) up to x_max.
 void SetupForecastAxes(const ForecastView& fv, bool zoom, double x_max);

@@ -111,28 +111,51 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
   // The readouts: large in projector mode (readout_font), the second column placed by that font's size.
   // They change with every snapshot, so they are a child window of their own (its own draw list):
   // the settings below are not repainted with them (gfx/partial_redraw.hpp).
+  // Two columns when the widest right-hand readout fits beside the left one, else one readout a line
+  // (a projector's narrow tile), so that no number is cut.
   ImGui::PushFont(readout_font(ui));
   const float readout_line = ImGui::GetTextLineHeightWithSpacing();
+  const float column = ImGui::GetFontSize() * 9.0f;
+  const bool two_columns = column + ImGui::CalcTextSize("val MSE -8.888e-08").x <= ImGui::GetContentRegionAvail().x &&
+                           ImGui::CalcTextSize("step 8888888    epoch 8888 / 8888").x <= ImGui::GetContentRegionAvail().x;
+  const bool best_on_one_line = ImGui::CalcTextSize("best val 8.888e-08 (epoch 8888)").x <= ImGui::GetContentRegionAvail().x;
   ImGui::PopFont();
-  const int readout_lines = 4 + (tv.best_epoch > 0 ? 1 : 0) + (tv.task ? 1 : 0);
+  const int readout_lines = (two_columns ? 4 : 7) + (tv.best_epoch > 0 ? (best_on_one_line ? 1 : 2) : 0) + (tv.task ? 1 : 0);
   ImGui::BeginChild("##readouts", ImVec2(0, readout_lines * readout_line + ImGui::GetTextLineHeightWithSpacing()), false,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PushFont(readout_font(ui));
   const float rfs = ImGui::GetFontSize();
+  auto next_column = [&] {
+    if (two_columns) ImGui::SameLine(column);
+  };
   ImGui::TextColored(TrainStateColor(tv.state), "● %s", train_state_name(tv.state));
   if (running) {  // on the state's line; otherwise the step starts its own
-    ImGui::SameLine(0, rfs);
-    ImGui::Text("%.0f steps/s", tv.steps_per_second);
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.0f steps/s", tv.steps_per_second);
+    if (ImGui::CalcTextSize(rate).x + rfs <= RemainingOnLine()) ImGui::SameLine(0, rfs);
+    ImGui::TextUnformatted(rate);
   }
-  ImGui::Text("step %lld    epoch %d / %d", static_cast<long long>(tv.step), tv.epoch, tv.settings.trainer.epochs);
+  if (two_columns) {
+    ImGui::Text("step %lld    epoch %d / %d", static_cast<long long>(tv.step), tv.epoch, tv.settings.trainer.epochs);
+  } else {
+    ImGui::Text("step %lld", static_cast<long long>(tv.step));
+    ImGui::Text("epoch %d / %d", tv.epoch, tv.settings.trainer.epochs);
+  }
   // Before the first step there is no loss yet: a dash, not "nan" (which would read as a divergence).
   if (tv.step > 0 && std::isfinite(tv.last_loss)) ImGui::Text("loss %.4g", tv.last_loss);
   else if (tv.state == TrainState::diverged) ImGui::TextColored(ErrorColor(), "loss %.4g", tv.last_loss);
   else ImGui::TextDisabled("loss –");
-  ImGui::SameLine(rfs * 9.0f);
+  next_column();
   if (std::isfinite(tv.last_val_mse)) ImGui::Text("val MSE %.4g", tv.last_val_mse);
   else ImGui::TextDisabled("val MSE –");
-  if (tv.best_epoch > 0) ImGui::Text("best val %.4g (epoch %d)", tv.best_val_mse, tv.best_epoch);
+  if (tv.best_epoch > 0) {
+    if (best_on_one_line) {
+      ImGui::Text("best val %.4g (epoch %d)", tv.best_val_mse, tv.best_epoch);
+    } else {
+      ImGui::Text("best val %.4g", tv.best_val_mse);
+      ImGui::Text("  at epoch %d", tv.best_epoch);
+    }
+  }
   if (tv.task) {  // what the validation MSE means for a memory task
     ImGui::TextDisabled("no memory: val MSE %.4g", tv.task->val_baseline_mse);
     if (ImGui::IsItemHovered())
@@ -141,11 +164,12 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
                         tv.task->baseline_prediction);
   }
   ImGui::Text("lr %.3g", tv.lr);
-  ImGui::SameLine(rfs * 9.0f);
+  next_column();
   ImGui::Text("%.1f s", tv.seconds);
   ImGui::PopFont();
-  ImGui::TextDisabled("%s, B = %d", tv.data_description.c_str(), tv.batch);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the data, and the batch actually used");
+  const std::string data_line = tv.data_description + ", B = " + std::to_string(tv.batch);
+  TextFitted(ImGui::GetStyle().Colors[ImGuiCol_TextDisabled], data_line, ImGui::GetContentRegionAvail().x);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: the data, and the batch actually used", data_line.c_str());
   ImGui::EndChild();
 }
 

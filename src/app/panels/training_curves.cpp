@@ -1,6 +1,7 @@
 // Training curves: the mini-batch loss (raw, faded, and smoothed with TensorBoard's slider), the
 // validation loss per epoch, on a log or linear y axis against step, epoch or training time; below,
-// the gradient norm before clipping (with the clipping threshold) and the learning rate. The
+// the gradient norm before clipping (with the clipping threshold) and the learning rate, when the tile
+// is tall enough for three plots. The
 // histories are decimated by the session (≤ 4096 points) and drawn at most a few points per pixel
 // column by the plot layer. When the run diverged, a banner says what happened and what to try.
 #include <imgui.h>
@@ -48,12 +49,20 @@ void CurveControls(UiState& ui) {
   if (ImGui::Combo("##curve_axis", &axis, axes, 3)) ui.train.curve_axis = static_cast<CurveAxis>(axis);
   ImGui::SameLine(0, fs);
   ImGui::Checkbox("log y", &ui.train.log_loss);
-  ImGui::SameLine(0, fs);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("smoothing");
-  ImGui::SameLine();
+  // The smoothing slider: labelled beside the checkbox when there is room, else the label goes into
+  // the slider, on this line or (a projector's narrow tile) the next.
+  const char* format = "%.2f";
+  if (RemainingOnLine() >= ImGui::CalcTextSize("smoothing").x + fs * 5.0f) {
+    ImGui::SameLine(0, fs);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("smoothing");
+    ImGui::SameLine();
+  } else {
+    format = "smoothing %.2f";
+    if (RemainingOnLine() >= ImGui::CalcTextSize("smoothing 0.00").x + fs * 2.0f) ImGui::SameLine(0, fs);
+  }
   ImGui::SetNextItemWidth(std::max(fs * 4.0f, ImGui::GetContentRegionAvail().x));
-  ImGui::SliderFloat("##smoothing", &ui.train.smoothing, 0.0f, 0.99f, "%.2f");
+  ImGui::SliderFloat("##smoothing", &ui.train.smoothing, 0.0f, 0.99f, format);
   FlashLessonSlider(ui, "smoothing");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Exponential moving average of the train loss (0 = raw only), as TensorBoard's slider");
 }
@@ -137,26 +146,34 @@ void TrainingCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const double diverged_x = CurveX(ui.train.curve_axis, tv.divergence_step, tv.seconds, spe);
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float small_h = std::max(fs * 7.0f, std::round(avail.y * 0.36f));
+  // A short tile (a projector with a lesson beside it) gives the loss all of its height: the gradient
+  // norm and the learning rate need a taller one.
+  const bool small_plots = avail.y >= fs * 19.0f;
+  const float small_h = small_plots ? std::max(fs * 7.0f, std::round(avail.y * 0.36f)) : -ImGui::GetStyle().ItemSpacing.y;
   const ImU32 train_col = plot::SeriesColor(0), val_col = plot::SeriesColor(1);
   // A series is normalised before training; a memory task is not (its MSE is in the task's units).
   const char* loss_title = tv.task ? "Loss (MSE, the task's units)###loss" : "Loss (MSE, normalised)###loss";
-  if (plot::BeginPlot(loss_title, ImVec2(avail.x, avail.y - small_h - ImGui::GetStyle().ItemSpacing.y))) {
-    plot::SetupAxes(xl, nullptr, xflags, plot::AxisFlags_AutoFit);
+  // In a short tile the legend takes the title's line (names short enough to fit there), rather than
+  // a box over the curves.
+  if (plot::BeginPlot(loss_title, ImVec2(avail.x, avail.y - small_h - ImGui::GetStyle().ItemSpacing.y),
+                      small_plots ? 0 : plot::PlotFlags_NoTitle)) {
+    plot::SetupAxes(xl, small_plots ? nullptr : "MSE", xflags, plot::AxisFlags_AutoFit);
     if (ui.train.log_loss) plot::SetupAxisScale(plot::Axis::Y, plot::Scale::log10);
     if (n == 0) plot::SetupAxisLimits(plot::Axis::X, 0, 1);
     if (ui.train.smoothing > 0) {
       plot::SetNextLineStyle(plot::Faded(train_col, 0.3f), 1.0f);
-      plot::PlotLine("train (raw)", raw.x.data(), raw.y.data(), count);
+      plot::PlotLine(small_plots ? "train (raw)" : "raw", raw.x.data(), raw.y.data(), count);
     }
     plot::SetNextLineStyle(train_col, 2.0f);
-    plot::PlotLine(ui.train.smoothing > 0 ? "train (smoothed)" : "train", raw.x.data(), ui.train.smoothing > 0 ? smooth.y.data() : raw.y.data(), count);
+    plot::PlotLine(ui.train.smoothing > 0 ? (small_plots ? "train (smoothed)" : "smoothed") : "train", raw.x.data(),
+                   ui.train.smoothing > 0 ? smooth.y.data() : raw.y.data(), count);
     plot::SetNextLineStyle(val_col, 2.5f);
     plot::PlotLine("validation", val.x.data(), val.y.data(), static_cast<int>(val.x.size()));
     if (tv.state == TrainState::diverged) plot::PlotVLine(diverged_x, IM_COL32(235, 90, 70, 220), 2.0f);
     if (n == 0) PlotEmptyHint("Press T (or Train) to start training");
     plot::EndPlot();
   }
+  if (!small_plots) return;
   const float half = (avail.x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
   const char* grad_title = ImGui::CalcTextSize("gradient norm ‖g‖ before clipping").x + fs < half
                                ? "gradient norm ‖g‖ before clipping###grad"

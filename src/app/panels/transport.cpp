@@ -103,17 +103,26 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
     std::snprintf(status, sizeof status, "Backward pass, t = %d: ‖dL/dhₜ‖ = %.3g  (from yₜ %.3g, from t+1 %.3g).  Loss L = %.4g",
                   snap.t, top.grad_norm[static_cast<std::size_t>(c)], std::sqrt(local), std::sqrt(future), sc.loss);
   }
+  // Each part cut with "…" to the line (a large scale): the status, then the message or the hint.
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(status);
-  ImGui::SameLine(0, fs * 1.5f);
+  TextFitted(ImGui::GetStyle().Colors[ImGuiCol_Text], status, ImGui::GetContentRegionAvail().x);
   const std::string& msg = !ui.notice.empty() ? ui.notice : snap.message;
   const bool err = !ui.notice.empty() ? ui.notice_is_error : snap.message_is_error;
   if (!msg.empty() && (err || snap.t == 0)) {
-    ImGui::TextColored(err ? ErrorColor() : OkColor(), "%s", msg.c_str());
+    // An error always shows (on its own line when the status leaves no room); other news only beside it.
+    if (RemainingOnLine() > fs * 10.0f) ImGui::SameLine(0, fs * 1.5f);
+    else if (!err) return;
+    TextFitted(err ? ErrorColor() : OkColor(), msg, ImGui::GetContentRegionAvail().x);
   } else {
     const char* hint = "Space play · → ← step · B backward pass · click a cell · F1 keys";
-    if (ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("%s", hint);
-    else if (ImGui::CalcTextSize("F1 keys").x < ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("F1 keys");
+    const float room = RemainingOnLine() - fs * 1.5f;
+    if (ImGui::CalcTextSize(hint).x < room) {
+      ImGui::SameLine(0, fs * 1.5f);
+      ImGui::TextDisabled("%s", hint);
+    } else if (ImGui::CalcTextSize("F1 keys").x < room) {
+      ImGui::SameLine(0, fs * 1.5f);
+      ImGui::TextDisabled("F1 keys");
+    }
   }
 }
 

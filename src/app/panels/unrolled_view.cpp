@@ -60,18 +60,27 @@ void UnrolledViewPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   const float px = fs / 15.0f;  // line widths grow with the UI scale
   const ImGuiIO& io = ImGui::GetIO();
 
-  // Header: what the arrows mean (shorter when the panel is narrow), zoom at the right.
-  const float zoom_w = fs * 9.5f;
-  const float room = ImGui::GetContentRegionAvail().x - zoom_w - fs;
+  // Header: what the arrows mean (shorter when the panel is narrow), zoom at the right (only its
+  // number when even the short text leaves it too little room: a projector).
+  const float avail = ImGui::GetContentRegionAvail().x;
   const char* what = fwd ? (lstm ? "Forward pass: h flows left to right; arrow width = ‖hₜ‖, gold lane = cell state cₜ"
                                  : "Forward pass: h flows left to right; arrow width = ‖hₜ‖")
                          : (lstm ? "Backward pass: dL/dhₜ flows right to left; arrow width = ‖dL/dhₜ‖ (log), gold lane = dL/dcₜ"
                                  : "Backward pass: dL/dhₜ flows right to left; arrow width = ‖dL/dhₜ‖ (log)");
-  if (ImGui::CalcTextSize(what).x > room) what = fwd ? "Forward: width = ‖hₜ‖" : "Backward: width = ‖dL/dhₜ‖";
+  float zoom_w = fs * 9.5f;
+  const char* zoom_format = "zoom %.1f×";
+  if (ImGui::CalcTextSize(what).x > avail - zoom_w - fs) what = fwd ? "Forward: width = ‖hₜ‖" : "Backward: width = ‖dL/dhₜ‖";
+  if (ImGui::CalcTextSize(what).x > avail - zoom_w - fs) {
+    zoom_w = fs * 4.5f;
+    zoom_format = "%.1f×";
+  }
+  if (ImGui::CalcTextSize(what).x > avail - zoom_w - fs) what = fwd ? "width = ‖hₜ‖" : "width = ‖dL/dhₜ‖";
+  ImGui::AlignTextToFramePadding();
   ImGui::TextColored(fwd ? ImVec4(0.55f, 0.75f, 1.0f, 1) : ImVec4(1.0f, 0.55f, 0.45f, 1), "%s", what);
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - zoom_w));
+  ImGui::SameLine(std::max(ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + fs, ImGui::GetWindowContentRegionMax().x - zoom_w));
   ImGui::SetNextItemWidth(zoom_w);
-  ImGui::SliderFloat("##zoom", &ui.step.zoom, 0.4f, 3.0f, "zoom %.1f×", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  ImGui::SliderFloat("##zoom", &ui.step.zoom, 0.4f, 3.0f, zoom_format, ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Zoom (Ctrl+wheel over the cells)");
 
   const float pitch = std::round(fs * 4.8f * ui.step.zoom);
   const float margin = fs * 2.2f;

@@ -175,12 +175,15 @@ void Finish() {
 
   // Frame, title, y label.
   // No fill behind the data: the window background shows through (fill rate matters on llvmpipe).
-  if (!g.y.label.empty())
-    dl->AddText(ImVec2(g.frame.Min.x, g.frame.Min.y), text_color(0.65f), g.y.label.c_str());
+  // A narrow plot (a projector) keeps its title and drops the y label rather than draw one over the other.
+  const float title_w = title ? ImGui::CalcTextSize(g.title.c_str()).x : 0.0f;
+  const float y_label_w = g.y.label.empty() ? 0.0f : ImGui::CalcTextSize(g.y.label.c_str()).x;
+  const bool y_label = !g.y.label.empty() && (!title || y_label_w + fs + title_w <= g.frame.GetWidth());
+  if (y_label) dl->AddText(ImVec2(g.frame.Min.x, g.frame.Min.y), text_color(0.65f), g.y.label.c_str());
   if (title) {
-    const ImVec2 ts = ImGui::CalcTextSize(g.title.c_str());
+    const ImVec2 ts(title_w, fs);
     float tx = (g.area.Min.x + g.area.Max.x - ts.x) * 0.5f;
-    if (!g.y.label.empty()) tx = std::max(tx, g.frame.Min.x + ImGui::CalcTextSize(g.y.label.c_str()).x + fs);
+    if (y_label) tx = std::max(tx, g.frame.Min.x + y_label_w + fs);
     tx = std::min(tx, g.frame.Max.x - ts.x);  // inside the plot's own window (its child clips it)
     tx = std::max(tx, g.frame.Min.x);          // a title wider than the plot keeps its start
     dl->AddText(ImVec2(tx, g.frame.Min.y), text_color(), g.title.c_str());
@@ -202,9 +205,10 @@ void Finish() {
   int x_target = g.x.ticks;
   if (x_target <= 0) {
     const float sample_w = ImGui::CalcTextSize(format_tick(g.x.limits.max, g.x.limits.size() / 5).c_str()).x;
-    x_target = std::clamp(static_cast<int>(plot_w / std::max(sample_w * 2.5f, fs * 3.0f)), 3, 12);
+    x_target = std::clamp(static_cast<int>(plot_w / std::max(sample_w * 2.5f, fs * 3.0f)), 2, 12);
   }
   std::vector<Tick> xt = make_ticks(g.x.scale, g.x.limits.min, g.x.limits.max, x_target, g.x.flags & AxisFlags_Integer);
+  float label_end = -1e30f;  // a label that would touch the one before it is left out ("1020" in a narrow plot)
   for (const Tick& t : xt) {
     const float px = static_cast<float>(std::round(g.tx.to_pixel(t.value)));
     if (px < g.area.Min.x - 0.5f || px > g.area.Max.x + 0.5f) continue;
@@ -213,7 +217,9 @@ void Finish() {
     if (!t.label.empty() && !(g.x.flags & AxisFlags_NoTickLabels)) {
       const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
       const float lx = std::clamp(px - ts.x * 0.5f, g.frame.Min.x, g.frame.Max.x - ts.x);
+      if (lx < label_end + fs * 0.4f) continue;
       dl->AddText(ImVec2(lx, g.area.Max.y + pad * 0.5f), text_color(0.8f), t.label.c_str());
+      label_end = lx + ts.x;
     }
   }
   if (!g.x.label.empty()) {
@@ -545,7 +551,7 @@ void EndPlot() {
         dl->AddText(ImVec2(x, g.frame.Min.y), text_color(0.85f), e.label.c_str());
         x += ImGui::CalcTextSize(e.label.c_str()).x + fs * 0.8f;
       }
-    } else {
+    } else if (!(g.flags & PlotFlags_LegendRowOnly)) {
       const ImVec2 size(w + sw + pad * 3, line * g.legend.size() + pad * 1.5f);
       const ImVec2 p0(g.area.Max.x - size.x - pad, g.area.Min.y + pad);
       dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f), 3.0f);
@@ -567,6 +573,31 @@ void EndPlot() {
   ImGui::EndChild();
 }
 
+namespace {
+// A vertical scale's label: two significant digits, exponents without '+' or leading zeros
+// ("3.7e7", "-1.2e-5"), 0 for a value within rounding of zero.
+std::string scale_label(double v, double min, double max) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g", std::abs(v) < (max - min) * 1e-6 ? 0.0 : v);
+  std::string s = buf;
+  const std::size_t e = s.find('e');
+  if (e == std::string::npos) return s;
+  std::string exp = s.substr(e + 1);
+  const bool negative = !exp.empty() && exp[0] == '-';
+  if (!exp.empty() && (exp[0] == '+' || exp[0] == '-')) exp.erase(0, 1);
+  while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
+  return s.substr(0, e + 1) + (negative ? "-" : "") + exp;
+}
+constexpr float scale_bar_em = 0.8f, scale_gap_em = 0.3f;
+}  // namespace
+
+float ColormapScaleWidth(double min, double max) {
+  const float fs = ImGui::GetFontSize();
+  float label = 0;
+  for (double v : {min, (min + max) * 0.5, max}) label = std::max(label, ImGui::CalcTextSize(scale_label(v, min, max).c_str()).x);
+  return std::ceil(fs * (scale_bar_em + scale_gap_em) + label + fs * 0.3f);
+}
+
 void ColormapScale(const char* label, double min, double max, ImVec2 size, Colormap colormap, bool horizontal) {
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton(label, size);
@@ -575,7 +606,7 @@ void ColormapScale(const char* label, double min, double max, ImVec2 size, Color
   const int n = 32;
   if (!horizontal) {
     // Bar on the left, tick labels to its right; max at the top.
-    const float bw = std::min(fs * 0.8f, size.x * 0.35f);
+    const float bw = std::min(fs * scale_bar_em, size.x * 0.35f);
     const float top = pos.y + fs * 0.5f, bottom = pos.y + size.y - fs * 0.5f;
     for (int i = 0; i < n; ++i) {
       const float y0 = bottom - (bottom - top) * (i + 1) / n, y1 = bottom - (bottom - top) * i / n;
@@ -587,10 +618,8 @@ void ColormapScale(const char* label, double min, double max, ImVec2 size, Color
     const double mid = (min + max) * 0.5;
     for (double v : {min, mid, max}) {
       const float y = bottom + (top - bottom) * static_cast<float>(normalize(v, min, max));
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.2g", std::abs(v) < (max - min) * 1e-6 ? 0.0 : v);
       // No tick mark: beside a label it reads as a minus sign.
-      dl->AddText(ImVec2(pos.x + bw + fs * 0.3f, y - fs * 0.5f), text_color(0.8f), buf);
+      dl->AddText(ImVec2(pos.x + bw + fs * scale_gap_em, y - fs * 0.5f), text_color(0.8f), scale_label(v, min, max).c_str());
     }
   } else {
     const float bh = std::min(fs * 0.7f, size.y * 0.45f);

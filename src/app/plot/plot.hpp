@@ -25,6 +25,8 @@ enum PlotFlags_ {
   PlotFlags_NoLegend = 1 << 0,
   PlotFlags_NoHoverReadout = 1 << 1,  // the caller shows its own tooltip
   PlotFlags_NoTitle = 1 << 2,
+  PlotFlags_LegendRowOnly = 1 << 3,  // the legend only as a row on the title line; left out where it does
+                                     // not fit there (the caller shows the colours' key elsewhere)
 };
 enum AxisFlags_ {
   AxisFlags_None = 0,
@@ -91,6 +93,8 @@ void EndPlot();
 // A vertical (or horizontal) bar showing a colormap from min to max with ticks.
 void ColormapScale(const char* label, double min, double max, ImVec2 size, Colormap colormap,
                    bool horizontal = false);
+// The width a vertical ColormapScale from min to max needs for its bar and its widest label.
+float ColormapScaleWidth(double min, double max);
 
 // How heavy every plot draws its lines and grid (the app's theme sets it; projector mode is heavier).
 struct Style {

@@ -29,8 +29,12 @@ struct LoadModel { std::string path; };         // weights from a model file; er
 struct Reseed { std::uint64_t seed = 1; };
 
 // Live training (issue 5). The run belongs to the worker; the panels see it through Snapshot::train.
-struct ConfigureTraining { TrainSettings settings; };  // validate, build the data and a fresh run at step 0
-                                                       // (paused); an error keeps the current run
+// Validate, build the data and a fresh run at step 0 (paused); an error keeps the current run. `quiet`:
+// no "new training run" on the status line (a lesson setting up its picture; errors still show).
+struct ConfigureTraining {
+  TrainSettings settings;
+  bool quiet = false;
+};
 struct Train { std::int64_t until_step = 0; };  // start or resume (T); until_step > 0: pause exactly
                                                  // there (lessons: "train to step N")
 struct PauseTraining {};    // (Shift+T)

@@ -168,7 +168,7 @@ bool TrainingJob::on(const cmd::ConfigureTraining& c) {
     new_run(c.settings);
     error_.clear();
     if (following_) refresh_training_scene();
-    status_.say("new training run: " + run_.data->describe() + (was_running ? " (press T to train)" : ""), false);
+    if (!c.quiet) status_.say("new training run: " + run_.data->describe() + (was_running ? " (press T to train)" : ""), false);
     return true;
   } catch (const std::exception& e) {
     error_ = e.what();
