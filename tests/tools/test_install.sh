@@ -24,11 +24,18 @@ done
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/unrolled-install.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-work=$(cd "$work" && pwd -P)  # the binaries see their real path (/proc/self/exe), so compare with that
 source=$(cd "$source" && pwd -P)
 build=$(cd "$build" && pwd -P)
+work=$(mktemp -d "${TMPDIR:-/tmp}/unrolled-install.XXXXXX")
+work=$(cd "$work" && pwd -P)  # the binaries see their real path (/proc/self/exe), so compare with that
+# `cmake --install` rewrites BUILD/install_manifest.txt; put back the one of the user's own install.
+manifest=$build/install_manifest.txt
+[ ! -f "$manifest" ] || cp -p "$manifest" "$work/manifest.saved"
+cleanup() {
+  if [ -f "$work/manifest.saved" ]; then cp -p "$work/manifest.saved" "$manifest"; else rm -f "$manifest"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 case "$work/" in
   "$source"/* | "$build"/*) echo "FAIL: the scratch folder $work lies inside the source or build tree"; exit 1 ;;
 esac
