@@ -17,6 +17,9 @@ packages=(
   base-files             # /usr/share/common-licenses/GPL-3: the English corpus of `train --task charlm --data english` (essential, always there)
   xvfb xauth             # GUI tests without a display
   xdotool x11-apps       # GUI tests drive a real window (xdotool) and read what the X server shows (xwd)
+  librsvg2-bin           # rsvg-convert: renders the app's SVG icon to the installed 48/128/256 px PNGs
+  desktop-file-utils     # desktop-file-validate: install_tests checks the installed .desktop entry
+  appstream              # appstreamcli validate --no-net: install_tests checks the installed metainfo
   clang libclang-rt-14-dev   # libFuzzer target for the loaders (optional CMake option)
 )
 

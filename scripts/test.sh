@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, build, run every test.
-#   build/       Release build: every suite, the GUI tests under xvfb-run
+#   build/       Release build: every suite, the GUI tests under xvfb-run, and install_tests (label
+#                install: `cmake --install build` into a temporary prefix, run from there)
 #   build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer (portable code: sanitizer builds check
 #                correctness, not speed): the suites labelled `sanitize`
 #                (core, file formats, CLI, trainer, plot math)

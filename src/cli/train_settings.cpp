@@ -228,9 +228,9 @@ std::string data_set_path(const std::string& flag, const std::string& data) {
   struct stat st {};
   if (!is_data_set_name(data) || ::stat(data.c_str(), &st) == 0) return data;
   const std::string dir = io::find_asset_dir("data", "UNROLLED_DATA");
-  if (dir.empty())
-    throw UsageError(flag + " " + data + ": no such file, and no data folder to look it up in (looked in " +
-                     io::asset_dir_candidates_text("data", "UNROLLED_DATA") + "; set UNROLLED_DATA)");
+  if (dir.empty())  // the flag may be right and the install broken: a missing folder, not a usage error
+    throw io::IoError(flag + " " + data + ": no such file, and no data folder to look it up in (looked in " +
+                      io::asset_dir_candidates_text("data", "UNROLLED_DATA") + "; set UNROLLED_DATA)");
   const std::string path = (std::filesystem::path(dir) / (data + ".csv")).string();
   if (::stat(path.c_str(), &st) == 0) return path;
   std::string known;

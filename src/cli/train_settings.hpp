@@ -74,8 +74,9 @@ MemoryTaskConfig memory_task_config(const Settings& s);
 std::vector<double> load_series(const Settings& s, std::string& description, std::string* column_used = nullptr);
 // --data NAME: a word of a-z, 0-9, '_' and '-' that is not a file is the data set NAME.csv in the data
 // folder (io::find_asset_dir("data", "UNROLLED_DATA"): $UNROLLED_DATA, an installed prefix's
-// share/unrolled/data, the source tree's assets/data). Anything else is returned as it is. UsageError
-// listing the data sets when there is no such one.
+// share/unrolled/data, the source tree's assets/data from the build tree). Anything else is returned as
+// it is. UsageError listing the data sets when there is no such one; IoError naming the folders looked
+// in when there is no data folder at all (exit 1: a missing file, not a wrong flag).
 std::string data_set_path(const std::string& flag, const std::string& data);
 std::vector<std::string> data_set_names(const std::string& dir);  // NAME of each NAME.csv, sorted
 // --column and --gaps, in the options' group; from_model: forecast's wording (defaults from the model).

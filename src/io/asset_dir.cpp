@@ -3,6 +3,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#ifndef UNROLLED_INSTALL_DATA_FROM_BIN
+#define UNROLLED_INSTALL_DATA_FROM_BIN "../share/unrolled"
+#endif
+
 namespace unrolled::io {
 
 namespace fs = std::filesystem;
@@ -10,13 +14,13 @@ namespace fs = std::filesystem;
 std::vector<std::string> asset_dir_candidates(const std::string& sub, const char* env, const std::string& exe) {
   if (env && *env) return {env};
   std::vector<std::string> dirs;
-  if (!exe.empty()) {
-    const fs::path bin = fs::path(exe).parent_path();
-    dirs.push_back((bin / ".." / "share" / "unrolled" / sub).lexically_normal().string());
-    dirs.push_back((bin / ".." / ".." / "assets" / sub).lexically_normal().string());
-  }
-#ifdef UNROLLED_SOURCE_DIR
-  dirs.push_back((fs::path(UNROLLED_SOURCE_DIR) / "assets" / sub).lexically_normal().string());
+  if (exe.empty()) return dirs;
+  const fs::path bin = fs::path(exe).parent_path();
+  dirs.push_back((bin / UNROLLED_INSTALL_DATA_FROM_BIN / sub).lexically_normal().string());
+#if defined(UNROLLED_SOURCE_DIR) && defined(UNROLLED_BUILD_BIN_DIR)
+  std::error_code ec;
+  if (fs::equivalent(bin, UNROLLED_BUILD_BIN_DIR, ec))
+    dirs.push_back((fs::path(UNROLLED_SOURCE_DIR) / "assets" / sub).lexically_normal().string());
 #endif
   return dirs;
 }
@@ -38,7 +42,7 @@ std::string asset_dir_candidates_text(const std::string& sub, const char* env_na
   std::string looked;
   for (const std::string& dir : asset_dir_candidates(sub, std::getenv(env_name), own_executable()))
     looked += (looked.empty() ? "" : ", ") + dir;
-  return looked;
+  return looked.empty() ? std::string("nowhere: this binary's own path is unknown") : looked;
 }
 
 }  // namespace unrolled::io

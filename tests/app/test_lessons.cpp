@@ -346,14 +346,17 @@ TEST_CASE("train_goal_reached: after the plan's commands, at the step or when th
   CHECK(step_count_text(load_lesson(fixtures + "/good/walk-fixture.json"), 2) == "Step 3 of 7");
 }
 
-TEST_CASE("lesson_dir: $UNROLLED_LESSONS first, then beside the binary, then the source tree") {
+TEST_CASE("lesson_dir: $UNROLLED_LESSONS first, then beside the binary, then the source tree from the build tree") {
   CHECK(lesson_dir_candidates("/x/lessons", "/opt/u/bin/unrolled") == std::vector<std::string>{"/x/lessons"});
-  const auto c = lesson_dir_candidates(nullptr, "/opt/u/bin/unrolled");
-  REQUIRE(c.size() == 3);
-  CHECK(c[0] == "/opt/u/share/unrolled/lessons");
-  CHECK(c[1] == "/opt/assets/lessons");
-  CHECK(fs::equivalent(c[2], lesson_folder));
-  CHECK(lesson_dir_candidates("", "").size() == 1);  // empty variable: as if unset
+  // An installed binary: its prefix only, never the checkout it was built from.
+  CHECK(lesson_dir_candidates(nullptr, "/opt/u/bin/unrolled") == std::vector<std::string>{"/opt/u/share/unrolled/lessons"});
+  // A binary in the build tree: the share folder beside it, then the source tree.
+  const auto c = lesson_dir_candidates(nullptr, std::string(UNROLLED_BIN_DIR) + "/unrolled");
+  REQUIRE(c.size() == 2);
+  CHECK(c[0] == (fs::path(UNROLLED_BIN_DIR) / ".." / "share" / "unrolled" / "lessons").lexically_normal().string());
+  CHECK(fs::equivalent(c[1], lesson_folder));
+  CHECK(lesson_dir_candidates("", "").empty());  // empty variable: as if unset; no binary path: nowhere
+  CHECK(lesson_dir_candidates("", "/opt/u/bin/unrolled").size() == 1);
 
   const char* old = std::getenv("UNROLLED_LESSONS");
   const std::string saved = old ? old : "";

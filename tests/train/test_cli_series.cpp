@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -272,4 +274,18 @@ TEST_CASE("the shipped real series open by name and train; the persistence basel
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("no such file or data set") != std::string::npos);
   CHECK(r.err.find("co2, nile, sunspots") != std::string::npos);
+  // No data folder at all ($UNROLLED_DATA naming none, as a broken install would): a missing file
+  // (exit 1, not a usage error), naming the folder looked in; --out untouched.
+  const char* old = std::getenv("UNROLLED_DATA");
+  const std::string saved = old ? old : "";
+  setenv("UNROLLED_DATA", d.file("no-data").c_str(), 1);
+  const test::RunResult none = run_cli("train --data co2 --out " + d.file("y.json"), d);
+  if (old)
+    setenv("UNROLLED_DATA", saved.c_str(), 1);
+  else
+    unsetenv("UNROLLED_DATA");
+  CHECK(none.exit_code == 1);
+  CHECK(none.err.find("--data co2: no such file, and no data folder to look it up in (looked in " + d.file("no-data") +
+                      "; set UNROLLED_DATA)") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(d.file("y.json")));
 }

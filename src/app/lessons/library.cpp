@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "io/asset_dir.hpp"
 #include "io/json_util.hpp"
 
 namespace unrolled::app {
@@ -11,40 +12,16 @@ namespace unrolled::app {
 namespace fs = std::filesystem;
 
 std::vector<std::string> lesson_dir_candidates(const char* env, const std::string& exe) {
-  if (env && *env) return {env};
-  std::vector<std::string> dirs;
-  if (!exe.empty()) {
-    const fs::path bin = fs::path(exe).parent_path();
-    dirs.push_back((bin / ".." / "share" / "unrolled" / "lessons").lexically_normal().string());
-    dirs.push_back((bin / ".." / ".." / "assets" / "lessons").lexically_normal().string());
-  }
-#ifdef UNROLLED_SOURCE_DIR
-  dirs.push_back((fs::path(UNROLLED_SOURCE_DIR) / "assets" / "lessons").lexically_normal().string());
-#endif
-  return dirs;
+  return io::asset_dir_candidates("lessons", env, exe);
 }
 
-namespace {
-std::vector<std::string> own_candidates() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return lesson_dir_candidates(std::getenv("UNROLLED_LESSONS"), ec ? "" : exe.string());
-}
-}  // namespace
-
-std::string lesson_dir() {
-  std::error_code ec;
-  for (const std::string& dir : own_candidates())
-    if (fs::is_directory(dir, ec)) return dir;
-  return {};
-}
+std::string lesson_dir() { return io::find_asset_dir("lessons", "UNROLLED_LESSONS"); }
 
 std::string no_lesson_dir_message() {
   const char* env = std::getenv("UNROLLED_LESSONS");
   if (env && *env) return std::string("UNROLLED_LESSONS=") + env + " is not a folder of lesson files";
-  std::string looked;
-  for (const std::string& dir : own_candidates()) looked += (looked.empty() ? "" : ", ") + dir;
-  return "no lessons folder found (looked in " + looked + "; set UNROLLED_LESSONS to the folder of lesson files)";
+  return "no lessons folder found (looked in " + io::asset_dir_candidates_text("lessons", "UNROLLED_LESSONS") +
+         "; set UNROLLED_LESSONS to the folder of lesson files)";
 }
 
 LessonIndex find_lessons(const std::string& dir) {

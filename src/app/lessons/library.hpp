@@ -7,11 +7,11 @@
 
 namespace unrolled::app {
 
-// The folders searched for lessons, first match wins (docs/lessons.md):
+// The folders searched for lessons, first match wins (docs/lessons.md): io::asset_dir_candidates for
+// "lessons", the one lookup the CLI's --data NAME uses too:
 //   1. $UNROLLED_LESSONS, when set and not empty (then only it);
 //   2. <binary's folder>/../share/unrolled/lessons   (an installed app);
-//   3. <binary's folder>/../../assets/lessons         (build/bin/ inside the source tree);
-//   4. the source tree the binary was built from: UNROLLED_SOURCE_DIR/assets/lessons.
+//   3. the source tree's assets/lessons, for a binary in the build tree it was built in.
 // `env` is $UNROLLED_LESSONS (null when unset), `exe` the binary's path ("" when unknown).
 std::vector<std::string> lesson_dir_candidates(const char* env, const std::string& exe);
 // The first candidate that is a folder (for this process), or "" when none is.
