@@ -5,7 +5,7 @@ if(NOT TARGET unrolled_lessons)
   add_subdirectory(${PROJECT_SOURCE_DIR}/src/app/lessons ${PROJECT_BINARY_DIR}/src/app/lessons)
 endif()
 
-unrolled_add_suite(lesson_tests SOURCES app/test_lessons.cpp LIBS unrolled_lessons LABELS sanitize)
+unrolled_add_suite(lesson_tests SOURCES app/test_lessons.cpp app/test_markup.cpp LIBS unrolled_lessons LABELS sanitize)
 target_compile_definitions(lesson_tests PRIVATE UNROLLED_LESSON_DIR="${PROJECT_SOURCE_DIR}/assets/lessons")
 # Sanitizer and Debug trees run Eigen many times slower: there the walk-through covers the small fixture
 # lesson only (the plan-to-session path), and leaves the six shipped lessons' training to Release.

@@ -1,4 +1,5 @@
 #include "app/lessons/lesson.hpp"
+#include "app/lessons/markup.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -52,6 +53,13 @@ class Reader {
     if (s.size() > max_bytes)
       fail(path, "is " + std::to_string(s.size()) + " bytes; at most " + std::to_string(max_bytes) +
                      " fit a step on a projector (split it into two steps)");
+    return s;
+  }
+  // Text shown typeset (a step's title and text, a question and its answer): its math markup must be
+  // well formed (markup.hpp).
+  std::string prose(const json& v, const std::string& path, std::size_t max_bytes) const {
+    std::string s = text(v, path, max_bytes);
+    if (const auto error = markup::check(s)) fail(path, "math markup: " + *error);
     return s;
   }
   std::int64_t whole(const json& v, const std::string& path, std::int64_t lo, std::int64_t hi) const {
@@ -164,8 +172,8 @@ Action read_action(const Reader& r, const json& v, const std::string& path) {
 LessonStep read_step(const Reader& r, const json& v, const std::string& path) {
   r.object(v, path, {"title", "text", "preset", "panels", "highlight", "action", "question"});
   LessonStep s;
-  if (const json* t = r.find(v, "title")) s.title = r.text(*t, io::path_key(path, "title"), 120);
-  s.text = r.text(r.required(v, path, "text"), io::path_key(path, "text"), max_lesson_text);
+  if (const json* t = r.find(v, "title")) s.title = r.prose(*t, io::path_key(path, "title"), 120);
+  s.text = r.prose(r.required(v, path, "text"), io::path_key(path, "text"), max_lesson_text);
   if (const json* p = r.find(v, "preset")) s.preset = read_preset(r, *p, io::path_key(path, "preset"));
   if (const json* p = r.find(v, "panels")) s.panels = read_panels(r, *p, io::path_key(path, "panels"));
   if (const json* h = r.find(v, "highlight")) s.highlight = read_panels(r, *h, io::path_key(path, "highlight"));
@@ -174,8 +182,8 @@ LessonStep read_step(const Reader& r, const json& v, const std::string& path) {
     const std::string qp = io::path_key(path, "question");
     r.object(*q, qp, {"text", "answer"});
     Question question;
-    question.text = r.text(r.required(*q, qp, "text"), io::path_key(qp, "text"), max_lesson_text);
-    if (const json* a = r.find(*q, "answer")) question.answer = r.text(*a, io::path_key(qp, "answer"), max_lesson_text);
+    question.text = r.prose(r.required(*q, qp, "text"), io::path_key(qp, "text"), max_lesson_text);
+    if (const json* a = r.find(*q, "answer")) question.answer = r.prose(*a, io::path_key(qp, "answer"), max_lesson_text);
     s.question = std::move(question);
   }
   return s;

@@ -336,17 +336,23 @@ void CompareForecastPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     plot::PlotLine("truth", ref.truth.data(), N);
     if (cv) {
       char label[64];
-      for (const CompareRunView& r : cv->runs) {
+      // Cells that learn the wave draw the same curve. Each line is 2 px narrower than the one
+      // drawn before it (6, 4, 2 for three cells), so lines that coincide show as stripes of every
+      // colour instead of the last cell hiding the others.
+      const std::size_t n_runs = cv->runs.size();
+      for (std::size_t i = 0; i < n_runs; ++i) {
+        const CompareRunView& r = cv->runs[i];
         const ForecastView& f = *r.forecast;
         const ImU32 col = colors::cell(r.cell);
+        const float stacked = 2.0f + 2.0f * static_cast<float>(n_runs - 1 - i);
         if (show_rollout) {
           std::snprintf(label, sizeof label, "%s%s", CellLabel(r.cell, nl), show_one_step ? " rollout" : "");
-          plot::SetNextLineStyle(col, 3.0f);
+          plot::SetNextLineStyle(col, stacked);
           plot::PlotLine(label, f.rollout.data(), static_cast<int>(f.rollout.size()), 1.0, f.rollout_from);
         }
         if (show_one_step) {
           std::snprintf(label, sizeof label, "%s one-step", CellLabel(r.cell, nl));
-          plot::SetNextLineStyle(show_rollout ? plot::Faded(col, 0.8f) : col, 1.5f);
+          plot::SetNextLineStyle(show_rollout ? plot::Faded(col, 0.8f) : col, show_rollout ? 1.0f : stacked);
           if (show_rollout) plot::HideNextItemFromLegend();  // one entry per cell; hovering names both
           plot::PlotLine(label, f.one_step.data(), static_cast<int>(f.one_step.size()));
         }

@@ -17,6 +17,7 @@
 #include "app/panels/train_views.hpp"
 #include "app/plot/plot.hpp"
 #include "app/session/lab.hpp"
+#include "app/look/math_text.hpp"
 #include "app/look/theme.hpp"
 
 namespace unrolled::app {
@@ -111,7 +112,7 @@ void Swatch(ImU32 color, float thickness, const char* label) {
   ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y + fs * 0.6f), ImVec2(p.x + fs * 1.4f, p.y + fs * 0.6f), color, thickness);
   ImGui::Dummy(ImVec2(fs * 1.5f, fs));
   ImGui::SameLine();
-  ImGui::TextUnformatted(label);
+  MathText(label);  // the guide's formula, typeset
 }
 
 // One run's state in its colour (the clipping plots' legend): "● clipped at 1: step 300, finished, loss 1.3e-05".
@@ -288,8 +289,9 @@ void GradientLabDecayPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   std::snprintf(measured, sizeof measured, "‖dL/dhₜ‖, mean over %d windows", d.windows);
   Swatch(colors::lab_decay, 3.0f, measured);
   ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-  if (ImGui::CalcTextSize("guide ‖dL/dh_T‖·ρ^(T−t)").x + ImGui::GetFontSize() * 3 > RemainingOnLine()) ImGui::NewLine();
-  Swatch(colors::lab_guide, 1.5f, "guide ‖dL/dh_T‖·ρ^(T−t)");
+  const char* guide = "guide ‖dL/dh_T‖·ρ^{T−t}";
+  if (MathTextSize(guide).x + ImGui::GetFontSize() * 3 > RemainingOnLine()) ImGui::NewLine();
+  Swatch(colors::lab_guide, 1.5f, guide);
   if (BeginDecayPlot("loss on y_T only: every gradient starts at t = T###labdecay", T)) {
     plot::SetNextLineStyle(colors::lab_guide, 1.5f);
     plot::HideNextItemFromLegend();  // the legend is the row above

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "app/look/marks.hpp"
+#include "app/look/math_text.hpp"
+#include "app/lessons/markup.hpp"
 #include "app/lessons/plan.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
@@ -24,12 +26,15 @@ const ImVec4 question_color(1.0f, 0.80f, 0.35f, 1.0f);
 const ImVec4 answer_color(0.55f, 0.88f, 0.60f, 1.0f);
 const ImVec4 note_color(1.0f, 0.72f, 0.45f, 1.0f);
 
-void Wrapped(const std::string& text, const ImVec4* color = nullptr) {
-  if (color) ImGui::PushStyleColor(ImGuiCol_Text, *color);
+// Lesson text: the math markup (look/math_text.hpp) typeset, wrapped at the panel's edge.
+void Wrapped(const std::string& text, const ImVec4* color = nullptr) { MathText(text, color); }
+// Text the app writes itself (names, commands): wrapped as it is.
+void PlainWrapped(const char* text, const ImVec4& color) {
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
+  ImGui::TextUnformatted(text);
   ImGui::PopTextWrapPos();
-  if (color) ImGui::PopStyleColor();
+  ImGui::PopStyleColor();
 }
 
 // One dot per step: done ones filled, the current one in the accent and larger, later ones hollow.
@@ -73,7 +78,7 @@ void TrainProgress(const Snapshot& snap, const LessonUi& L) {
   else
     std::snprintf(text, sizeof text, "The run stopped at step %lld (%s), before step %lld.", snap.train_steps,
                   train_state_name(tv.state), goal);
-  Wrapped(text, &answer_color);
+  PlainWrapped(text, answer_color);
 }
 
 // The question for the class, set off by a bar in its colour; the answer below it once revealed.
@@ -107,7 +112,7 @@ void MemoryTaskNote(const MemoryTaskConfig& task) {
                 "yet, so it trains the generated signal with the same cell, sizes and T meanwhile; "
                 "unrolled-cli train --data %s:%d runs the task itself.",
                 memory_task_name(task.task), task.steps, memory_task_name(task.task), task.steps);
-  Wrapped(text, &note_color);
+  PlainWrapped(text, note_color);
 }
 
 }  // namespace
@@ -129,7 +134,7 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   if (!short_panel) Wrapped(lesson.title, &muted);
   const std::string count_text = step_count_text(lesson, k);
   ImGui::TextUnformatted(count_text.c_str());
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", lesson.title.c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", markup::plain(lesson.title).c_str());
   const char* close = "Close";
   const float close_w = ImGui::CalcTextSize(close).x + style.FramePadding.x * 2;
   ImGui::SameLine(0, fs);
@@ -144,9 +149,11 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   ImGui::Separator();
 
   // Body: the text, what the step is doing, the question. Scrolls when a large scale needs it: then
-  // PageDown shows the rest before it goes on (LessonKeys), and a mark says there is more.
+  // PageDown shows the rest before it goes on (LessonKeys), and a line under the text says there is
+  // more. That line is kept free of text while the body overflows (known from the frame before).
   const float footer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2 + 1;
-  ImGui::BeginChild("##lesson_body", ImVec2(0, -footer_h), false);
+  const float more_h = L.body_overflow ? ImGui::GetTextLineHeightWithSpacing() : 0.0f;
+  ImGui::BeginChild("##lesson_body", ImVec2(0, -(footer_h + more_h)), false);
   if (L.scroll_top) ImGui::SetScrollY(0);
   if (L.scroll_page) ImGui::SetScrollY(ImGui::GetScrollY() + ImGui::GetWindowHeight() * 0.8f);
   L.scroll_top = L.scroll_page = false;
@@ -162,17 +169,13 @@ void LessonPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   if (step.question) QuestionCallout(*step.question, L);
   L.body_more = ImGui::GetScrollY() < ImGui::GetScrollMaxY() - 0.5f;
   L.body_overflow = ImGui::GetScrollMaxY() > 0.5f;
-  if (L.body_more) {  // "more below", over the bottom edge of the text
-    const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-    const char* more = "▼ more (PgDn)";
-    const ImVec2 t = ImGui::CalcTextSize(more);
-    const ImVec2 at(p.x + size.x - t.x - fs * 1.2f, p.y + size.y - t.y - style.ItemSpacing.y);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(ImVec2(at.x - fs * 0.3f, at.y), ImVec2(at.x + t.x + fs * 0.3f, at.y + t.y),
-                      ImGui::GetColorU32(ImGuiCol_FrameBg), fs * 0.2f);
-    dl->AddText(at, ImGui::GetColorU32(question_color), more);
-  }
   ImGui::EndChild();
+  if (more_h > 0) {  // "more below", on its own line under the text, never over it
+    const char* more = L.body_more ? "▼ more (PgDn)" : "";
+    const float w = ImGui::CalcTextSize(more).x;
+    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionMax().x - w));
+    ImGui::TextColored(question_color, "%s", more);
+  }
 
   // Footer: paging (and the answer), always in view.
   ImGui::Separator();
