@@ -75,8 +75,8 @@ ParamLayout make_seq2seq_layout(const Seq2seqConfig& config, Seq2seqSlots& slots
 
 template <class T> struct Seq2seqModel {
   Seq2seqConfig config;
+  Seq2seqSlots slots;  // before layout: make_seq2seq_layout fills it, so it must be constructed first
   ParamLayout layout;
-  Seq2seqSlots slots;
   Buffer<T> params;
   Seq2seqModel() = default;
   explicit Seq2seqModel(const Seq2seqConfig& c) : config(c), layout(make_seq2seq_layout(c, slots)), params(layout.total, T(0)) {}

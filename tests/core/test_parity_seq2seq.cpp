@@ -13,6 +13,8 @@
 
 using namespace unrolled;
 using nlohmann::json;
+using test::compare_sequence;
+using test::Worst;
 
 namespace {
 
@@ -42,18 +44,6 @@ template <class T> Seq2seqModel<T> seq2seq_from_json(const json& m) {
   return model;
 }
 
-struct Worst {
-  double error = 0;
-  std::string where;
-  void update(double ours, double theirs, const std::string& what) {
-    const double e = std::abs(ours - theirs) / std::max(1.0, std::abs(theirs));
-    if (!(e <= error)) {
-      error = std::isnan(e) ? INFINITY : e;
-      where = what;
-    }
-  }
-};
-
 Seq2seqBatch batch_from_json(const json& c) {
   Seq2seqBatch b;
   b.src_len = c["src_len"].get<std::vector<int>>();
@@ -81,18 +71,10 @@ template <class T> Worst run_case(const json& c) {
   const json& e = c["expected"];
   Worst w;
   w.update(static_cast<double>(loss), e["loss"].get<double>(), "loss");
-  const json& logits = e["logits"];
-  REQUIRE(static_cast<int>(logits.size()) == batch.tgt_steps);
-  for (int t = 0; t < batch.tgt_steps; ++t)
-    for (int b = 0; b < B; ++b)
-      for (int v = 0; v < model.config.vocab_size; ++v)
-        w.update(static_cast<double>(tr.logits(v, t * B + b)), logits[t][b][v].get<double>(), "logits");
+  compare_sequence(tr.logits, 0, e["logits"], B, "logits", w);
   if (model.config.attention != Attention::none) {
-    const json& a = e["weights"];
-    for (int t = 0; t < batch.tgt_steps; ++t)
-      for (int b = 0; b < B; ++b)
-        for (int j = 0; j < batch.src_steps; ++j)
-          w.update(static_cast<double>(tr.weights(j, t * B + b)), a[t][b][j].get<double>(), "attention weights");
+    REQUIRE(tr.weights.rows() == batch.src_steps);
+    compare_sequence(tr.weights, 0, e["weights"], B, "attention weights", w);
   } else {
     CHECK_FALSE(e.contains("weights"));
   }
