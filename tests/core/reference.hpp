@@ -2,6 +2,8 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -33,6 +35,38 @@ inline void flatten(const nlohmann::json& j, std::vector<double>& out) {
     for (const auto& v : j) flatten(v, out);
   else
     out.push_back(j.get<double>());
+}
+
+// The largest |ours − theirs| / max(1, |theirs|) seen, and where: relative for large numbers, absolute
+// below 1. A NaN counts as infinitely wrong.
+struct Worst {
+  double error = 0;
+  std::string where;
+  void update(double ours, double theirs, const std::string& what) {
+    const double e = std::abs(ours - theirs) / std::max(1.0, std::abs(theirs));
+    if (!(e <= error)) {  // also catches NaN
+      error = std::isnan(e) ? INFINITY : e;
+      where = what;
+    }
+  }
+};
+
+// ours [F × T·B] (columns t·B + b) from row row0 on, against theirs [T][B][F].
+template <class X>
+void compare_sequence(const X& ours, Eigen::Index row0, const nlohmann::json& theirs, int B, const std::string& what,
+                      Worst& w) {
+  if (static_cast<Eigen::Index>(theirs.size()) * B != ours.cols())
+    throw std::runtime_error(what + ": " + std::to_string(theirs.size()) + " reference steps of batch " + std::to_string(B) +
+                             " against " + std::to_string(ours.cols()) + " columns");
+  for (std::size_t t = 0; t < theirs.size(); ++t)
+    for (int b = 0; b < B; ++b) {
+      if (row0 + static_cast<Eigen::Index>(theirs[t][b].size()) > ours.rows())
+        throw std::runtime_error(what + ": " + std::to_string(theirs[t][b].size()) + " reference features from row " +
+                                 std::to_string(row0) + " against " + std::to_string(ours.rows()) + " rows");
+      for (std::size_t f = 0; f < theirs[t][b].size(); ++f)
+        w.update(static_cast<double>(ours(row0 + static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(t) * B + b)),
+                 theirs[t][b][f].get<double>(), what);
+    }
 }
 
 inline ModelConfig config_from_json(const nlohmann::json& m) {

@@ -10,32 +10,10 @@
 
 using namespace unrolled;
 using nlohmann::json;
+using test::compare_sequence;
+using test::Worst;
 
 namespace {
-
-// Largest |ours − theirs| / max(1, |theirs|) over a block of numbers.
-struct Worst {
-  double error = 0;
-  std::string where;
-  void update(double ours, double theirs, const std::string& what) {
-    const double e = std::abs(ours - theirs) / std::max(1.0, std::abs(theirs));
-    if (!(e <= error)) {  // also catches NaN
-      error = std::isnan(e) ? INFINITY : e;
-      where = what;
-    }
-  }
-};
-
-template <class T>
-void compare_sequence(const Mat<T>& ours, Eigen::Index row0, const json& theirs, int B, const std::string& what,
-                      Worst& w) {
-  REQUIRE(static_cast<Eigen::Index>(theirs.size()) * B == ours.cols());
-  for (std::size_t t = 0; t < theirs.size(); ++t)
-    for (int b = 0; b < B; ++b)
-      for (std::size_t f = 0; f < theirs[t][b].size(); ++f)
-        w.update(static_cast<double>(ours(row0 + static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(t) * B + b)),
-                 theirs[t][b][f].get<double>(), what);
-}
 
 template <class T> Worst run_case(const json& c) {
   const Model<T> model = test::model_from_json<T>(c["model"]);

@@ -13,31 +13,10 @@
 
 using namespace unrolled;
 using nlohmann::json;
+using test::compare_sequence;
+using test::Worst;
 
 namespace {
-
-struct Worst {
-  double error = 0;
-  std::string where;
-  void update(double ours, double theirs, const std::string& what) {
-    const double e = std::abs(ours - theirs) / std::max(1.0, std::abs(theirs));
-    if (!(e <= error)) {
-      error = std::isnan(e) ? INFINITY : e;
-      where = what;
-    }
-  }
-};
-
-// ours [F × T·B] (columns t·B + b) from row0 against theirs [T][B][F].
-template <class X>
-void compare_sequence(const X& ours, Eigen::Index row0, const json& theirs, int B, const std::string& what, Worst& w) {
-  REQUIRE(static_cast<Eigen::Index>(theirs.size()) * B == ours.cols());
-  for (std::size_t t = 0; t < theirs.size(); ++t)
-    for (int b = 0; b < B; ++b)
-      for (std::size_t f = 0; f < theirs[t][b].size(); ++f)
-        w.update(static_cast<double>(ours(row0 + static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(t) * B + b)),
-                 theirs[t][b][f].get<double>(), what);
-}
 
 std::vector<int> ids(const json& j) {  // [B] or [T][B] → index t·B + b
   std::vector<int> out;
