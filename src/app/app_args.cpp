@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "app/session/snapshot.hpp"
+#include "app/session/text.hpp"
 
 namespace unrolled::app {
 
@@ -31,7 +32,8 @@ const char* app_usage() {
          "                      T+1..2T the backward pass at t = 2T+1-N (automation, screenshots)\n"
          "  --play              start playing\n"
          "  --speed S           steps per second while playing (0.25-60, default 4)\n"
-         "  --train             open the Train workspace and start training the sine-wave forecaster\n"
+         "  --train             open the Train workspace and start training the sine-wave forecaster (with\n"
+         "                      --text: start training the character model)\n"
          "  --list-lessons      print the lessons (ID  title), then exit; needs no display\n"
          "  --lesson ID         open a lesson (an ID from --list-lessons, or path/to/lesson.json)\n"
          "  --lesson-step K     open the lesson at step K (1-based)\n"
@@ -43,6 +45,10 @@ const char* app_usage() {
          "                      rho) and train its clipped and unclipped runs\n"
          "  --lab-rho R         the lab's spectral radius rho (0.1-3, default 0.9); implies --lab\n"
          "  --lab-activation F  the lab's activation, tanh (default) or relu; implies --lab\n"
+         "  --text [DATA]       open the Text workspace: a character model on DATA, a UTF-8 .txt file, structured\n"
+         "                      (generated brackets and quoted strings; the default) or english (the GPL-3 text\n"
+         "                      of Debian's base-files); with --train it starts training it\n"
+         "  --text-unit U       the unit whose activation colours the Text workspace's reading view (default 0)\n"
          "  --session FILE      open a session file (File > Save session) instead of the last session\n"
          "  --fresh             start from the defaults instead of the last session\n"
          "  --autosave          with --frames: restore the last session and autosave it, as an interactive run\n"
@@ -55,7 +61,8 @@ const char* app_usage() {
          "      comparison's while one is open; T in the Compare workspace starts one with the ticked cells),\n"
          "      Ctrl+S save model, Ctrl+O open model, F12 screenshot, F11 projector mode, F1 help;\n"
          "      lessons: PageDown/PageUp next/previous step (Right/Left when the lesson panel has focus);\n"
-         "      Gradient lab: Right/Left rho +/- 0.05, T train both runs, Shift+T pause, R reset them.\n"
+         "      Gradient lab: Right/Left rho +/- 0.05, T train both runs, Shift+T pause, R reset them;\n"
+         "      Text: T train the character model, Shift+T pause, R reset it.\n"
          "Without a display, use unrolled-cli (train, trace, bench).\n";
 }
 
@@ -168,6 +175,15 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       a.play = true;
     } else if (flag == "--train") {
       a.train = true;
+    } else if (flag == "--text") {  // an optional value: the text (default the generated one)
+      a.text = "structured";
+      if (i + 1 < argv.size() && argv[i + 1].rfind("--", 0) != 0) a.text = argv[++i];
+    } else if (flag == "--text-unit") {
+      if (!value(v)) return r;
+      if (!parse_int(v, a.text_unit) || a.text_unit < 0 || a.text_unit >= max_text_hidden) {
+        r.error = "--text-unit: expected a unit from 0 to " + std::to_string(max_text_hidden - 1) + ", got '" + v + "'";
+        return r;
+      }
     } else if (flag == "--lab") {
       a.lab = true;
     } else if (flag == "--lab-rho") {

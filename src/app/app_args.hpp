@@ -27,6 +27,8 @@ struct AppArgs {
   bool list_lessons = false;       // --list-lessons: print "ID  title" lines and exit (no display needed)
   std::vector<CellKind> compare;   // --compare rnn,lstm,gru: 2–3 distinct cells trained side by side
   bool lab = false;                // --lab: open the Gradient lab and train its clipped and unclipped runs
+  std::optional<std::string> text; // --text [DATA]: open the Text workspace on DATA (default "structured")
+  int text_unit = 0;               // --text-unit U: the reading view's unit
   double lab_rho = 0;              // --lab-rho R: the lab's spectral radius (0 = its default); implies --lab
   std::optional<Nonlinearity> lab_activation;  // --lab-activation tanh|relu; implies --lab
   // Session files: interactive runs restore the last session ($XDG_STATE_HOME/unrolled/last-session.json)

@@ -194,4 +194,29 @@ LabLayout compute_lab_layout(Rect area, const LabVisibility& v, float fs) {
   return l;
 }
 
+TextLayout compute_text_layout(Rect area, const TextVisibility& v, float fs) {
+  TextLayout l;
+  const float status_h = status_line_height(fs);
+  l.status = {area.x, area.y + area.h - status_h, area.w, status_h};
+  const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
+  const bool right = v.curves || v.samples || v.reading;
+  if (!(v.panel || right)) return l;
+  if (content.w < fs * tiled_min_width_em) {
+    l.compact = true;
+    l.tabs = content;
+    return l;
+  }
+  float panel_w = 0;
+  if (v.panel) panel_w = right ? std::round(std::clamp(fs * 19.0f, content.w * 0.2f, content.w * 0.34f)) : content.w;
+  l.panel = {content.x, content.y, panel_w, v.panel ? content.h : 0};
+  const Rect main{content.x + panel_w, content.y, content.w - panel_w, content.h};
+  const bool top = v.curves || v.samples;
+  const std::vector<float> hs = split(main.h, {0.45f, 0.55f}, {top, v.reading});
+  const std::vector<float> ws = split(main.w, {0.42f, 0.58f}, {v.curves, v.samples});
+  l.curves = {main.x, main.y, ws[0], v.curves ? hs[0] : 0};
+  l.samples = {main.x + ws[0], main.y, ws[1], v.samples ? hs[0] : 0};
+  l.reading = {main.x, main.y + hs[0], main.w, v.reading ? hs[1] : 0};
+  return l;
+}
+
 }  // namespace unrolled::app

@@ -136,4 +136,27 @@ struct LabLayout {
 };
 LabLayout compute_lab_layout(Rect area, const LabVisibility& visible, float font_size);
 
+// The Text workspace:
+//   ┌──────────┬───────────────────────┬──────────────────────────┐
+//   │ Text and │ bits per character    │ samples as it learns     │
+//   │ model:   │ (train, validation,   │ (step 0, 100, 200, …)    │
+//   │ corpus,  │ the unigram baseline) │                          │
+//   │ sizes,   ├───────────────────────┴──────────────────────────┤
+//   │ Train,   │ reading view: a validation passage coloured by   │
+//   │ sampling │ one unit, the five best guesses under each char  │
+//   ├──────────┴──────────────────────────────────────────────────┤
+//   │ status line                                                 │
+//   └─────────────────────────────────────────────────────────────┘
+// Hidden tiles give their room to the others; under ~62 characters of width everything but the status
+// line shares one tabbed tile (compact: the presentation layout).
+struct TextVisibility {
+  bool panel = true, curves = true, samples = true, reading = true;
+};
+struct TextLayout {
+  Rect panel, curves, samples, reading, status;
+  Rect tabs;
+  bool compact = false;
+};
+TextLayout compute_text_layout(Rect area, const TextVisibility& visible, float font_size);
+
 }  // namespace unrolled::app

@@ -134,6 +134,11 @@ int main(int argc, char** argv) {
   ui.export_dir = default_export_folder();
   if (args.train) ui.workspace = Workspace::train;
   if (args.lab) ui.workspace = Workspace::lab;
+  if (args.text) {
+    ui.workspace = Workspace::text;
+    ui.text.edit.data = *args.text;
+    ui.text.unit = args.text_unit;
+  }
   if (!lesson.id.empty()) {
     OpenLessonUi(ui, std::move(lesson), std::max(args.lesson_step, 1) - 1);
     ui.lesson.shots_dir = args.lesson_shots;
@@ -162,7 +167,8 @@ int main(int argc, char** argv) {
   if (args.speed > 0) last_seq = session.send(cmd::SetSpeed{args.speed});
   if (args.step >= 0) last_seq = session.send(cmd::Seek{args.step});
   if (args.play) last_seq = session.send(cmd::Play{});
-  if (args.train && args.compare.empty()) last_seq = session.send(cmd::Train{});
+  if (args.train && args.compare.empty() && !args.text) last_seq = session.send(cmd::Train{});
+  if (args.text) last_seq = session.send(cmd::ConfigureText{ui.text.edit, args.train});
   if (!args.compare.empty()) {
     session.send(cmd::StartCompare{args.compare});
     last_seq = session.send(cmd::Train{});  // the comparison is open: Train trains it
@@ -270,7 +276,8 @@ int main(int argc, char** argv) {
     phases.end(FramePhase::present);
     const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.dialogs.pending_screenshot.empty();
     const bool training = snap->train->state == TrainState::running ||
-                          (snap->train->compare && snap->train->compare->running()) || snap->lab->running();
+                          (snap->train->compare && snap->train->compare->running()) || snap->lab->running() ||
+                          snap->text->running();
     if (training) wait_s = 0.0;  // live curves; paced below
     else if (!quiet) wait_s = 0.0;
     else if (snap->playing) wait_s = std::clamp(0.25 / snap->speed, 1.0 / 240.0, 0.1);  // a quarter step

@@ -24,7 +24,7 @@ namespace unrolled::app {
 enum class CurveAxis { step, epoch, time };
 
 // The in-app file dialog (panels/file_dialog.hpp): what it is for, where it looks, what is typed.
-enum class FileDialogPurpose { open_model, save_model, choose_csv, export_folder, open_session, save_session };
+enum class FileDialogPurpose { open_model, save_model, choose_csv, export_folder, open_session, save_session, open_text };
 struct FileDialogState {
   bool request = false;          // open it next frame
   FileDialogPurpose purpose = FileDialogPurpose::open_model;
@@ -138,6 +138,25 @@ struct LabUi {
   void Reset() { *this = LabUi{}; }
 };
 
+// The Text workspace (panels/text.cpp): which tiles are shown, the settings and the sampling being
+// edited (taken from the run when it is rebuilt), and what the reading view colours by.
+struct TextUi {
+  bool show_panel = true, show_curves = true, show_samples = true, show_reading = true;
+  TextSettings edit;
+  std::string edit_error;          // validate_text_settings(edit), shown under the settings
+  TextSampling sampling;
+  std::string sampling_error;
+  std::uint64_t seen_version = 0;  // the run's version `edit` was last synced with
+  bool synced = false;             // edit taken from a built run at least once
+  int layer = 0;                   // the reading view's layer (0-based)
+  int unit = 0;                    // and unit
+  bool cell_state = false;         // colour by c (LSTM) instead of h
+  bool guesses = true;             // the five best guesses under each character
+  bool follow_samples = true;      // the ladder scrolls to the newest sample
+  std::size_t samples_seen = 0;    // how many samples the ladder showed last frame
+  void Reset() { *this = TextUi{}; }
+};
+
 // Dialogs and requests the frame answers.
 struct DialogsUi {
   bool open_model_popup = false, export_popup = false, show_keys = false, show_about = false;
@@ -155,6 +174,7 @@ struct UiState {
   TrainUi train;
   CompareUi compare;
   LabUi lab;
+  TextUi text;
   DialogsUi dialogs;
 
   // The open lesson (panels/lesson): its id ("" = none) and the step shown (0-based). Kept true by the

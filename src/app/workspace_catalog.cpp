@@ -12,6 +12,8 @@ const std::array<WorkspaceInfo, workspace_count> workspace_catalog = {{
     {Workspace::lab, "lab", " Gradient lab ", "Gradient lab",
      "The vanilla RNN's gradient: vanishing and exploding with the spectral radius",
      "← / → ρ · T train both · Shift+T pause · R reset · F12 screenshot · F1 keys"},
+    {Workspace::text, "text", " Text ", "Text workspace", "A character model learns to write: samples, bits per character, what its units read",
+     "T train · Shift+T pause · R reset · F12 screenshot · F1 keys"},
 }};
 
 const std::array<PanelInfo, panel_count> panel_catalog = {{
@@ -33,6 +35,10 @@ const std::array<PanelInfo, panel_count> panel_catalog = {{
     {Panel::lab_settings, Workspace::lab, "lab-settings", "Lab settings", "Settings", false},
     {Panel::lab_decay, Workspace::lab, "lab-decay", "Gradient through time", "Gradient", false},
     {Panel::lab_clipping, Workspace::lab, "lab-clipping", "Clipping comparison", "Clipping", false},
+    {Panel::text_settings, Workspace::text, "text-settings", "Text and model", "Settings", false},
+    {Panel::text_curves, Workspace::text, "text-curves", "Bits per character", "Curves", false},
+    {Panel::text_samples, Workspace::text, "text-samples", "Samples as it learns", "Samples", false},
+    {Panel::text_reading, Workspace::text, "text-reading", "Reading view", "Reading", false},
     {Panel::lesson, Workspace::step, "lesson", "Lesson", "Lesson", true},
 }};
 

@@ -13,9 +13,10 @@
 namespace unrolled::app {
 
 // The workspaces: stepping through one sequence (Step), training the forecaster (Train), cells trained
-// side by side (Compare), and the vanilla RNN's gradient lab (Lab).
-enum class Workspace { step, train, compare, lab };
-inline constexpr int workspace_count = 4;
+// side by side (Compare), the vanilla RNN's gradient lab (Lab), and a character model learning to
+// write (Text).
+enum class Workspace { step, train, compare, lab, text };
+inline constexpr int workspace_count = 5;
 
 struct WorkspaceInfo {
   Workspace id;
@@ -35,9 +36,10 @@ enum class Panel {
   training, curves, forecast, decay,                         // Train
   compare_cells, compare_curves, compare_forecast, compare_decay, compare_table,  // Compare
   lab_settings, lab_decay, lab_clipping,                     // Gradient lab
+  text_settings, text_curves, text_samples, text_reading,    // Text
   lesson
 };
-inline constexpr int panel_count = 19;
+inline constexpr int panel_count = 23;
 
 struct PanelInfo {
   Panel id;

@@ -1,14 +1,13 @@
 // `unrolled-cli sample`: a character model writes text from a prime, with temperature and top-k,
 // seeded — the same model, prime and seed give the same text.
 #include <cstdio>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/model.hpp"
-#include "core/objective.hpp"
+#include "core/sampling.hpp"
 #include "io/model_file.hpp"
 #include "io/text.hpp"
 
@@ -90,20 +89,8 @@ int run(const std::vector<std::string>& argv) {
   }
   const Model<float> model = io::model_from_file<float>(file);
   std::string out = print_start ? prime : "";
-  std::mt19937_64 rng(seed);
-  Trace<float> trace;
-  forward_tokens(model, ids, 1, trace);
-  State<float> state = final_state(model, trace);
-  Mat<float> probs;
-  std::vector<int> next(1);
-  for (long long n = 0; n < length; ++n) {
-    softmax<float>(trace.output.rightCols(1), static_cast<float>(temperature), probs);
-    const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
-    next[0] = sample_id<float>(probs, u, top_k);
-    out += io::encode_utf8(vocab[static_cast<std::size_t>(next[0])]);
-    forward_tokens(model, next, 1, trace, &state);
-    state = final_state(model, trace);
-  }
+  for (int id : sample_tokens(model, ids, SampleSettings{static_cast<int>(length), temperature, top_k, seed}))
+    out += io::encode_utf8(vocab[static_cast<std::size_t>(id)]);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fputc('\n', stdout);
   return exit_ok;

@@ -16,6 +16,7 @@
 #include "core/text_data.hpp"
 #include "core/text_trainer.hpp"
 #include "io/atomic_write.hpp"
+#include "io/char_corpus.hpp"
 #include "io/model_file.hpp"
 #include "io/text.hpp"
 
@@ -23,7 +24,7 @@ namespace unrolled::cli {
 namespace {
 
 // The English corpus: a text base-files installs on every Debian machine (README, scripts/setup.sh).
-const char* const english_source = "/usr/share/common-licenses/GPL-3";
+const char* const english_source = io::english_text_path;
 
 std::vector<OptionSpec> text_options() {
   std::vector<OptionSpec> v;
@@ -118,31 +119,13 @@ int run_charlm(const Settings& s) {
     throw UsageError("--bidirectional does not apply to --task charlm: its reverse direction reads the characters the "
                      "model is asked to predict");
   if (s.given("tokens")) throw UsageError("--tokens applies to --task classify only");
-  std::u32string text;
-  std::string source = c.data;
-  if (c.data == "structured") {
-    text = io::decode_utf8(structured_corpus(static_cast<std::size_t>(s.integer("chars")), static_cast<std::uint64_t>(s.integer("data-seed"))), "structured");
-  } else if (c.data == "english") {
-    source = english_source;
-    try {
-      text = io::load_text(english_source);
-    } catch (const io::IoError& e) {
-      throw io::IoError(std::string(e.what()) + " (--data english reads it; Debian's base-files package installs it)");
-    }
-  } else {
-    check_input_path("--data", c.data);
-    text = io::load_text(c.data);
-  }
-  const std::vector<char32_t> vocab = io::char_vocabulary(text);
-  const std::vector<int> ids = io::char_ids(text, vocab, source);
-  const std::size_t val_n = static_cast<std::size_t>(std::floor(static_cast<double>(ids.size()) * c.val_fraction));
-  const std::size_t need = static_cast<std::size_t>(c.train.seq) + 1;
-  if (val_n < need || ids.size() - val_n < need)
-    throw io::FormatError(source + ": the text has " + std::to_string(ids.size()) + " characters, too short for --seq " +
-                          std::to_string(c.train.seq) + ": training and validation (--val-fraction " +
-                          fmt(c.val_fraction) + ") each need at least one window of " + std::to_string(need));
-  const std::vector<int> train_ids(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(val_n));
-  const std::vector<int> val_ids(ids.end() - static_cast<std::ptrdiff_t>(val_n), ids.end());
+  if (c.data != "structured" && c.data != "english") check_input_path("--data", c.data);
+  const io::CharCorpus corpus = io::load_char_corpus(c.data, static_cast<std::size_t>(s.integer("chars")),
+                                                     static_cast<std::uint64_t>(s.integer("data-seed")),
+                                                     io::CorpusSplit{c.val_fraction, c.train.seq});
+  const std::vector<char32_t>& vocab = corpus.vocab;
+  const std::vector<int>& train_ids = corpus.train_ids;
+  const std::vector<int>& val_ids = corpus.val_ids;
   c.model.vocab_size = static_cast<int>(vocab.size());
   c.model.output_size = c.model.vocab_size;
   if (std::string why = validate_config(c.model); !why.empty()) throw UsageError(why);

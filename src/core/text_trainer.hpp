@@ -35,6 +35,7 @@ template <class T> class CharLmTrainer {
   // step scored), no dropout. ids must hold at least T + 1 tokens (std::invalid_argument otherwise).
   double evaluate(const std::vector<int>& ids) const;
   const Model<T>& model() const { return model_; }
+  Model<T>& mutable_model() { return model_; }  // the app keeps the last good weights after a divergence; not mid-step
   std::int64_t steps() const { return optimizer_.steps(); }
 
  private:

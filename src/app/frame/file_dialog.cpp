@@ -29,6 +29,7 @@ const char* title_of(FileDialogPurpose p) {
     case FileDialogPurpose::export_folder: return "Export folder";
     case FileDialogPurpose::open_session: return "Open session";
     case FileDialogPurpose::save_session: return "Save session";
+    case FileDialogPurpose::open_text: return "Open a text (UTF-8) for the character model";
   }
   return "";
 }
@@ -40,6 +41,7 @@ const char* ok_label(FileDialogPurpose p) {
     case FileDialogPurpose::export_folder: return "Use this folder";
     case FileDialogPurpose::open_session: return "Open";
     case FileDialogPurpose::save_session: return "Save";
+    case FileDialogPurpose::open_text: return "Open";
   }
   return "OK";
 }
@@ -59,7 +61,7 @@ bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
     return false;
   }
   const bool reading = d.purpose == FileDialogPurpose::open_model || d.purpose == FileDialogPurpose::choose_csv ||
-                       d.purpose == FileDialogPurpose::open_session;
+                       d.purpose == FileDialogPurpose::open_session || d.purpose == FileDialogPurpose::open_text;
   if (reading && !fs::is_regular_file(path, ec)) {
     d.error = path + " is not a file";
     return false;
@@ -74,6 +76,14 @@ bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
     case FileDialogPurpose::open_session:
       out.push_back(cmd::OpenSession{path});  // checked whole first; an error keeps the current session
       return true;
+    case FileDialogPurpose::open_text: {  // a new character model on it; an unreadable text keeps the run
+      TextSettings s = ui.text.edit;
+      s.data = path;
+      ui.text.edit = s;
+      ui.workspace = Workspace::text;
+      out.push_back(cmd::ConfigureText{s});
+      return true;
+    }
     case FileDialogPurpose::save_model:
     case FileDialogPurpose::save_session: {
       const fs::path parent = fs::path(path).parent_path();

@@ -78,6 +78,8 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open model…", "Ctrl+O")) OpenModelDialog(ui);
     if (ImGui::MenuItem("Save training model…", "Ctrl+S")) SaveModelDialog(ui);
+    if (ImGui::MenuItem("Open text…")) OpenFileDialog(ui, FileDialogPurpose::open_text, ui.export_dir, "");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A UTF-8 text for the Text workspace's character model to learn");
     ImGui::Separator();
     // Sessions: everything to come back to (settings, the run with its weights and curves, the lesson).
     if (ImGui::MenuItem("Open session…"))

@@ -63,7 +63,7 @@ SessionFiles StartSessionFiles(const AppArgs& args, Session& session, UiState& u
   if (snap->message_is_error) std::fprintf(stderr, "unrolled: %s\n", snap->message.c_str());
   if (snap->restored_ui && snap->restore_id != files.seen_restore_id) {
     KeepFromFlags keep;
-    keep.workspace = args.train || args.lab || !args.compare.empty() || !args.lesson.empty();
+    keep.workspace = args.train || args.lab || args.text || !args.compare.empty() || !args.lesson.empty();
     keep.scale = args.scale_given || args.projector;
     keep.lesson = !args.lesson.empty();
     adopt_session_ui(ui, *snap->restored_ui, keep);

@@ -48,6 +48,10 @@ const std::array<PanelRow, panel_count - 1> panel_table = {{
     {Panel::lab_decay, "Gradient through time", GradientLabDecayPanel, no_scroll, SHOWN(lab.show_decay)},
     {Panel::lab_clipping, "Clipping: the same run with and without", GradientLabClippingPanel, no_scroll,
      SHOWN(lab.clipping)},
+    {Panel::text_settings, "Text and model", TextPanel, 0, SHOWN(text.show_panel)},
+    {Panel::text_curves, "Bits per character", TextCurvesPanel, no_scroll, SHOWN(text.show_curves)},
+    {Panel::text_samples, "Samples as it learns", TextSamplesPanel, no_scroll, SHOWN(text.show_samples)},
+    {Panel::text_reading, "Reading view: the text through one unit", TextReadingPanel, no_scroll, SHOWN(text.show_reading)},
 }};
 #undef SHOWN
 
@@ -187,6 +191,20 @@ WorkspaceTiles lab_tiles(const Snapshot&, const UiState& ui, Rect area, float fs
   if (l.compact) present(t, ui, l.tabs, fs, {Panel::lab_decay, Panel::lab_settings, Panel::lab_clipping});
   return t;
 }
+WorkspaceTiles text_tiles(const Snapshot&, const UiState& ui, Rect area, float fs) {
+  const TextLayout l = compute_text_layout(area, {ui.text.show_panel, ui.text.show_curves, ui.text.show_samples, ui.text.show_reading}, fs);
+  WorkspaceTiles t;
+  set(t, Panel::text_settings, l.panel);
+  set(t, Panel::text_curves, l.curves);
+  set(t, Panel::text_samples, l.samples);
+  set(t, Panel::text_reading, l.reading);
+  t.tabs = l.tabs;
+  t.bar = l.status;
+  // Presentation: the samples on stage (the model learning to write is what a class watches), the
+  // curves first of the tabs.
+  if (l.compact) present(t, ui, l.tabs, fs, {Panel::text_samples, Panel::text_curves, Panel::text_reading, Panel::text_settings});
+  return t;
+}
 }  // namespace
 
 const std::array<WorkspaceRow, workspace_count> workspace_table = {{
@@ -194,6 +212,7 @@ const std::array<WorkspaceRow, workspace_count> workspace_table = {{
     {Workspace::train, "Train##tabs", "##tabs", "##train_status", false, train_tiles},
     {Workspace::compare, "Compare##tabs", "##tabs", "##compare_status", false, compare_tiles},
     {Workspace::lab, "Lab##tabs", "##tabs", "##lab_status", false, lab_tiles},
+    {Workspace::text, "Text##tabs", "##tabs", "##text_status", false, text_tiles},
 }};
 
 const WorkspaceRow& workspace_row(Workspace w) { return workspace_table[static_cast<std::size_t>(w)]; }

@@ -102,6 +102,13 @@ float TextFitted(const ImVec4& color, const std::string& text, float width) {
   return ImGui::GetItemRectSize().x;
 }
 
+void FieldLabel(const char* text, float label_w) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(text);
+  ImGui::SameLine(label_w);
+  ImGui::SetNextItemWidth(-1);
+}
+
 void SectionHeader(const char* title) {
   ImGui::Spacing();
   ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "%s", title);

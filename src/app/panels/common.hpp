@@ -62,6 +62,8 @@ namespace unrolled::app {
 // Width left on the current line after the last item (GetContentRegionAvail() after an item already
 // measures from the start of the next line).
 float RemainingOnLine();
+// A label in the left column (label_w wide), the next widget filling the rest of the row.
+void FieldLabel(const char* text, float label_w);
 // A titled separator (ImGui 1.86 has no SeparatorText).
 void SectionHeader(const char* title);
 // `text` in `color` on the current line, cut to `width` with a "…" (whole UTF-8 characters) when it

@@ -36,14 +36,6 @@ void SendSettings(UiState& ui, CommandList& out) {
   if (ui.lab.edit_error.empty()) out.push_back(cmd::ConfigureLab{ui.lab.edit});
 }
 
-// A label in the left column, the widget filling the rest of the row.
-void Label(const char* text, float label_w) {
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(text);
-  ImGui::SameLine(label_w);
-  ImGui::SetNextItemWidth(-1);
-}
-
 // The edited copy follows the lab whenever the lab was rebuilt (new settings, a reset), unless a field
 // is being edited right now.
 void SyncEdit(const LabView& lab, UiState& ui) {
@@ -184,7 +176,7 @@ void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   FlowText({"measured ρ(W_hh) = " + Num(lab.decay.measured_rho) + ",", "at init " + Num(lab.decay.radius_before)},
            ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
 
-  Label("activation", label_w);
+  FieldLabel("activation", label_w);
   int f = e.activation == Nonlinearity::relu ? 1 : 0;
   bool picked = ImGui::RadioButton("tanh", &f, 0);
   ImGui::SameLine();
@@ -193,13 +185,13 @@ void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     e.activation = f == 1 ? Nonlinearity::relu : Nonlinearity::tanh;
     SendSettings(ui, out);
   }
-  Label("hidden H", label_w);
+  FieldLabel("hidden H", label_w);
   ImGui::InputInt("##lab_hidden", &e.hidden, 1, 8);
   if (ImGui::IsItemDeactivatedAfterEdit() || (ImGui::IsItemEdited() && !ImGui::IsItemActive())) SendSettings(ui, out);
-  Label("steps T", label_w);
+  FieldLabel("steps T", label_w);
   ImGui::InputInt("##lab_steps", &e.steps, 1, 10);
   if (ImGui::IsItemDeactivatedAfterEdit() || (ImGui::IsItemEdited() && !ImGui::IsItemActive())) SendSettings(ui, out);
-  Label("seed", label_w);
+  FieldLabel("seed", label_w);
   int seed = static_cast<int>(std::min<std::uint64_t>(e.seed, 1u << 30));
   if (ImGui::InputInt("##lab_seed", &seed, 1, 10)) e.seed = static_cast<std::uint64_t>(std::max(seed, 0));
   if (ImGui::IsItemDeactivatedAfterEdit() || (ImGui::IsItemEdited() && !ImGui::IsItemActive())) SendSettings(ui, out);
@@ -212,15 +204,15 @@ void GradientLabPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Two runs from the same weights at this ρ: one clips the gradient norm (clip_grad_norm), one does not");
   if (ui.lab.clipping) {
-    Label("threshold", label_w);
+    FieldLabel("threshold", label_w);
     ImGui::InputDouble("##lab_clip", &e.clip, 0, 0, "%.4g");
     if (ImGui::IsItemDeactivatedAfterEdit()) SendSettings(ui, out);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The clipped run scales its gradient down to this norm when it is larger");
-    Label("SGD lr", label_w);
+    FieldLabel("SGD lr", label_w);
     ImGui::InputDouble("##lab_lr", &e.lr, 0, 0, "%.4g");
     if (ImGui::IsItemDeactivatedAfterEdit()) SendSettings(ui, out);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Plain SGD: Adam rescales its steps itself, which hides what clipping does");
-    Label("steps", label_w);
+    FieldLabel("steps", label_w);
     ImGui::InputInt("##lab_train_steps", &e.train_steps, 10, 100);
     if (ImGui::IsItemDeactivatedAfterEdit() || (ImGui::IsItemEdited() && !ImGui::IsItemActive())) SendSettings(ui, out);
     TrainButtons(lab, ui, out);

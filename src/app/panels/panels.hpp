@@ -47,6 +47,14 @@ void GradientLabClippingPanel(const Snapshot& snap, UiState& ui, CommandList& ou
 // What the lab's keys do (frame/keys.cpp): T trains both runs (and shows the clipping comparison);
 // ← / → move ρ by `nudge` steps of 0.05.
 void StartLabRuns(UiState& ui, CommandList& out);
+
+// The Text workspace (text.cpp).
+void TextPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void TextCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void TextSamplesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+// T: builds the run from the Text panel's settings the first time, then trains or pauses it.
+void StartTextRun(const Snapshot& snap, UiState& ui, CommandList& out);
 void NudgeLabRho(const Snapshot& snap, UiState& ui, CommandList& out, int nudge);
 // In the Step workspace: whether the stepping views show the training model, on which validation
 // window, and the way back to the explorer's own settings.

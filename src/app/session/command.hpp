@@ -9,6 +9,7 @@
 #include "app/session/lab.hpp"
 #include "app/session/session_file.hpp"
 #include "app/session/snapshot.hpp"
+#include "app/session/text.hpp"
 #include "app/session/training.hpp"
 
 namespace unrolled::app {
@@ -68,6 +69,13 @@ struct ConfigureLab { LabSettings settings; };  // validate, rescale W_hh, recom
 struct LabTrain {};   // train the clipped and the unclipped run together (from step 0 again once both ended)
 struct LabPause {};
 struct LabReset {};   // both runs back to step 0 from the same initial weights
+
+// The Text workspace (session/text.hpp).
+struct ConfigureText { TextSettings settings; bool train = false; };  // read the corpus, a new model at step 0
+struct TextTrain {};   // start or resume (the first one builds the default run)
+struct TextPause {};
+struct TextReset {};   // step 0 with the seed's weights again
+struct TextSample { TextSampling sampling; };  // new sampling settings, and a sample now
 }  // namespace cmd
 
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepForward, cmd::StepBack,
@@ -76,6 +84,7 @@ using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepFo
                              cmd::PauseTraining, cmd::ToggleTraining, cmd::ResetTraining, cmd::SetTrainSpeed,
                              cmd::SetForecast, cmd::SetWindow, cmd::Follow, cmd::SaveModel, cmd::ExportCurves,
                              cmd::ExportForecast, cmd::StartCompare, cmd::StopCompare, cmd::SaveSession,
-                             cmd::OpenSession, cmd::ConfigureLab, cmd::LabTrain, cmd::LabPause, cmd::LabReset>;
+                             cmd::OpenSession, cmd::ConfigureLab, cmd::LabTrain, cmd::LabPause, cmd::LabReset,
+                             cmd::ConfigureText, cmd::TextTrain, cmd::TextPause, cmd::TextReset, cmd::TextSample>;
 
 }  // namespace unrolled::app

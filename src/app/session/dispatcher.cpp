@@ -23,7 +23,7 @@ template <class Job> constexpr bool trains = requires(Job& job, const Job& seen,
   { seen.training() } -> std::same_as<bool>;
   { seen.next_wake(now) } -> std::same_as<Clock::time_point>;
 };
-static_assert(trains<TrainingJob> && trains<CompareJob> && trains<LabJob>);
+static_assert(trains<TrainingJob> && trains<CompareJob> && trains<LabJob> && trains<TextJob>);
 static_assert(requires(const Explorer& e, Clock::time_point now) { e.next_wake(now); });  // the play clock
 }  // namespace
 
@@ -209,6 +209,7 @@ std::shared_ptr<const Snapshot> Dispatcher::snapshot() {
   s->train = std::move(train);
   s->train_steps = s->train->step;
   s->lab = lab_.view();
+  s->text = text_.view();
   s->message = status_.message;
   s->message_is_error = status_.error;
   s->message_id = status_.id;
