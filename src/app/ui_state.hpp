@@ -152,6 +152,7 @@ struct TextUi {
   int unit = 0;                    // and unit
   bool cell_state = false;         // colour by c (LSTM) instead of h
   bool guesses = true;             // the five best guesses under each character
+  bool fixed_scale = false;        // colours over −1…1 (else stretched to the unit's own range)
   bool follow_samples = true;      // the ladder scrolls to the newest sample
   std::size_t samples_seen = 0;    // how many samples the ladder showed last frame
   void Reset() { *this = TextUi{}; }

@@ -198,7 +198,10 @@ void TextCurvesPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   for (std::size_t i = 0; i < n; ++i) smooth[i] = static_cast<float>(sm[i]);
   std::vector<float> vx(v.val_step.begin(), v.val_step.end()), vy(v.val_bpc.begin(), v.val_bpc.end());
   if (plot::BeginPlot("##text_bpc", ImVec2(-1, -1))) {
-    plot::SetupAxes("step", "bits per character", plot::AxisFlags_AutoFit | plot::AxisFlags_Integer, plot::AxisFlags_AutoFit);
+    // A narrow tile (a projector) says "bpc", so the legend keeps its row beside it, off the curves.
+    const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 30.0f;
+    plot::SetupAxes("step", narrow ? "bpc" : "bits per character", plot::AxisFlags_AutoFit | plot::AxisFlags_Integer,
+                    plot::AxisFlags_AutoFit);
     plot::SetupAxisLimits(plot::Axis::X, 0, std::max<double>(static_cast<double>(v.settings.max_steps), 1));
     if (n > 0) {
       plot::SetNextLineStyle(plot::Faded(plot::SeriesColor(0), 0.3f), 1.0f);
@@ -298,18 +301,26 @@ void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   if (RemainingOnLine() > ImGui::CalcTextSize("guesses").x + fs * 2) ImGui::SameLine();
   ImGui::Checkbox("guesses", &ui.text.guesses);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Under each character: the model's five best guesses for the next one, shaded by probability");
-  char note[128];
-  std::snprintf(note, sizeof note, "step %lld: %.2f bpc on this passage", static_cast<long long>(r.step), r.bpc);
-  if (RemainingOnLine() > ImGui::CalcTextSize(note).x + fs) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", note);
-  }
+  if (RemainingOnLine() > ImGui::CalcTextSize("±1 scale").x + fs * 2) ImGui::SameLine();
+  ImGui::Checkbox("±1 scale", &ui.text.fixed_scale);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Colours from −1 (blue) to +1 (red) for every unit, so units compare; off: stretched to this unit's "
+                      "own range on the passage, so a quiet unit's pattern shows too");
 
   const Grid& g = ui.text.cell_state ? r.c[static_cast<std::size_t>(ui.text.layer)] : r.h[static_cast<std::size_t>(ui.text.layer)];
   const int N = static_cast<int>(r.chars.size());
-  float absmax = 1e-6f;
-  for (int i = 0; i < N; ++i) absmax = std::max(absmax, std::abs(g.at(ui.text.unit, i)));
-  if (!ui.text.cell_state) absmax = 1.0f;  // h is a tanh (or its product with a gate): −1…1, comparable across units
+  float absmax = 1e-6f, lo = 0, hi = 0;
+  for (int i = 0; i < N; ++i) {
+    const float x = g.at(ui.text.unit, i);
+    absmax = std::max(absmax, std::abs(x));
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  }
+  if (ui.text.fixed_scale) absmax = 1.0f;
+  char note[160];
+  std::snprintf(note, sizeof note, "%s from %+.2f to %+.2f · step %lld: %.2f bpc on this passage", ui.text.cell_state ? "c" : "h",
+                lo, hi, static_cast<long long>(r.step), r.bpc);
+  TextFitted(ImGui::GetStyle().Colors[ImGuiCol_TextDisabled], note, ImGui::GetContentRegionAvail().x);
 
   ImGui::BeginChild("##reading", ImVec2(0, 0), false);
   ImDrawList* dl = ImGui::GetWindowDrawList();
