@@ -37,7 +37,8 @@ template <class T> struct TextTrace {
   // [N·k] position t's k most likely next ids at t·k … t·k + k − 1, most likely first (ties: lower id),
   // probabilities from softmax(y_t) at temperature 1.
   std::vector<TokenChance> top;
-  // [N − 1] the probability softmax(y_t) gives to the id actually at t + 1.
+  // [N − 1] the probability softmax(y_t) gives to the id actually at t + 1 (0 if that id is not one of
+  // the O outputs: a model whose head is not over the vocabulary).
   std::vector<T> next_p;
   // The forward pass itself (batch 1, no dropout), kept for connectivity().
   Trace<T> run;
@@ -83,7 +84,8 @@ std::vector<bool> inside_quotes_mask(std::u32string_view text);
 // (never below 0; the kinds are not matched against each other).
 std::vector<bool> bracket_depth_mask(std::u32string_view text, int depth);
 // Letters: A–Z, a–z, and the letters of Latin-1 and Latin Extended-A/B (U+00C0–U+024F but × and ÷),
-// Greek (U+0386–U+03FF) and Cyrillic (U+0400–U+04FF). Digits, apostrophes and spaces are not.
+// Greek (U+0386–U+03FF but the ano teleia U+0387) and Cyrillic (U+0400–U+04FF). Digits, apostrophes,
+// spaces and other punctuation are not.
 std::vector<bool> letter_mask(std::u32string_view text);
 bool is_letter(char32_t c);
 
