@@ -62,22 +62,37 @@ template <class T> void trace_text(const Model<T>& m, const std::vector<int>& id
   }
 }
 
-template <class T> std::vector<UnitScore> rank_units(ConstMatRef<T> a, const std::vector<bool>& mask) {
+template <class T>
+std::vector<UnitScore> rank_units(ConstMatRef<T> a, const std::vector<bool>& mask, const std::vector<bool>* within) {
   const Index N = a.cols();
-  if (static_cast<Index>(mask.size()) != N)
-    throw std::invalid_argument("rank_units: the mask has " + std::to_string(mask.size()) + " entries for " +
-                                std::to_string(N) + " positions");
-  const Index n1 = std::count(mask.begin(), mask.end(), true), n0 = N - n1;
-  if (n1 == 0) throw std::invalid_argument("rank_units: the mask selects no position");
-  if (n0 == 0) throw std::invalid_argument("rank_units: the mask selects every position; nothing to separate");
+  auto check_length = [N](const std::vector<bool>& m, const char* what) {
+    if (static_cast<Index>(m.size()) != N)
+      throw std::invalid_argument(std::string("rank_units: the ") + what + " has " + std::to_string(m.size()) +
+                                  " entries for " + std::to_string(N) + " positions");
+  };
+  check_length(mask, "mask");
+  if (within) check_length(*within, "set of compared positions");
+  std::vector<Index> cols;  // the compared positions
+  Index n1 = 0;
+  for (Index j = 0; j < N; ++j)
+    if (!within || (*within)[static_cast<std::size_t>(j)]) {
+      cols.push_back(j);
+      n1 += mask[static_cast<std::size_t>(j)];
+    }
+  const Index n = static_cast<Index>(cols.size()), n0 = n - n1;
+  const char* among = within ? " of the compared ones" : "";
+  if (n1 == 0) throw std::invalid_argument(std::string("rank_units: the mask selects no position") + among);
+  if (n0 == 0)
+    throw std::invalid_argument(std::string("rank_units: the mask selects every position") + among +
+                                "; nothing to separate");
   std::vector<UnitScore> scores;
   scores.reserve(static_cast<std::size_t>(a.rows()));
-  std::vector<Index> order(static_cast<std::size_t>(N));
+  std::vector<Index> order(cols.size());
   const double pairs = static_cast<double>(n1) * static_cast<double>(n0);
   for (Index u = 0; u < a.rows(); ++u) {
     UnitScore s;
     s.unit = static_cast<int>(u);
-    for (Index j = 0; j < N; ++j) {
+    for (Index j : cols) {
       const double v = static_cast<double>(a(u, j));
       if (!std::isfinite(v))
         throw std::invalid_argument("rank_units: unit " + std::to_string(u) + " is not finite at position " +
@@ -86,13 +101,13 @@ template <class T> std::vector<UnitScore> rank_units(ConstMatRef<T> a, const std
     }
     s.mean_in /= static_cast<double>(n1);
     s.mean_out /= static_cast<double>(n0);
-    // Ranks 1…N by value; a run of equal values shares its mid-rank. R_S in half-units stays exact.
-    std::iota(order.begin(), order.end(), Index(0));
+    // Ranks 1…n by value; a run of equal values shares its mid-rank. R_S in half-units stays exact.
+    order = cols;
     std::sort(order.begin(), order.end(), [&](Index x, Index y) { return a(u, x) < a(u, y); });
     long long twice_rank_sum = 0;  // 2 R_S
-    for (Index i = 0; i < N;) {
+    for (Index i = 0; i < n;) {
       Index e = i + 1;
-      while (e < N && a(u, order[static_cast<std::size_t>(e)]) == a(u, order[static_cast<std::size_t>(i)])) ++e;
+      while (e < n && a(u, order[static_cast<std::size_t>(e)]) == a(u, order[static_cast<std::size_t>(i)])) ++e;
       const long long twice_mid = (i + 1) + e;  // 2 × mean of ranks i+1 … e
       for (Index j = i; j < e; ++j)
         if (mask[static_cast<std::size_t>(order[static_cast<std::size_t>(j)])]) twice_rank_sum += twice_mid;
@@ -176,7 +191,8 @@ void connectivity(const Model<T>& m, const Trace<T>& tr, int position, int logit
 #define UNROLLED_INSTANTIATE(T)                                                                           \
   template struct TextTrace<T>;                                                                           \
   template void trace_text<T>(const Model<T>&, const std::vector<int>&, int, TextTrace<T>&);              \
-  template std::vector<UnitScore> rank_units<T>(ConstMatRef<T>, const std::vector<bool>&);                \
+  template std::vector<UnitScore> rank_units<T>(ConstMatRef<T>, const std::vector<bool>&,                \
+                                                const std::vector<bool>*);                               \
   template void connectivity<T>(const Model<T>&, const Trace<T>&, int, int, Connectivity<T>&);
 UNROLLED_INSTANTIATE(float)
 UNROLLED_INSTANTIATE(double)

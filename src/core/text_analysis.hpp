@@ -71,10 +71,15 @@ struct UnitScore {
 };
 
 // activations: [units × N], one row per unit (DirectionTrace::h or c as is, or gate rows); mask: N
-// entries, true = in the span. Returns every unit, best score first (ties: lower unit first).
-// std::invalid_argument when the mask's length is not N, when it selects no position or every one
-// (nothing to separate), or when an activation is not finite (naming unit and position).
-template <class T> std::vector<UnitScore> rank_units(ConstMatRef<T> activations, const std::vector<bool>& mask);
+// entries, true = in the span. within (optional, N entries): compare only these positions, e.g. the
+// letters, so that "inside quotes" is told apart among the same characters rather than by which
+// characters occur there. Returns every unit, best score first (ties: lower unit first).
+// std::invalid_argument when mask or within is not N long, when the mask selects no compared position
+// or every one (nothing to separate), or when a compared activation is not finite (naming unit and
+// position).
+template <class T>
+std::vector<UnitScore> rank_units(ConstMatRef<T> activations, const std::vector<bool>& mask,
+                                  const std::vector<bool>* within = nullptr);
 
 // Masks over a passage of code points, one entry per character, each the state after reading it
 // (like h_t): the character that opens a span is inside it, the one that closes it is not.
