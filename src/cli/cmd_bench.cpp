@@ -1,5 +1,6 @@
 // unrolled-cli bench: times one training step (forward over B windows, MSE on the last step, BPTT,
-// clip at 1.0, Adam) — the number the README compares with PyTorch.
+// clip at 1.0, Adam) — the number the README compares with PyTorch. Text tasks time a text model's
+// step, sampling, or the Text workspace's analyses (core/text_analysis).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "core/model.hpp"
 #include "core/objective.hpp"
 #include "core/optimizer.hpp"
+#include "core/text_analysis.hpp"
 #include "core/threads.hpp"
 
 namespace unrolled::cli {
@@ -42,15 +44,67 @@ const char* const bench_help =
     "                    over --classes classes\n"
     "  --task sample     generation speed: one character at a time from a state, softmax, draw; prints\n"
     "                    chars_per_second=X over --steps characters\n"
+    "  --task trace      the reading view's pass: trace_text over one passage of --seq characters\n"
+    "                    (default 2000, up to 100000; batch 1) from a zero state, every state and gate\n"
+    "                    kept, top-5 next characters; prints ms_per_call=X\n"
+    "  --task connectivity\n"
+    "                    |d |y_t| / d x_k| for every k of such a passage by one exact backward pass,\n"
+    "                    y_t the logits at its last position, on a trace made once; ms_per_call=X\n"
     "  --vocab V         vocabulary size (default 80)\n"
     "  --embed E         embedding width (default 32)\n"
-    "  --classes K       classify: classes (default 2)\n";
+    "  --classes K       classify: classes (default 2)\n"
+    "  --bidirectional   trace, connectivity: bidirectional layers\n";
 
-// --task charlm|classify|sample: the text models' step, or generation speed.
+struct Timing {
+  double min_ms = 0, mean_ms = 0;
+};
+
+// Runs f `warmup` times untimed, then `steps` times timed one by one.
+template <class F> Timing time_calls(int warmup, int steps, F&& f) {
+  using clock = std::chrono::steady_clock;
+  for (int i = 0; i < warmup; ++i) f();
+  double total_ms = 0, min_ms = 1e300;
+  for (int i = 0; i < steps; ++i) {
+    const auto t0 = clock::now();
+    f();
+    const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    total_ms += ms;
+    min_ms = std::min(min_ms, ms);
+  }
+  return {min_ms, total_ms / steps};
+}
+
+// --task trace|connectivity: the Text workspace's analyses of one passage (batch 1).
+int run_analysis_bench(const Args& args, const std::string& task, const Model<float>& model, int chars, int steps,
+                       int warmup, std::mt19937_64& rng) {
+  const ModelConfig& cfg = model.config;
+  std::vector<int> ids(static_cast<std::size_t>(chars));
+  for (int& v : ids) v = static_cast<int>(rng() % static_cast<std::uint64_t>(cfg.vocab_size));
+  TextTrace<float> text;
+  Connectivity<float> conn;
+  Timing timing;
+  if (task == "trace") {
+    timing = time_calls(warmup, steps, [&] { trace_text(model, ids, 5, text); });
+  } else {
+    trace_text(model, ids, 5, text);
+    timing = time_calls(warmup, steps, [&] { connectivity(model, text.run, chars - 1, logit_norm, conn); });
+  }
+  std::printf("task=%s cell=%s hidden=%d layers=%d bidirectional=%d vocab=%d embed=%d chars=%d calls=%d min_ms=%.4f "
+              "ms_per_call=%.4f\n",
+              task.c_str(), cell_name(cfg.cell), cfg.hidden_size, cfg.num_layers, args.has("--bidirectional") ? 1 : 0,
+              cfg.vocab_size, cfg.input_size, chars, steps, timing.min_ms, timing.mean_ms);
+  return exit_ok;
+}
+
+// --task charlm|classify|sample|trace|connectivity: the text models' step, generation speed, or the
+// Text workspace's analyses.
 int run_text_bench(const Args& args) {
   const std::string task = args.get_or("--task", "");
-  if (task != "charlm" && task != "classify" && task != "sample")
-    throw UsageError("--task must be charlm, classify or sample, got '" + task + "'");
+  const bool analysis = task == "trace" || task == "connectivity";
+  if (task != "charlm" && task != "classify" && task != "sample" && !analysis)
+    throw UsageError("--task must be charlm, classify, sample, trace or connectivity, got '" + task + "'");
+  if (args.has("--bidirectional") && !analysis)
+    throw UsageError("--bidirectional is for --task trace and connectivity (classify is always bidirectional)");
   ModelConfig cfg;
   const std::string cell = args.get_or("--cell", task == "classify" ? "gru" : "lstm");
   if (!parse_cell(cell, cfg.cell)) throw UsageError("--cell must be rnn, lstm or gru, got '" + cell + "'");
@@ -59,9 +113,9 @@ int run_text_bench(const Args& args) {
   cfg.vocab_size = static_cast<int>(args.get_int("--vocab", 80, 1, max_vocab_size));
   cfg.input_size = static_cast<int>(args.get_int("--embed", 32, 1, max_input_size));
   cfg.objective = Objective::cross_entropy;
-  cfg.bidirectional = task == "classify";
+  cfg.bidirectional = task == "classify" || args.has("--bidirectional");
   cfg.output_size = task == "classify" ? static_cast<int>(args.get_int("--classes", 2, 1, max_output_size)) : cfg.vocab_size;
-  const int T = static_cast<int>(args.get_int("--seq", 64, 1, 10000));
+  const int T = static_cast<int>(args.get_int("--seq", analysis ? 2000 : 64, 1, analysis ? 100000 : 10000));
   const int B = static_cast<int>(args.get_int("--batch", 32, 1, 4096));
   const int steps = static_cast<int>(args.get_int("--steps", 200, 1, 1000000));
   const int warmup = static_cast<int>(args.get_int("--warmup", 10, 0, 10000));
@@ -74,6 +128,7 @@ int run_text_bench(const Args& args) {
   Model<float> model(cfg);
   init_uniform(model, seed);
   std::mt19937_64 rng(seed + 1);
+  if (analysis) return run_analysis_bench(args, task, model, T, steps, warmup, rng);
   using clock = std::chrono::steady_clock;
   if (task == "sample") {
     Trace<float> trace;
@@ -112,25 +167,18 @@ int run_text_bench(const Args& args) {
     clip_grad_norm(grads.params, 1.0f);
     opt.step(model.params, grads.params);
   };
-  for (int i = 0; i < warmup; ++i) step();
-  double total_ms = 0, min_ms = 1e300;
-  for (int i = 0; i < steps; ++i) {
-    const auto t0 = clock::now();
-    step();
-    const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-    total_ms += ms;
-    min_ms = std::min(min_ms, ms);
-  }
+  const Timing timing = time_calls(warmup, steps, step);
   std::printf("task=%s cell=%s hidden=%d layers=%d vocab=%d embed=%d seq=%d batch=%d threads=%d steps=%d loss=%.6g "
               "min_ms=%.4f ms_per_step=%.4f\n",
               task.c_str(), cell_name(cfg.cell), cfg.hidden_size, cfg.num_layers, cfg.vocab_size, cfg.input_size, T, B,
-              compute_threads(), steps, static_cast<double>(loss), min_ms, total_ms / steps);
+              compute_threads(), steps, static_cast<double>(loss), timing.min_ms, timing.mean_ms);
   return exit_ok;
 }
 
 int run_bench(const std::vector<std::string>& argv) {
   const Args args(argv, {"--cell", "--hidden", "--layers", "--seq", "--batch", "--steps", "--warmup", "--seed",
-                         "--threads", "--task", "--vocab", "--embed", "--classes"});
+                         "--threads", "--task", "--vocab", "--embed", "--classes"},
+                  {"--bidirectional"});
   if (args.help()) {
     std::fputs(bench_help, stdout);
     return exit_ok;
@@ -177,20 +225,11 @@ int run_bench(const std::vector<std::string>& argv) {
     clip_grad_norm(grads.params, 1.0f);
     opt.step(model.params, grads.params);
   };
-  for (int i = 0; i < warmup; ++i) step();
-  using clock = std::chrono::steady_clock;
-  double total_ms = 0, min_ms = 1e300;
-  for (int i = 0; i < steps; ++i) {
-    const auto t0 = clock::now();
-    step();
-    const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-    total_ms += ms;
-    min_ms = std::min(min_ms, ms);
-  }
+  const Timing timing = time_calls(warmup, steps, step);
   std::printf(
       "cell=%s hidden=%d layers=%d seq=%d batch=%d threads=%d steps=%d loss=%.6g min_ms=%.4f ms_per_step=%.4f\n",
       cell_name(cfg.cell), cfg.hidden_size, cfg.num_layers, steps_t, batch, compute_threads(), steps,
-              static_cast<double>(loss), min_ms, total_ms / steps);
+              static_cast<double>(loss), timing.min_ms, timing.mean_ms);
   return exit_ok;
 }
 
