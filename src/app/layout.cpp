@@ -199,7 +199,7 @@ TextLayout compute_text_layout(Rect area, const TextVisibility& v, float fs) {
   const float status_h = status_line_height(fs);
   l.status = {area.x, area.y + area.h - status_h, area.w, status_h};
   const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
-  const bool right = v.curves || v.samples || v.reading;
+  const bool right = v.curves || v.samples || v.reading || v.units;
   if (!(v.panel || right)) return l;
   if (content.w < fs * tiled_min_width_em) {
     l.compact = true;
@@ -211,11 +211,15 @@ TextLayout compute_text_layout(Rect area, const TextVisibility& v, float fs) {
   l.panel = {content.x, content.y, panel_w, v.panel ? content.h : 0};
   const Rect main{content.x + panel_w, content.y, content.w - panel_w, content.h};
   const bool top = v.curves || v.samples;
-  const std::vector<float> hs = split(main.h, {0.45f, 0.55f}, {top, v.reading});
+  const bool bottom = v.reading || v.units;
+  const std::vector<float> hs = split(main.h, {0.45f, 0.55f}, {top, bottom});
   const std::vector<float> ws = split(main.w, {0.42f, 0.58f}, {v.curves, v.samples});
   l.curves = {main.x, main.y, ws[0], v.curves ? hs[0] : 0};
   l.samples = {main.x + ws[0], main.y, ws[1], v.samples ? hs[0] : 0};
-  l.reading = {main.x, main.y + hs[0], main.w, v.reading ? hs[1] : 0};
+  const float units_w = v.reading ? std::round(std::clamp(fs * 17.0f, main.w * 0.22f, main.w * 0.34f)) : main.w;
+  const std::vector<float> bw = split(main.w, {main.w - units_w, units_w}, {v.reading, v.units});
+  l.reading = {main.x, main.y + hs[0], bw[0], v.reading ? hs[1] : 0};
+  l.units = {main.x + bw[0], main.y + hs[0], bw[1], v.units ? hs[1] : 0};
   return l;
 }
 

@@ -141,19 +141,19 @@ LabLayout compute_lab_layout(Rect area, const LabVisibility& visible, float font
 //   │ Text and │ bits per character    │ samples as it learns     │
 //   │ model:   │ (train, validation,   │ (step 0, 100, 200, …)    │
 //   │ corpus,  │ the unigram baseline) │                          │
-//   │ sizes,   ├───────────────────────┴──────────────────────────┤
-//   │ Train,   │ reading view: a validation passage coloured by   │
-//   │ sampling │ one unit, the five best guesses under each char  │
+//   │ sizes,   ├───────────────────────┴─────────────┬────────────┤
+//   │ Train,   │ reading view: a validation passage    │ find the   │
+//   │ sampling │ coloured by one unit, five guesses    │ units      │
 //   ├──────────┴──────────────────────────────────────────────────┤
 //   │ status line                                                 │
 //   └─────────────────────────────────────────────────────────────┘
 // Hidden tiles give their room to the others; under ~62 characters of width everything but the status
 // line shares one tabbed tile (compact: the presentation layout).
 struct TextVisibility {
-  bool panel = true, curves = true, samples = true, reading = true;
+  bool panel = true, curves = true, samples = true, reading = true, units = true;
 };
 struct TextLayout {
-  Rect panel, curves, samples, reading, status;
+  Rect panel, curves, samples, reading, units, status;
   Rect tabs;
   bool compact = false;
 };

@@ -17,6 +17,7 @@
 #include "app/session/snapshot.hpp"
 #include "app/workspace_catalog.hpp"
 #include "core/memory_tasks.hpp"
+#include "core/text_analysis.hpp"
 
 namespace unrolled::app {
 
@@ -141,7 +142,7 @@ struct LabUi {
 // The Text workspace (panels/text.cpp): which tiles are shown, the settings and the sampling being
 // edited (taken from the run when it is rebuilt), and what the reading view colours by.
 struct TextUi {
-  bool show_panel = true, show_curves = true, show_samples = true, show_reading = true;
+  bool show_panel = true, show_curves = true, show_samples = true, show_reading = true, show_units = true;
   TextSettings edit;
   std::string edit_error;          // validate_text_settings(edit), shown under the settings
   TextSampling sampling;
@@ -155,6 +156,16 @@ struct TextUi {
   bool fixed_scale = false;        // colours over −1…1 (else stretched to the unit's own range)
   bool follow_samples = true;      // the ladder scrolls to the newest sample
   std::size_t samples_seen = 0;    // how many samples the ladder showed last frame
+  // Find the units: what the span is (0 inside quotes, 1 bracket depth ≥ depth, 2 letters, 3 the
+  // characters dragged over in the reading view), and the ranking of the last question asked.
+  int span_kind = 0;
+  int depth = 1;
+  bool letters_only = true;        // compare letters with letters only (quotes, depth)
+  int drag_from = -1, drag_to = -1;  // the dragged span (positions), -1: none
+  bool dragging = false;
+  std::string ranked_key;          // which reading, layer, state and span `ranked` answers
+  std::vector<UnitScore> ranked;
+  std::string rank_error;
   void Reset() { *this = TextUi{}; }
 };
 

@@ -39,6 +39,7 @@ const std::array<PanelInfo, panel_count> panel_catalog = {{
     {Panel::text_curves, Workspace::text, "text-curves", "Bits per character", "Curves", false},
     {Panel::text_samples, Workspace::text, "text-samples", "Samples as it learns", "Samples", false},
     {Panel::text_reading, Workspace::text, "text-reading", "Reading view", "Reading", false},
+    {Panel::text_units, Workspace::text, "text-units", "Find the units", "Units", false},
     {Panel::lesson, Workspace::step, "lesson", "Lesson", "Lesson", true},
 }};
 

@@ -36,10 +36,10 @@ enum class Panel {
   training, curves, forecast, decay,                         // Train
   compare_cells, compare_curves, compare_forecast, compare_decay, compare_table,  // Compare
   lab_settings, lab_decay, lab_clipping,                     // Gradient lab
-  text_settings, text_curves, text_samples, text_reading,    // Text
+  text_settings, text_curves, text_samples, text_reading, text_units,  // Text
   lesson
 };
-inline constexpr int panel_count = 23;
+inline constexpr int panel_count = 24;
 
 struct PanelInfo {
   Panel id;

@@ -77,6 +77,16 @@ TEST_CASE("--text: the reading view is coloured by the chosen unit; the tiles ar
   // Outside the reading view the two pictures are the same (the unit colours only the text).
   CHECK(differing(u0, u5, l.samples) == 0);
   CHECK(differing(u0, u5, l.curves) == 0);
+  // Find the units ranks the passage's units for "inside quotes": a list of bars, vermillion for units
+  // on inside the span, blue for units off in it (their length the score).
+  std::size_t bars = 0;
+  for (int y = static_cast<int>(l.units.y); y < static_cast<int>(l.units.y + l.units.h); ++y)
+    for (int x = static_cast<int>(l.units.x); x < static_cast<int>(l.units.x + l.units.w); ++x) {
+      const unsigned char* p = u0.at(x, y);
+      bars += (p[0] > p[1] + 30 && p[0] > p[2] + 30) || (p[2] > p[0] + 30 && p[2] > p[1] + 10);
+    }
+  MESSAGE("unit ranking bar pixels: " << bars);
+  CHECK(bars > 1500);
   // The settings panel is drawn (text on the background) and the samples tile holds step 0's sample.
   CHECK(count_bright(u0, l.panel) > 3000);
   CHECK(count_bright(u0, l.samples) > 1500);

@@ -53,6 +53,7 @@ void TextPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TextCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TextSamplesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void TextUnitsPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 // T: builds the run from the Text panel's settings the first time, then trains or pauses it.
 void StartTextRun(const Snapshot& snap, UiState& ui, CommandList& out);
 void NudgeLabRho(const Snapshot& snap, UiState& ui, CommandList& out, int nudge);

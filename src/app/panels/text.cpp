@@ -18,6 +18,7 @@
 #include "app/plot/plot.hpp"
 #include "app/plot/plot_math.hpp"
 #include "app/session/text.hpp"
+#include "core/text_analysis.hpp"
 #include "io/char_corpus.hpp"
 #include "io/text.hpp"
 
@@ -55,6 +56,31 @@ double RecentMean(const std::vector<float>& v, std::size_t n) {
   double s = 0;
   for (std::size_t i = v.size() - k; i < v.size(); ++i) s += v[i];
   return s / static_cast<double>(k);
+}
+
+// The positions the Find-the-units question selects in the reading passage, and the ones it compares
+// (within: letters only, when asked), or an empty mask when there is no question yet.
+struct SpanQuestion {
+  std::vector<bool> mask, within;
+  bool use_within = false;
+};
+SpanQuestion AskedSpan(const TextReading& r, const UiState& ui) {
+  SpanQuestion q;
+  const std::u32string_view text(r.chars);
+  switch (ui.text.span_kind) {
+    case 0: q.mask = inside_quotes_mask(text); break;
+    case 1: q.mask = bracket_depth_mask(text, std::max(ui.text.depth, 1)); break;
+    case 2: q.mask = letter_mask(text); break;
+    default:
+      if (ui.text.drag_from >= 0) {
+        q.mask.assign(r.chars.size(), false);
+        const int a = std::min(ui.text.drag_from, ui.text.drag_to), b = std::max(ui.text.drag_from, ui.text.drag_to);
+        for (int i = std::max(a, 0); i <= b && i < static_cast<int>(q.mask.size()); ++i) q.mask[static_cast<std::size_t>(i)] = true;
+      }
+  }
+  q.use_within = ui.text.letters_only && (ui.text.span_kind == 0 || ui.text.span_kind == 1);
+  if (q.use_within) q.within = letter_mask(text);
+  return q;
 }
 
 void SendSampling(UiState& ui, const TextView& v, CommandList& out) {
@@ -322,6 +348,7 @@ void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
                 lo, hi, static_cast<long long>(r.step), r.bpc);
   TextFitted(ImGui::GetStyle().Colors[ImGuiCol_TextDisabled], note, ImGui::GetContentRegionAvail().x);
 
+  const std::vector<bool> in_span = ui.text.show_units ? AskedSpan(r, ui).mask : std::vector<bool>{};
   ImGui::BeginChild("##reading", ImVec2(0, 0), false);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImGui::PushFont(mono_font());
@@ -359,13 +386,25 @@ void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
         dl->AddText(ImVec2(std::round(b.x + (cw - gs.x) * 0.5f), std::round(b.y + (gh - gs.y) * 0.5f)),
                     p > 0.35f ? IM_COL32(255, 255, 255, 255) : IM_COL32(200, 205, 215, 200), gg.c_str());
       }
+    if (in_span.size() == static_cast<std::size_t>(N) && in_span[static_cast<std::size_t>(i)])  // the question's span
+      dl->AddRectFilled(ImVec2(a.x, a.y + ch - std::max(2.0f, fs * 0.15f)), ImVec2(a.x + cw, a.y + ch), IM_COL32(240, 228, 66, 255));
     if (mouse.x >= a.x && mouse.x < a.x + cw && mouse.y >= a.y && mouse.y < a.y + line_h) hovered = i;
     ++col;
     if (c == U'\n') col = per_line;  // a newline ends the line
   }
   ImGui::PopFont();
   ImGui::Dummy(ImVec2(width, (line + 1) * line_h));
-  if (hovered >= 0 && ImGui::IsWindowHovered()) {
+  // Dragging over characters selects a span for Find the units.
+  if (hovered >= 0 && ImGui::IsWindowHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    ui.text.drag_from = ui.text.drag_to = hovered;
+    ui.text.dragging = true;
+    ui.text.span_kind = 3;
+  }
+  if (ui.text.dragging) {
+    if (hovered >= 0) ui.text.drag_to = hovered;
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) ui.text.dragging = false;
+  }
+  if (hovered >= 0 && ImGui::IsWindowHovered() && !ui.text.dragging) {
     const std::size_t i = static_cast<std::size_t>(hovered);
     const int u = ui.text.unit, l = ui.text.layer;
     ImGui::BeginTooltip();
@@ -401,6 +440,90 @@ void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     if (i + 1 < r.chars.size())
       ImGui::Text("what came: %s  (%.1f%%)", visible_char(r.chars[i + 1]).c_str(), 100.0 * r.next_p[i]);
     ImGui::EndTooltip();
+  }
+  ImGui::EndChild();
+}
+
+void TextUnitsPanel(const Snapshot& snap, UiState& ui, CommandList&) {
+  const TextView& v = *snap.text;
+  const float fs = ImGui::GetFontSize();
+  ImGui::PushTextWrapPos(0);
+  if (!v.reading) {
+    ImGui::TextDisabled("Build the model first: then pick a span of the passage and see which units tell it apart.");
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  ImGui::TextDisabled("Which units tell this span from the rest of the passage?");
+  ImGui::PopTextWrapPos();
+  static const char* const kinds[] = {"inside quotes", "bracket depth ≥ d", "in a word (letters)", "the span dragged over"};
+  ImGui::SetNextItemWidth(-1);
+  ImGui::Combo("##span_kind", &ui.text.span_kind, kinds, 4);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The positions to find units for; they are underlined in yellow in the reading view");
+  if (ui.text.span_kind == 1) {
+    FieldLabel("d", fs * 1.5f);
+    ImGui::InputInt("##span_depth", &ui.text.depth, 1, 1);
+    ui.text.depth = std::clamp(ui.text.depth, 1, 6);
+  }
+  if (ui.text.span_kind <= 1) {
+    ImGui::Checkbox("letters only", &ui.text.letters_only);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Compare letters with letters: a unit that only tells letters from brackets does not count");
+  }
+  if (ui.text.span_kind == 3 && ui.text.drag_from < 0) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("Drag over characters in the reading view to select a span.");
+    ImGui::PopTextWrapPos();
+    return;
+  }
+
+  // Rank the units of the reading view's layer and state (h or c) once per question and reading.
+  const TextReading& r = *v.reading;
+  const int layer = std::clamp(ui.text.layer, 0, static_cast<int>(r.h.size()) - 1);
+  const bool use_c = ui.text.cell_state && r.lstm;
+  char key[160];
+  std::snprintf(key, sizeof key, "%llu/%lld/%d/%d/%d/%d/%d/%d/%d", static_cast<unsigned long long>(v.version),
+                static_cast<long long>(r.step), layer, use_c, ui.text.span_kind, ui.text.depth, ui.text.letters_only,
+                ui.text.drag_from, ui.text.drag_to);
+  if (ui.text.ranked_key != key) {
+    ui.text.ranked_key = key;
+    ui.text.ranked.clear();
+    ui.text.rank_error.clear();
+    const Grid& g = use_c ? r.c[static_cast<std::size_t>(layer)] : r.h[static_cast<std::size_t>(layer)];
+    Mat<float> a(g.rows, g.cols);
+    for (int u = 0; u < g.rows; ++u)
+      for (int i = 0; i < g.cols; ++i) a(u, i) = g.at(u, i);
+    const SpanQuestion q = AskedSpan(r, ui);
+    try {
+      ui.text.ranked = rank_units<float>(a, q.mask, q.use_within ? &q.within : nullptr);
+    } catch (const std::exception& e) {
+      ui.text.rank_error = e.what();
+    }
+  }
+  if (!ui.text.rank_error.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ErrorColor(), "%s", ui.text.rank_error.c_str());
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  ImGui::TextDisabled("%s, layer %d: best first (score 0…1)", use_c ? "c" : "h", layer + 1);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("score = |AUC − 0.5|·2: 1 when a threshold on the unit alone puts every selected character on one "
+                      "side and every other on the other; 0 when the unit says nothing about the span. Click a unit to "
+                      "colour the text by it.");
+  ImGui::BeginChild("##ranked", ImVec2(0, 0), false);
+  const std::size_t shown = std::min<std::size_t>(ui.text.ranked.size(), 12);
+  for (std::size_t k = 0; k < shown; ++k) {
+    const UnitScore& sc = ui.text.ranked[k];
+    char label[96];
+    std::snprintf(label, sizeof label, "unit %d  %.2f  %s###rank%zu", sc.unit, sc.score,
+                  sc.sign > 0 ? "↑ on in it" : sc.sign < 0 ? "↓ off in it" : "–", k);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float w = ImGui::GetContentRegionAvail().x;
+    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w * static_cast<float>(sc.score), p.y + ImGui::GetTextLineHeight()),
+                                              sc.sign > 0 ? IM_COL32(213, 94, 0, 110) : IM_COL32(0, 114, 178, 110));
+    if (ImGui::Selectable(label, ui.text.unit == sc.unit)) ui.text.unit = sc.unit;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("unit %d: mean %+.3f in the span, %+.3f outside (AUC %.3f)", sc.unit, sc.mean_in, sc.mean_out, sc.auc);
   }
   ImGui::EndChild();
 }
