@@ -1,5 +1,7 @@
 #include "app/frame_stats.hpp"
 
+#include "app/session/text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <ctime>
 #include <exception>
 
+#include "app/session/text.hpp"
 #include "core/enum_names.hpp"
 #include "io/atomic_write.hpp"
 
@@ -55,7 +58,7 @@ double percentile(std::vector<double> v, double p) {
 }  // namespace
 
 bool write_stats(const std::string& path, const std::vector<double>& ms, const FrameStats& phases, const TrainView& train,
-                 const RedrawReport& redraw, const nlohmann::json& clipped_text) {
+                 const RedrawReport& redraw, const nlohmann::json& clipped_text, const TextView& text) {
   double mean = 0, mx = 0;
   for (double m : ms) {
     mean += m;
@@ -88,6 +91,11 @@ bool write_stats(const std::string& path, const std::vector<double>& ms, const F
                       {"state", train_state_name(r.state)}});
     j["compare"] = runs;
   }
+  // The Text workspace's character model, once built: steps per wall-clock second of training.
+  if (text.state != TrainState::idle)
+    j["text"] = {{"steps", text.step}, {"wall_seconds", text.wall_seconds},
+                 {"steps_per_second", text.wall_seconds > 0 ? static_cast<double>(text.step) / text.wall_seconds : 0.0},
+                 {"parameters", text.parameters}, {"state", train_state_name(text.state)}};
   try {
     io::write_file_atomic(path, j.dump(2) + "\n");
   } catch (const std::exception& e) {

@@ -13,6 +13,8 @@
 
 namespace unrolled::app {
 
+struct TextView;  // session/text.hpp
+
 enum class FramePhase { ui, render, present };
 inline constexpr int frame_phase_count = 3;
 const char* frame_phase_name(FramePhase p);  // "ui", "render", "present"
@@ -43,6 +45,7 @@ struct RedrawReport {
 // redraw, the training run's steps and throughput, each compared cell's, and the last frame's text cut
 // by its clip rectangle (gfx/text_clip.hpp). False (and a message on stderr) when the file cannot be written.
 bool write_stats(const std::string& path, const std::vector<double>& frame_ms, const FrameStats& phases,
-                 const TrainView& train, const RedrawReport& redraw, const nlohmann::json& clipped_text);
+                 const TrainView& train, const RedrawReport& redraw, const nlohmann::json& clipped_text,
+                 const TextView& text);
 
 }  // namespace unrolled::app

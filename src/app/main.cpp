@@ -29,6 +29,7 @@
 #include "app/frame/file_dialog.hpp"
 #include "app/panels/panels.hpp"
 #include "app/session/lab.hpp"
+#include "app/session/text.hpp"
 #include "app/session/session.hpp"
 #include "app/session/training.hpp"
 #include "app/frame/session_ui.hpp"
@@ -306,8 +307,9 @@ int main(int argc, char** argv) {
 
   SaveSessionOnExit(session_files, ui, session);
   const std::shared_ptr<const TrainView> train = session.latest()->train;
+  const std::shared_ptr<const TextView> final_text = session.latest()->text;
   session.shutdown();
-  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train, redraw, clipped_text)) exit_code = 1;
+  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train, redraw, clipped_text, *final_text)) exit_code = 1;
 
   gfx::heatmap_shutdown();
   ImGui_ImplOpenGL3_Shutdown();

@@ -131,7 +131,7 @@ void TextRun::restart() {
   }
   state_ = TrainState::paused;
   message_.clear();
-  seconds_ = steps_per_second_ = 0;
+  seconds_ = steps_per_second_ = wall_before_ = 0;
   train_bpc_.clear();
   val_step_.clear();
   val_bpc_.clear();
@@ -146,6 +146,7 @@ void TextRun::restart() {
 std::string TextRun::train() {
   if (!built()) return "the Text workspace has no text yet";
   if (state_ == TrainState::finished || state_ == TrainState::diverged) restart();
+  if (state_ != TrainState::running) started_ = std::chrono::steady_clock::now();
   state_ = TrainState::running;
   view_.reset();
   return "training the character model";
@@ -153,6 +154,7 @@ std::string TextRun::train() {
 
 std::string TextRun::pause() {
   if (state_ != TrainState::running) return "the character model is not training";
+  wall_before_ = wall_seconds();
   state_ = TrainState::paused;
   view_.reset();
   return "character model paused at step " + std::to_string(trainer_->steps());
@@ -257,6 +259,7 @@ bool TextRun::slice(double budget, std::string& note, bool& note_is_error) {
     const std::int64_t step = trainer_->steps();
     if (!std::isfinite(loss)) {
       trainer_->mutable_model().params = last_good_;  // the last good weights stay
+      wall_before_ = wall_seconds();
       state_ = TrainState::diverged;
       message_ = "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " + std::to_string(step) +
                  ": the weights of step " + std::to_string(step - 1) + " are kept. Try a lower learning rate or clipping.";
@@ -275,6 +278,7 @@ bool TextRun::slice(double budget, std::string& note, bool& note_is_error) {
         evaluate();
         add_sample();
       }
+      wall_before_ = wall_seconds();
       state_ = TrainState::finished;
       note = "character model finished: " + std::to_string(step) + " steps";
       note_is_error = false;
@@ -287,6 +291,11 @@ bool TextRun::slice(double budget, std::string& note, bool& note_is_error) {
   if (took > 0) steps_per_second_ = done / took;
   view_.reset();
   return true;
+}
+
+double TextRun::wall_seconds() const {
+  if (state_ != TrainState::running) return wall_before_;
+  return wall_before_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
 }
 
 std::shared_ptr<const TextView> TextRun::view() {
@@ -302,6 +311,7 @@ std::shared_ptr<const TextView> TextRun::view() {
     v->parameters = parameter_count(trainer_->model().config);
   }
   v->seconds = seconds_;
+  v->wall_seconds = wall_seconds();
   v->steps_per_second = state_ == TrainState::running ? steps_per_second_ : 0;
   v->source = source_;
   v->vocab = vocab_;

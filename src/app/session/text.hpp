@@ -9,6 +9,7 @@
 // of the reading passage.
 #pragma once
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -82,7 +83,8 @@ struct TextView {
   std::uint64_t version = 0;         // changes with every configure or reset
   TrainState state = TrainState::idle;  // idle (not built), paused, running, finished, diverged
   std::int64_t step = 0;
-  double seconds = 0, steps_per_second = 0;
+  double seconds = 0, steps_per_second = 0;  // time inside training slices; the last slice's rate
+  double wall_seconds = 0;           // wall-clock time while training (from T to a pause or the end)
   std::string source;                // "structured text, 100000 characters (seed 1)" or the file's path
   std::vector<char32_t> vocab;       // V code points, ascending
   long long parameters = 0;
@@ -138,6 +140,9 @@ class TextRun {
   TrainState state_ = TrainState::idle;
   std::string source_, message_;
   double unigram_bpc_ = 0, seconds_ = 0, steps_per_second_ = 0;
+  double wall_before_ = 0;                          // wall seconds of the earlier stretches of training
+  std::chrono::steady_clock::time_point started_;   // when this stretch of training began
+  double wall_seconds() const;
   std::vector<float> train_bpc_;
   std::vector<std::int64_t> val_step_;
   std::vector<float> val_bpc_;
