@@ -76,7 +76,7 @@ bool ended(TrainState s) { return s == TrainState::finished || s == TrainState::
 std::int64_t train_goal_steps(const Snapshot& snapshot, TrainTarget target) {
   if (target == TrainTarget::lab) {
     if (!snapshot.lab) return 0;
-    return std::min(snapshot.lab->clipped.step, snapshot.lab->unclipped.step);
+    return std::max(snapshot.lab->clipped.step, snapshot.lab->unclipped.step);  // as the lab counts its steps
   }
   if (target == TrainTarget::compare) {
     const CompareView* cv = snapshot.train ? snapshot.train->compare.get() : nullptr;

@@ -52,8 +52,9 @@ StepPlan plan_step(const Lesson& lesson, int index, int from);
 // comparison: nothing to wait for); for the lab: both clipping runs have ended.
 bool train_goal_reached(const Snapshot& snapshot, std::int64_t until_step, std::uint64_t after_sequence,
                         TrainTarget target = TrainTarget::run);
-// The steps the target has taken (the comparison's and the lab's: its slowest run) and its state as
-// one (running while any run trains, finished once all have ended).
+// The steps the target has taken (the comparison's: its slowest run; the lab's: its furthest, as the
+// lab counts them) and its state as one (running while any run trains, once all have ended finished,
+// or diverged when one did).
 std::int64_t train_goal_steps(const Snapshot& snapshot, TrainTarget target);
 TrainState train_goal_state(const Snapshot& snapshot, TrainTarget target);
 
