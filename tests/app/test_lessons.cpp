@@ -345,8 +345,9 @@ TEST_CASE("a lesson drives the Compare workspace and the Gradient lab: the comma
   CHECK(p.ui.workspace == Workspace::compare);
   CHECK(p.ui.compare_cells == std::vector<CellKind>{CellKind::rnn, CellKind::gru});
   CHECK(p.ui.highlight == std::vector<Panel>{Panel::compare_curves});
-  CHECK(lesson_shows(p.ui.panels, Panel::compare_table));
+  CHECK(lesson_shows(p.ui.panels, Panel::compare_curves));
   CHECK_FALSE(lesson_shows(p.ui.panels, Panel::compare_forecast));
+  CHECK_FALSE(lesson_shows(p.ui.panels, Panel::compare_table));
   CHECK(lesson_shows(p.ui.panels, Panel::forecast));  // the Train workspace keeps step 1's list
   CHECK_FALSE(lesson_shows(p.ui.panels, Panel::decay));
 
