@@ -13,6 +13,7 @@
 // "data" is "sine" (the generated signal) or a memory task "copy:T" / "adding:T" (TrainSettings::task;
 // it sets seq = T and loss = last). Both tables are the session's (session/settings_io.hpp), without
 // the keys that name files.
+// "forecast-zoom" (true/false) sets the forecasts' "zoom to validation" from that step on.
 // Compare keys: "cells", 2 or 3 of rnn, lstm, gru (all three unless named). The comparison runs while
 // the lesson shows the Compare workspace: the training settings with only the cell changed.
 // Lab keys (LabSettings; checked with validate_lab_settings): rho, activation (tanh, relu), hidden,
