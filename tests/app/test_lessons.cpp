@@ -543,6 +543,8 @@ TEST_CASE("walk-through: every step of every lesson applied to a real Session") 
         snap = test::settle(session, session.send(target == TrainTarget::lab ? Command{cmd::LabPause{}} : Command{cmd::PauseTraining{}}));
         CHECK(train_goal_state(*snap, target) != TrainState::running);
         CHECK(train_goal_steps(*snap, target) == *plan.train_until);  // the session stops exactly there
+        if (target == TrainTarget::compare)  // every run of the comparison, not only the slowest
+          for (const CompareRunView& r : snap->train->compare->runs) CHECK(r.step == *plan.train_until);
         // Training the run shows its model in the stepping views; the comparison and the lab leave them.
         CHECK(snap->scene->follows_training == (target == TrainTarget::run || st.follow));
       } else {
