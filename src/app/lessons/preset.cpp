@@ -38,7 +38,7 @@ std::string want_lab(LabSettings& s, const std::string& key, const PresetValue& 
     return {};
   }
   if (key == "hidden" || key == "steps" || key == "seed") {
-    if (!whole || *whole < 0 || *whole > 1'000'000) return "must be a whole number ≥ 0";
+    if (!whole || *whole < 0 || *whole > 1'000'000) return "must be a whole number from 0 to 1000000";
     if (key == "hidden") s.hidden = static_cast<int>(*whole);
     else if (key == "steps") s.steps = static_cast<int>(*whole);
     else s.seed = static_cast<std::uint64_t>(*whole);
