@@ -45,6 +45,7 @@ struct LessonUi {
   std::uint64_t seen_restore_id = 0;     // Snapshot::restore_id last seen (a session file restored)
   std::uint64_t sent_sequence = 0;       // sequence number of that plan's last command (0: not sent yet)
   std::optional<std::int64_t> train_until;  // the step's train action, until its goal is reached
+  TrainTarget train_target = TrainTarget::run;  // ... and what it trains (the run, the comparison, the lab)
   bool goal_reached = false;
   std::optional<MemoryTaskConfig> memory_task;  // the step asks for a task the run cannot hold
   std::vector<Panel> highlight;          // this step's accented tiles

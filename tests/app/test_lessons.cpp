@@ -57,6 +57,12 @@ std::string kind(const Command& c) {
         else if constexpr (std::is_same_v<T, cmd::ResetTraining>) return "ResetTraining";
         else if constexpr (std::is_same_v<T, cmd::SetTrainSpeed>) return "SetTrainSpeed";
         else if constexpr (std::is_same_v<T, cmd::Follow>) return "Follow";
+        else if constexpr (std::is_same_v<T, cmd::StartCompare>) return "StartCompare";
+        else if constexpr (std::is_same_v<T, cmd::StopCompare>) return "StopCompare";
+        else if constexpr (std::is_same_v<T, cmd::ConfigureLab>) return "ConfigureLab";
+        else if constexpr (std::is_same_v<T, cmd::LabTrain>) return "LabTrain";
+        else if constexpr (std::is_same_v<T, cmd::LabPause>) return "LabPause";
+        else if constexpr (std::is_same_v<T, cmd::LabReset>) return "LabReset";
         else return "other";
       },
       c);
@@ -197,6 +203,14 @@ TEST_CASE("malformed lessons fail with the file, the JSON path and the reason") 
       {"id-mismatch", "id-mismatch.json: id: ", "must equal the file name"},
       {"duplicate-key", "duplicate-key.json: steps[0].text: ", "duplicate key"},
       {"syntax-error", "syntax-error.json: ", "syntax error"},
+      {"bad-workspace", "bad-workspace.json: steps[1].preset.workspace: ", "\"garden\" is not one of step, train, compare, lab"},
+      {"compare-one-cell", "compare-one-cell.json: steps[1].preset.compare.cells: ", "choose 2 or 3 of rnn, lstm, gru"},
+      {"compare-bad-cell", "compare-bad-cell.json: steps[1].preset.compare.cells[1]: ", "\"transformer\" is not one of rnn, lstm, gru"},
+      {"lab-out-of-range", "lab-out-of-range.json: steps[1].preset.lab: ", "gradient lab: spectral radius ρ 5 is out of range (0.1…3)"},
+      {"lab-unknown-key", "lab-unknown-key.json: steps[1].preset.lab.radius: ", "unknown key (expected one of: rho, activation, hidden"},
+      {"lab-train-too-long", "lab-train-too-long.json: steps[1].action.train: ", "training steps 6000 is out of range (10…5000)"},
+      {"bad-forecast-zoom", "bad-forecast-zoom.json: steps[1].preset.forecast-zoom: ", "must be true or false, got string"},
+      {"highlight-compare-hidden", "highlight-compare-hidden.json: steps[1].highlight[0]: ", "\"compare-table\" is highlighted but not among"},
   };
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(fixtures + "/bad")) files += e.path().extension() == ".json";
@@ -229,10 +243,11 @@ TEST_CASE("each step becomes the commands its JSON says, in order") {
   REQUIRE(l.steps.size() == 7);
   using V = std::vector<std::string>;
 
-  // Opening: everything is sent, then the seek.
+  // Opening: everything is sent (a comparison left on ends first; the lab is left alone, since no
+  // step of this lesson names it), then the seek.
   StepPlan p = plan_step(l, 0, -1);
-  CHECK(kinds(p) == V{"Pause", "PauseTraining", "Configure", "ConfigureTraining", "SetSpeed", "SetTrainSpeed", "Follow",
-                      "Seek"});
+  CHECK(kinds(p) == V{"StopCompare", "Pause", "PauseTraining", "Configure", "ConfigureTraining", "SetSpeed", "SetTrainSpeed",
+                      "Follow", "Seek"});
   const SceneSettings& sc = only<cmd::Configure>(p).settings;
   CHECK(sc.model.cell == CellKind::rnn);
   CHECK(sc.model.hidden_size == 4);
@@ -293,7 +308,11 @@ TEST_CASE("each step becomes the commands its JSON says, in order") {
   CHECK(kinds(p) == V{"Pause", "PauseTraining", "Follow"});
   CHECK(p.ui.unit == 2);
   CHECK(p.ui.slider == "unit");
-  CHECK(p.ui.panels == std::vector<Panel>{Panel::unrolled, Panel::inspector});
+  // A list replaces the shown panels of its own workspace only: the Train workspace keeps step 3's.
+  CHECK(p.ui.panels == std::vector<Panel>{Panel::training, Panel::curves, Panel::unrolled, Panel::inspector});
+  for (Panel shown : {Panel::unrolled, Panel::inspector, Panel::training, Panel::curves, Panel::compare_curves, Panel::lab_decay})
+    CHECK(lesson_shows(p.ui.panels, shown));
+  for (Panel hidden : {Panel::controls, Panel::states, Panel::forecast, Panel::decay}) CHECK_FALSE(lesson_shows(p.ui.panels, hidden));
 
   // Paging back restores the earlier step's settings: the run returns to the defaults, no following.
   p = plan_step(l, 1, 6);
@@ -301,6 +320,117 @@ TEST_CASE("each step becomes the commands its JSON says, in order") {
   CHECK(only<cmd::ConfigureTraining>(p).settings == TrainSettings{});
   CHECK_FALSE(only<cmd::Follow>(p).on);
   CHECK(p.ui.workspace == LessonWorkspace::step);
+}
+
+TEST_CASE("a lesson drives the Compare workspace and the Gradient lab: the commands for each step, in order") {
+  const Lesson l = load_lesson(fixtures + "/good/workspaces-fixture.json");
+  REQUIRE(l.steps.size() == 6);
+  using V = std::vector<std::string>;
+
+  // The Train workspace, its forecast zoomed; the lab is not the lesson's yet, so nothing is sent to it.
+  StepPlan p = plan_step(l, 0, -1);
+  CHECK(kinds(p) == V{"StopCompare", "Pause", "PauseTraining", "Configure", "ConfigureTraining", "SetSpeed", "SetTrainSpeed",
+                      "Follow", "ResetTraining"});
+  CHECK(p.ui.workspace == Workspace::train);
+  CHECK(p.ui.forecast_zoom == true);
+  CHECK(p.ui.compare_cells.empty());
+
+  // Into Compare: the comparison of the two cells on the training settings, then 40 steps of it.
+  p = plan_step(l, 1, 0);
+  CHECK(kinds(p) == V{"Pause", "StartCompare", "Follow", "Train"});
+  CHECK(only<cmd::StartCompare>(p).cells == std::vector<CellKind>{CellKind::rnn, CellKind::gru});
+  CHECK(only<cmd::Train>(p).until_step == 40);
+  CHECK(p.train_until == 40);
+  CHECK(p.train_target == TrainTarget::compare);
+  CHECK(p.ui.workspace == Workspace::compare);
+  CHECK(p.ui.compare_cells == std::vector<CellKind>{CellKind::rnn, CellKind::gru});
+  CHECK(p.ui.highlight == std::vector<Panel>{Panel::compare_curves});
+  CHECK(lesson_shows(p.ui.panels, Panel::compare_curves));
+  CHECK_FALSE(lesson_shows(p.ui.panels, Panel::compare_forecast));
+  CHECK_FALSE(lesson_shows(p.ui.panels, Panel::compare_table));
+  CHECK(lesson_shows(p.ui.panels, Panel::forecast));  // the Train workspace keeps step 1's list
+  CHECK_FALSE(lesson_shows(p.ui.panels, Panel::decay));
+
+  // Other cells: a new comparison (at step 0), paused; the zoom off again.
+  p = plan_step(l, 2, 1);
+  CHECK(kinds(p) == V{"Pause", "PauseTraining", "StartCompare", "Follow"});
+  CHECK(only<cmd::StartCompare>(p).cells == std::vector<CellKind>{CellKind::rnn, CellKind::lstm, CellKind::gru});
+  CHECK(p.ui.forecast_zoom == false);
+  CHECK_FALSE(p.train_until.has_value());
+
+  // The lab: out of Compare first, the lab's settings (its runs as long as the train action), then both runs.
+  p = plan_step(l, 3, 2);
+  CHECK(kinds(p) == V{"StopCompare", "Pause", "PauseTraining", "ConfigureLab", "Follow", "LabTrain"});
+  const LabSettings& lab = only<cmd::ConfigureLab>(p).settings;
+  CHECK(lab.rho == 1.2);
+  CHECK(lab.activation == Nonlinearity::tanh);
+  CHECK(lab.hidden == 8);
+  CHECK(lab.steps == 20);
+  CHECK(lab.seed == 2);
+  CHECK(lab.train_steps == 30);
+  CHECK(lab.clip == LabSettings{}.clip);  // untouched keys keep the lab's defaults
+  CHECK(p.train_until == 30);
+  CHECK(p.train_target == TrainTarget::lab);
+  CHECK(p.ui.workspace == Workspace::lab);
+
+  // Another ρ: the lab's runs are paused (they trained on the step before), the lab rebuilt with it.
+  p = plan_step(l, 4, 3);
+  CHECK(kinds(p) == V{"Pause", "PauseTraining", "LabPause", "ConfigureLab", "Follow"});
+  CHECK(only<cmd::ConfigureLab>(p).settings.rho == 0.5);
+  CHECK(only<cmd::ConfigureLab>(p).settings.train_steps == 30);  // carried over
+
+  // Back to the training run: it trains; the lab is left as it is.
+  p = plan_step(l, 5, 4);
+  CHECK(kinds(p) == V{"Pause", "Train"});
+  CHECK(p.train_target == TrainTarget::run);
+
+  // Paging back from the training run into Compare rebuilds the comparison of that step.
+  p = plan_step(l, 2, 5);
+  CHECK(kinds(p) == V{"Pause", "PauseTraining", "StartCompare", "Follow"});
+  // Opening at the lab step sends the lab's settings and the comparison is ended.
+  p = plan_step(l, 4, -1);
+  CHECK(kinds(p) == V{"StopCompare", "Pause", "PauseTraining", "Configure", "ConfigureTraining", "SetSpeed", "SetTrainSpeed",
+                      "ConfigureLab", "Follow"});
+}
+
+TEST_CASE("train goals in the Compare workspace and the lab: every run there, or both lab runs ended") {
+  Snapshot s;
+  auto view = std::make_shared<TrainView>();
+  auto cv = std::make_shared<CompareView>();
+  cv->runs.resize(2);
+  cv->runs[0].step = 40;
+  cv->runs[0].state = TrainState::paused;
+  cv->runs[1].step = 39;
+  cv->runs[1].state = TrainState::running;
+  view->compare = cv;
+  s.train = view;
+  auto lab = std::make_shared<LabView>();
+  lab->clipped.step = 30;
+  lab->clipped.state = TrainState::finished;
+  lab->unclipped.step = 12;
+  lab->unclipped.state = TrainState::running;
+  s.lab = lab;
+  s.applied = 7;
+  CHECK_FALSE(train_goal_reached(s, 40, 7, TrainTarget::compare));  // one run is at 39
+  CHECK(train_goal_steps(s, TrainTarget::compare) == 39);
+  CHECK(train_goal_state(s, TrainTarget::compare) == TrainState::running);
+  cv->runs[1].step = 40;
+  cv->runs[1].state = TrainState::paused;
+  CHECK(train_goal_reached(s, 40, 7, TrainTarget::compare));
+  CHECK_FALSE(train_goal_reached(s, 40, 8, TrainTarget::compare));  // the plan's commands not applied yet
+  CHECK(train_goal_state(s, TrainTarget::compare) == TrainState::paused);
+  cv->runs[1].step = 20;
+  cv->runs[1].state = TrainState::diverged;  // a run that stopped on its own does not hold the rest up
+  CHECK(train_goal_reached(s, 40, 7, TrainTarget::compare));
+
+  CHECK_FALSE(train_goal_reached(s, 30, 7, TrainTarget::lab));
+  CHECK(train_goal_steps(s, TrainTarget::lab) == 30);  // the lab counts its furthest run
+  lab->unclipped.state = TrainState::diverged;
+  CHECK(train_goal_reached(s, 30, 7, TrainTarget::lab));
+  CHECK(train_goal_state(s, TrainTarget::lab) == TrainState::diverged);
+  lab->unclipped.step = 30;
+  lab->unclipped.state = TrainState::finished;
+  CHECK(train_goal_state(s, TrainTarget::lab) == TrainState::finished);
 }
 
 TEST_CASE("a memory task is the training run's data: seq = T, loss last, the task's own windows and seed") {
@@ -395,6 +525,7 @@ TEST_CASE("walk-through: every step of every lesson applied to a real Session") 
   std::vector<Lesson> lessons = find_lessons(lesson_folder).lessons;
 #endif
   lessons.push_back(load_lesson(fixtures + "/good/walk-fixture.json"));
+  lessons.push_back(load_lesson(fixtures + "/good/workspaces-fixture.json"));
   for (const Lesson& l : lessons) {
     Session session;
     for (int i = 0; i < static_cast<int>(l.steps.size()); ++i) {
@@ -405,17 +536,33 @@ TEST_CASE("walk-through: every step of every lesson applied to a real Session") 
       for (const Command& c : plan.commands) seq = session.send(c);
       auto snap = test::settle(session, seq);
       const LessonStep& step = l.steps[static_cast<std::size_t>(i)];
+      const LessonState& st = plan.state;
       if (plan.train_until) {
-        snap = wait_for_training(session, [&](const Snapshot& s) { return train_goal_reached(s, *plan.train_until, seq); });
-        snap = test::settle(session, session.send(cmd::PauseTraining{}));
-        CHECK(snap->train->state != TrainState::running);
-        CHECK(snap->train_steps == *plan.train_until);  // the session stops exactly there
-        CHECK(snap->scene->follows_training);  // training shows its model in the stepping views
+        const TrainTarget target = plan.train_target;
+        snap = wait_for_training(session, [&](const Snapshot& s) { return train_goal_reached(s, *plan.train_until, seq, target); });
+        snap = test::settle(session, session.send(target == TrainTarget::lab ? Command{cmd::LabPause{}} : Command{cmd::PauseTraining{}}));
+        CHECK(train_goal_state(*snap, target) != TrainState::running);
+        CHECK(train_goal_steps(*snap, target) == *plan.train_until);  // the session stops exactly there
+        if (target == TrainTarget::compare)  // every run of the comparison, not only the slowest
+          for (const CompareRunView& r : snap->train->compare->runs) CHECK(r.step == *plan.train_until);
+        // Training the run shows its model in the stepping views; the comparison and the lab leave them.
+        CHECK(snap->scene->follows_training == (target == TrainTarget::run || st.follow));
       } else {
         CHECK(snap->scene->follows_training == plan.state.follow);
       }
-      const LessonState& st = plan.state;
-      CHECK_FALSE(snap->message_is_error);
+      // The Compare workspace compares the step's cells (and only while it shows); the lab is the lesson's.
+      if (st.workspace == Workspace::compare) {
+        REQUIRE(snap->train->compare != nullptr);
+        std::vector<CellKind> cells;
+        for (const CompareRunView& r : snap->train->compare->runs) cells.push_back(r.cell);
+        CHECK(cells == st.compare_cells);
+      } else {
+        CHECK(snap->train->compare == nullptr);
+      }
+      if (st.lab_named) CHECK(snap->lab->settings == st.lab);
+      // A lab run that diverges says so in red: that is the step's point (lesson 2's unclipped run).
+      if (!(plan.train_target == TrainTarget::lab && train_goal_state(*snap, TrainTarget::lab) == TrainState::diverged))
+        CHECK_FALSE(snap->message_is_error);
       CHECK(snap->train->error.empty());
       CHECK(snap->train->settings == st.training);
       CHECK(snap->speed == st.speed);
@@ -443,10 +590,12 @@ TEST_CASE("walk-through: every step of every lesson applied to a real Session") 
         CHECK(snap->playing);
         CHECK(snap->pass == play->pass);
       } else if (std::holds_alternative<ResetAction>(step.action)) {
-        CHECK(snap->train_steps == 0);
+        CHECK(train_goal_steps(*snap, train_target(st)) == 0);
       } else if (!plan.train_until) {
         CHECK_FALSE(snap->playing);
         CHECK(snap->train->state != TrainState::running);
+        CHECK(train_goal_state(*snap, TrainTarget::compare) != TrainState::running);
+        CHECK_FALSE(snap->lab->running());
       }
     }
   }

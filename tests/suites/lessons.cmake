@@ -18,5 +18,6 @@ endif()
 # (unrolled_add_gui_suite and XVFB_RUN come from app.cmake.)
 if(TARGET unrolled AND XVFB_RUN)
   unrolled_add_gui_suite(lesson_gui_tests app/test_lesson_gui.cpp unrolled_lessons nlohmann_json::nlohmann_json)
-  target_compile_definitions(lesson_gui_tests PRIVATE UNROLLED_LESSON_DIR="${PROJECT_SOURCE_DIR}/assets/lessons")
+  target_compile_definitions(lesson_gui_tests PRIVATE UNROLLED_LESSON_DIR="${PROJECT_SOURCE_DIR}/assets/lessons"
+                                                     UNROLLED_LESSON_FIXTURES="${PROJECT_SOURCE_DIR}/tests/data/lessons")
 endif()

@@ -15,6 +15,7 @@
 #include "app/lessons/library.hpp"
 #include "app/look/theme.hpp"
 #include "app/lessons/plan.hpp"
+#include "app/lessons/preset.hpp"
 #include "app/file_list.hpp"
 #include "app/session/session_file.hpp"
 #include "app/session/training.hpp"
@@ -34,6 +35,7 @@ void ApplyStep(UiState& ui, CommandList& out, bool send) {
   L.applied_step = plan.index;
   L.sent_sequence = 0;
   L.train_until = send ? plan.train_until : std::nullopt;
+  L.train_target = plan.train_target;
   L.goal_reached = false;
   L.memory_task = plan.memory_task;
   L.show_answer = false;
@@ -44,8 +46,11 @@ void ApplyStep(UiState& ui, CommandList& out, bool send) {
 
   const UiDirectives& d = plan.ui;
   ui.workspace = d.workspace;
-  for (Panel p : lesson_view_panels())
-    panel_shown(ui, p) = d.panels.empty() || std::find(d.panels.begin(), d.panels.end(), p) != d.panels.end();
+  for (Panel p : lesson_view_panels()) panel_shown(ui, p) = lesson_shows(d.panels, p);
+  if (d.forecast_zoom) ui.train.forecast_zoom = ui.compare.forecast_zoom = *d.forecast_zoom;
+  if (!d.compare_cells.empty())  // the chooser shows the cells being compared
+    for (std::size_t c = 0; c < ui.compare.pick.size(); ++c)
+      ui.compare.pick[c] = std::find(d.compare_cells.begin(), d.compare_cells.end(), static_cast<CellKind>(c)) != d.compare_cells.end();
   L.highlight = d.highlight;
   L.select_frames = 3;  // a few frames: the first frame of a workspace has no tab bar yet
   L.flash_slider = d.slider;
@@ -169,9 +174,10 @@ void UpdateLesson(const Snapshot& snap, UiState& ui, CommandList& out) {
   ui.lesson_step = std::clamp(ui.lesson_step, 0, static_cast<int>(L.lesson.steps.size()) - 1);
   if (ui.lesson_step != L.applied_step) ApplyStep(ui, out, !restored);
   if (L.train_until && !L.goal_reached && L.sent_sequence != 0 &&
-      train_goal_reached(snap, *L.train_until, L.sent_sequence)) {
+      train_goal_reached(snap, *L.train_until, L.sent_sequence, L.train_target)) {
     L.goal_reached = true;
-    if (snap.train->state == TrainState::running) out.push_back(cmd::PauseTraining{});
+    if (train_goal_state(snap, L.train_target) == TrainState::running)
+      out.push_back(L.train_target == TrainTarget::lab ? Command{cmd::LabPause{}} : Command{cmd::PauseTraining{}});
   }
 }
 

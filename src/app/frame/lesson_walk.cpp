@@ -9,6 +9,7 @@
 #include "app/file_list.hpp"
 #include "app/frame/lesson_ui.hpp"
 #include "app/frame/workspace_table.hpp"
+#include "app/lessons/plan.hpp"
 #include "app/session/training.hpp"
 #include "io/atomic_write.hpp"
 
@@ -28,7 +29,8 @@ std::string LessonShotDue(const Snapshot& snap, UiState& ui) {
     if (ImGui::GetTime() - L.step_started > walk_step_limit_seconds) {
       char why[256];
       std::snprintf(why, sizeof why, "step %d of %s: not ready after %.0f s (training at step %lld of %lld)",
-                    ui.lesson_step + 1, L.lesson.id.c_str(), walk_step_limit_seconds, snap.train_steps,
+                    ui.lesson_step + 1, L.lesson.id.c_str(), walk_step_limit_seconds,
+                    static_cast<long long>(train_goal_steps(snap, L.train_target)),
                     static_cast<long long>(L.train_until.value_or(0)));
       L.walk_error = why;
       L.walk_done = true;
@@ -59,21 +61,33 @@ void LessonShotTaken(const Snapshot& snap, UiState& ui, const std::string& error
   nlohmann::ordered_json r;
   r["step"] = ui.lesson_step + 1;
   r["file"] = name;
-  // Lessons show the Step and Train workspaces only.
-  r["workspace"] = ui.workspace == Workspace::train || ui.workspace == Workspace::step ? workspace_info(ui.workspace).name : "other";
+  r["workspace"] = workspace_info(ui.workspace).name;
   nlohmann::json shown = nlohmann::json::array(), highlight = nlohmann::json::array(), accented = nlohmann::json::array();
-  const Workspace shown_in = ui.workspace == Workspace::train ? Workspace::train : Workspace::step;
   for (Panel p : lesson_view_panels())
-    if (panel_in_workspace(p, shown_in) && panel_shown(ui, p)) shown.push_back(panel_name(p));
+    if (panel_in_workspace(p, ui.workspace) && panel_shown(ui, p)) shown.push_back(panel_name(p));
   for (Panel p : L.highlight) highlight.push_back(panel_name(p));
   for (const auto& [p, rect] : L.accented) accented.push_back({{"panel", panel_name(p)}, {"rect", rect_json(rect)}});
   r["shown"] = shown;
   r["highlight"] = highlight;
   r["accented"] = accented;
   r["lesson_panel"] = rect_json(L.panel_rect);
-  r["train_steps"] = snap.train_steps;
+  // What the step's train action trained (the run, the comparison's runs, the lab's two runs).
+  r["train_target"] = L.train_target == TrainTarget::compare ? "compare" : L.train_target == TrainTarget::lab ? "lab" : "run";
+  r["train_steps"] = train_goal_steps(snap, L.train_target);
   r["train_until"] = L.train_until ? nlohmann::json(*L.train_until) : nlohmann::json(nullptr);
-  r["train_state"] = train_state_name(snap.train->state);
+  r["train_state"] = train_state_name(train_goal_state(snap, L.train_target));
+  // The forecasts' zoom and the cells the Compare workspace's chooser holds.
+  r["forecast_zoom"] = ui.train.forecast_zoom;
+  nlohmann::json cells = nlohmann::json::array();
+  for (std::size_t c = 0; c < ui.compare.pick.size(); ++c)
+    if (ui.compare.pick[c]) cells.push_back(cell_name(static_cast<CellKind>(c)));
+  r["compare_cells"] = cells;
+  nlohmann::json compared = nlohmann::json::array();
+  if (snap.train->compare)
+    for (const CompareRunView& run : snap.train->compare->runs) compared.push_back(cell_name(run.cell));
+  r["compared"] = compared;
+  r["lab_rho"] = snap.lab->settings.rho;
+  r["lab_activation"] = nonlinearity_name(snap.lab->settings.activation);
   r["memory_task"] = L.memory_task.has_value();
   r["text_fits"] = !L.body_overflow;
   r["clipped_text"] = clipped_text;

@@ -106,41 +106,66 @@ std::vector<PresetField> preset_fields(const Reader& r, const json& v, const std
   return out;
 }
 
+// An array of distinct names, each turned into a T by parse(name, out), else "NAME" is not `what`.
+template <class T, class Parse>
+std::vector<T> read_names(const Reader& r, const json& v, const std::string& path, const char* noun, const std::string& what,
+                          Parse parse) {
+  if (!v.is_array()) r.fail(path, std::string("must be an array of ") + noun + " names, got " + io::json_type_name(v));
+  std::vector<T> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string ip = io::path_index(path, i);
+    const std::string name = r.text(v[i], ip, 32);
+    T x;
+    if (!parse(name, x)) r.fail(ip, "\"" + io::printable(name) + "\" is " + what);
+    if (std::find(out.begin(), out.end(), x) != out.end()) r.fail(ip, "\"" + name + "\" is listed twice");
+    out.push_back(x);
+  }
+  return out;
+}
+
+// "compare": {"cells": ["rnn", "lstm", "gru"]}: 2 or 3 distinct cells, as the Compare workspace takes them.
+std::vector<CellKind> read_compare(const Reader& r, const json& v, const std::string& path) {
+  r.object(v, path, {"cells"});
+  const std::string cp = io::path_key(path, "cells");
+  const std::vector<CellKind> out = read_names<CellKind>(r, r.required(v, path, "cells"), cp, "cell", "not one of rnn, lstm, gru",
+                                                         [](const std::string& n, CellKind& c) { return parse_cell(n, c); });
+  if (std::string e = validate_compare_cells(out); !e.empty()) r.fail(cp, e);
+  return out;
+}
+
 Preset read_preset(const Reader& r, const json& v, const std::string& path) {
-  r.object(v, path, {"workspace", "follow", "speed", "train-speed", "scene", "training"});
+  r.object(v, path, {"workspace", "follow", "speed", "train-speed", "forecast-zoom", "scene", "training", "compare", "lab"});
   Preset p;
   if (const json* w = r.find(v, "workspace")) {
     const std::string wp = io::path_key(path, "workspace");
     const std::string s = r.text(*w, wp, 16);
-    if (s == "step") p.workspace = LessonWorkspace::step;
-    else if (s == "train") p.workspace = LessonWorkspace::train;
-    else r.fail(wp, "\"" + io::printable(s) + "\" is not one of step, train");
+    std::string known;
+    for (const WorkspaceInfo& info : workspace_catalog) {
+      if (s == info.name) p.workspace = info.id;
+      known += (known.empty() ? "" : ", ") + std::string(info.name);
+    }
+    if (!p.workspace) r.fail(wp, "\"" + io::printable(s) + "\" is not one of " + known);
   }
-  if (const json* f = r.find(v, "follow")) {
-    if (!f->is_boolean()) r.fail(io::path_key(path, "follow"), std::string("must be true or false, got ") + io::json_type_name(*f));
-    p.follow = f->get<bool>();
-  }
+  const auto flag = [&](const char* key) -> std::optional<bool> {
+    const json* f = r.find(v, key);
+    if (!f) return std::nullopt;
+    if (!f->is_boolean()) r.fail(io::path_key(path, key), std::string("must be true or false, got ") + io::json_type_name(*f));
+    return f->get<bool>();
+  };
+  p.follow = flag("follow");
+  p.forecast_zoom = flag("forecast-zoom");
   if (const json* s = r.find(v, "speed")) p.speed = r.number(*s, io::path_key(path, "speed"));
   if (const json* s = r.find(v, "train-speed")) p.train_speed = r.number(*s, io::path_key(path, "train-speed"));
   if (const json* s = r.find(v, "scene")) p.scene = preset_fields(r, *s, io::path_key(path, "scene"));
   if (const json* s = r.find(v, "training")) p.training = preset_fields(r, *s, io::path_key(path, "training"));
+  if (const json* s = r.find(v, "compare")) p.compare = read_compare(r, *s, io::path_key(path, "compare"));
+  if (const json* s = r.find(v, "lab")) p.lab = preset_fields(r, *s, io::path_key(path, "lab"));
   return p;
 }
 
 std::vector<Panel> read_panels(const Reader& r, const json& v, const std::string& path) {
-  if (!v.is_array()) r.fail(path, std::string("must be an array of panel names, got ") + io::json_type_name(v));
-  std::vector<Panel> out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const std::string ip = io::path_index(path, i);
-    const std::string name = r.text(v[i], ip, 32);
-    Panel p;
-    if (!parse_panel(name, p)) {
-      r.fail(ip, "\"" + io::printable(name) + "\" is not a panel (expected one of: " + lesson_panel_names() + ")");
-    }
-    if (std::find(out.begin(), out.end(), p) != out.end()) r.fail(ip, "\"" + name + "\" is listed twice");
-    out.push_back(p);
-  }
-  return out;
+  return read_names<Panel>(r, v, path, "panel", "not a panel (expected one of: " + lesson_panel_names() + ")",
+                           [](const std::string& n, Panel& p) { return parse_panel(n, p); });
 }
 
 Action read_action(const Reader& r, const json& v, const std::string& path) {

@@ -25,9 +25,10 @@ inline constexpr std::int64_t max_lesson_train_steps = 10'000'000;
 inline constexpr std::uintmax_t max_lesson_file_bytes = 1 << 20;
 
 // The workspaces and panels a lesson names come from the app's catalogue (workspace_catalog.hpp):
-// a lesson can show the Step and Train workspaces and the panels marked for lessons there.
+// a lesson can show every workspace (Step, Train, Compare, Gradient lab) and the panels marked for
+// lessons there.
 using LessonWorkspace = Workspace;
-const char* lesson_workspace_name(LessonWorkspace w);  // "step", "train"
+const char* lesson_workspace_name(LessonWorkspace w);  // "step", "train", "compare", "lab"
 
 // One key of a preset as written in the file: a JSON boolean, whole number, number or string.
 using PresetValue = std::variant<bool, std::int64_t, double, std::string>;
@@ -43,8 +44,11 @@ struct Preset {
   std::optional<bool> follow;        // stepping views show the training run's model (else the explorer)
   std::optional<double> speed;       // steps per second while playing
   std::optional<double> train_speed; // training steps per second; 0 = full speed
+  std::optional<bool> forecast_zoom; // the forecasts' "zoom to validation" (Train and Compare)
   std::vector<PresetField> scene;    // explorer keys, in file order (see preset.hpp)
   std::vector<PresetField> training; // training-run keys, in file order
+  std::optional<std::vector<CellKind>> compare;  // the Compare workspace's cells ("compare": {"cells"})
+  std::vector<PresetField> lab;      // Gradient lab keys (see preset.hpp)
 };
 
 struct SeekAction {  // move the cursor to pass, t
@@ -54,9 +58,14 @@ struct SeekAction {  // move the cursor to pass, t
 struct PlayAction {  // play that pass from its start
   Pass pass = Pass::forward;
 };
-struct TrainAction {  // train until the run has taken `until_step` steps, then pause
+// Train until the run has taken `until_step` steps, then pause. In the Compare workspace: every run of
+// the comparison; in the Gradient lab: the clipped and the unclipped run, `until_step` steps long.
+struct TrainAction {
   std::int64_t until_step = 0;
 };
+// What a train action trains: the training run, the comparison's runs (Compare workspace) or the
+// lab's two clipping runs (Gradient lab).
+enum class TrainTarget { run, compare, lab };
 struct SetAction {    // move one slider (see preset.hpp for the names)
   std::string slider;
   double value = 0;

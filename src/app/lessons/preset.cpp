@@ -20,6 +20,35 @@ std::string want_training(LessonState& s, const std::string& key, const PresetVa
   return set_train_setting(s.training, key, v, /*allow_files=*/false);
 }
 
+// The lab's keys (LabSettings), checked as a whole by validate_lab_settings after folding.
+std::string want_lab(LabSettings& s, const std::string& key, const PresetValue& v) {
+  const auto* whole = std::get_if<std::int64_t>(&v);
+  const auto* text = std::get_if<std::string>(&v);
+  const auto* real = std::get_if<double>(&v);
+  const bool is_number = whole || real;
+  const double number = whole ? static_cast<double>(*whole) : real ? *real : 0.0;
+  if (key == "activation") {
+    if (!text) return "must be \"tanh\" or \"relu\"";
+    if (!parse_nonlinearity(*text, s.activation)) return "\"" + *text + "\" is not one of tanh, relu";
+    return {};
+  }
+  if (key == "rho" || key == "clip" || key == "lr") {
+    if (!is_number) return "must be a number";
+    (key == "rho" ? s.rho : key == "clip" ? s.clip : s.lr) = number;
+    return {};
+  }
+  if (key == "hidden" || key == "steps" || key == "seed") {
+    if (!whole || *whole < 0 || *whole > 1'000'000) return "must be a whole number from 0 to 1000000";
+    if (key == "hidden") s.hidden = static_cast<int>(*whole);
+    else if (key == "steps") s.steps = static_cast<int>(*whole);
+    else s.seed = static_cast<std::uint64_t>(*whole);
+    return {};
+  }
+  std::string known;
+  for (const std::string& k : lab_keys()) known += (known.empty() ? "" : ", ") + k;
+  return "unknown key (expected one of: " + known + ")";
+}
+
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -41,6 +70,13 @@ std::optional<FoldError> check_state(const LessonState& s, const std::string& sc
   if (std::string e = clamp_settings(clamped); !e.empty()) return FoldError{scene_path, e};
   // A memory task's own checks (its T is the sequence length, its loss the last step's) are in there too.
   if (std::string e = validate_train_settings(s.training); !e.empty()) return FoldError{training_path, e};
+  return std::nullopt;
+}
+
+std::optional<FoldError> check_lab(const LessonState& s, const LessonStep& step) {
+  if (std::string e = validate_lab_settings(s.lab); !e.empty())
+    return FoldError{std::holds_alternative<TrainAction>(step.action) && s.workspace == Workspace::lab ? "action.train" : "preset.lab",
+                     "gradient lab: " + e};
   return std::nullopt;
 }
 
@@ -96,7 +132,7 @@ std::optional<FoldError> check_panels(const LessonState& s, const LessonStep& st
     if (!panel_in_workspace(p, s.workspace))
       return FoldError{path, std::string("\"") + panel_name(p) + "\" is not in the " + lesson_workspace_name(s.workspace) +
                                  " workspace this step shows"};
-    if (!s.panels.empty() && std::find(s.panels.begin(), s.panels.end(), p) == s.panels.end() && p != Panel::lesson)
+    if (!lesson_shows(s.panels, p))
       return FoldError{path, std::string("\"") + panel_name(p) + "\" is highlighted but not among the shown panels"};
   }
   return std::nullopt;
@@ -106,6 +142,11 @@ std::optional<FoldError> check_panels(const LessonState& s, const LessonStep& st
 
 const std::vector<std::string>& scene_keys() { return scene_setting_keys(/*allow_files=*/false); }
 const std::vector<std::string>& training_keys() { return train_setting_keys(/*allow_files=*/false); }
+const std::vector<std::string>& lab_keys() {
+  static const std::vector<std::string> k = {"rho", "activation", "hidden", "steps", "seed", "clip", "lr"};
+  return k;
+}
+
 const std::vector<std::string>& slider_names() {
   static const std::vector<std::string> k = {"weight-scale", "hidden", "layers", "seq",  "seed",     "lr",
                                              "clip",         "speed",  "train-speed", "unit", "smoothing"};
@@ -118,11 +159,25 @@ std::optional<FoldError> fold_step(LessonState& s, const LessonStep& step) {
   const Preset& p = step.preset;
   if (p.workspace) s.workspace = *p.workspace;
   if (p.follow) s.follow = *p.follow;
+  if (p.forecast_zoom) s.forecast_zoom = *p.forecast_zoom;
+  if (p.compare) s.compare_cells = *p.compare;
   if (p.speed) s.speed = *p.speed;
   if (p.train_speed) s.train_speed = *p.train_speed;
   if (auto e = apply_fields(s.scene, p.scene, want_scene, "preset.scene")) return e;
   if (auto e = apply_fields(s, p.training, want_training, "preset.training")) return e;
-  if (step.panels) s.panels = *step.panels;
+  if (auto e = apply_fields(s.lab, p.lab, want_lab, "preset.lab")) return e;
+  const auto* train = std::get_if<TrainAction>(&step.action);
+  if (s.workspace == Workspace::lab && train) s.lab.train_steps = static_cast<int>(std::min<std::int64_t>(train->until_step, INT32_MAX));
+  s.lab_named |= !p.lab.empty() || s.workspace == Workspace::lab;
+  if (auto e = check_lab(s, step)) return e;
+  if (step.panels) {
+    // A list replaces the shown panels of the workspaces it names; the other workspaces keep theirs.
+    std::erase_if(s.panels, [&](Panel old) {
+      return std::any_of(step.panels->begin(), step.panels->end(),
+                         [&](Panel now) { return now != Panel::lesson && panel_info(now).workspace == panel_info(old).workspace; });
+    });
+    s.panels.insert(s.panels.end(), step.panels->begin(), step.panels->end());
+  }
   if (const auto* set = std::get_if<SetAction>(&step.action)) {
     if (auto e = apply_set(s, *set)) return e;
     if (auto e = check_state(s, "action.set.value", "action.set.value")) return e;
@@ -149,5 +204,20 @@ bool same_scene(const SceneSettings& a, const SceneSettings& b) {
 }
 
 bool same_training(const LessonState& a, const LessonState& b) { return a.training == b.training; }
+
+bool lesson_shows(const std::vector<Panel>& listed, Panel p) {
+  if (p == Panel::lesson) return true;
+  const Workspace w = panel_info(p).workspace;
+  bool named = false;
+  for (Panel q : listed) {
+    if (q == p) return true;
+    named |= q != Panel::lesson && panel_info(q).workspace == w;
+  }
+  return !named;
+}
+
+TrainTarget train_target(const LessonState& s) {
+  return s.workspace == Workspace::compare ? TrainTarget::compare : s.workspace == Workspace::lab ? TrainTarget::lab : TrainTarget::run;
+}
 
 }  // namespace unrolled::app

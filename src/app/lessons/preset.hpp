@@ -13,6 +13,11 @@
 // "data" is "sine" (the generated signal) or a memory task "copy:T" / "adding:T" (TrainSettings::task;
 // it sets seq = T and loss = last). Both tables are the session's (session/settings_io.hpp), without
 // the keys that name files.
+// "forecast-zoom" (true/false) sets the forecasts' "zoom to validation" from that step on.
+// Compare keys: "cells", 2 or 3 of rnn, lstm, gru (all three unless named). The comparison runs while
+// the lesson shows the Compare workspace: the training settings with only the cell changed.
+// Lab keys (LabSettings; checked with validate_lab_settings): rho, activation (tanh, relu), hidden,
+// steps, seed, clip, lr. A train action in the lab sets the clipping runs' length to its N.
 // Sliders of the set action: weight-scale, hidden, layers, seq, seed (the explorer's), lr, clip (the
 // training run's), speed, train-speed, and the UI's unit (the inspector's unit) and smoothing (the
 // loss curve's EMA weight, 0…0.999).
@@ -22,6 +27,7 @@
 #include <vector>
 
 #include "app/lessons/lesson.hpp"
+#include "app/session/lab.hpp"
 #include "app/session/snapshot.hpp"
 #include "app/session/training.hpp"
 #include "core/memory_tasks.hpp"
@@ -30,12 +36,16 @@ namespace unrolled::app {
 
 struct LessonState {
   LessonWorkspace workspace = LessonWorkspace::step;
-  std::vector<Panel> panels;         // shown panels; empty = all of them
+  std::vector<Panel> panels;         // the panels listed so far, per workspace (lesson_shows)
   SceneSettings scene;
   TrainSettings training;             // a memory task is training.task ("data": "copy:T" / "adding:T")
   bool follow = false;
   double speed = 4.0;
   double train_speed = 0.0;
+  std::optional<bool> forecast_zoom;  // the forecasts' zoom once a step named it (else the user's)
+  std::vector<CellKind> compare_cells{CellKind::rnn, CellKind::lstm, CellKind::gru};  // Compare workspace
+  LabSettings lab;                   // the Gradient lab
+  bool lab_named = false;            // some step so far named the lab (its settings are then the lesson's)
   std::optional<int> unit;           // set by a `set unit` action (this step only)
   std::optional<double> smoothing;   // set by a `set smoothing` action (this step only)
 };
@@ -58,8 +68,16 @@ int stepping_steps(const LessonState& state);
 const std::vector<std::string>& scene_keys();
 const std::vector<std::string>& training_keys();
 const std::vector<std::string>& slider_names();
+const std::vector<std::string>& lab_keys();
 
 bool same_scene(const SceneSettings& a, const SceneSettings& b);
 bool same_training(const LessonState& a, const LessonState& b);
+
+// What a train action at this state trains (lesson.hpp's TrainTarget): the workspace's runs.
+
+// Whether a lesson with these listed panels shows `p`: listed, or no panel of p's workspace is listed
+// (a workspace the lesson never listed panels for shows all of them). The lesson panel always shows.
+bool lesson_shows(const std::vector<Panel>& listed, Panel p);
+TrainTarget train_target(const LessonState& state);
 
 }  // namespace unrolled::app

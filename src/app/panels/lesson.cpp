@@ -61,24 +61,25 @@ void StepDots(int current, int count, float max_width) {
 // A train action: "Training to step N…" with a bar while the run gets there, then where it stopped.
 void TrainProgress(const Snapshot& snap, const LessonUi& L) {
   const long long goal = static_cast<long long>(*L.train_until);
-  const TrainView& tv = *snap.train;
+  // The training run's steps, or the comparison's or the lab's (lessons/plan.hpp).
+  const long long steps = static_cast<long long>(train_goal_steps(snap, L.train_target));
   char text[160];
   if (!L.goal_reached) {
     std::snprintf(text, sizeof text, "Training to step %lld…", goal);
     ImGui::TextColored(answer_color, "%s", text);
     const bool counting = L.sent_sequence != 0 && snap.applied >= L.sent_sequence;
-    const float fraction = counting ? static_cast<float>(std::clamp(static_cast<double>(snap.train_steps) / goal, 0.0, 1.0)) : 0.0f;
-    std::snprintf(text, sizeof text, "step %lld of %lld", counting ? snap.train_steps : 0LL, goal);
+    const float fraction = counting ? static_cast<float>(std::clamp(static_cast<double>(steps) / goal, 0.0, 1.0)) : 0.0f;
+    std::snprintf(text, sizeof text, "step %lld of %lld", counting ? steps : 0LL, goal);
     ImGui::ProgressBar(fraction, ImVec2(-1, 0), text);
     return;
   }
-  if (snap.train_steps == goal)
+  if (steps == goal)
     std::snprintf(text, sizeof text, "Trained to step %lld.", goal);
-  else if (snap.train_steps > goal)
-    std::snprintf(text, sizeof text, "The run was already at step %lld.", snap.train_steps);
+  else if (steps > goal)
+    std::snprintf(text, sizeof text, "The run was already at step %lld.", steps);
   else
-    std::snprintf(text, sizeof text, "The run stopped at step %lld (%s), before step %lld.", snap.train_steps,
-                  train_state_name(tv.state), goal);
+    std::snprintf(text, sizeof text, "The run stopped at step %lld (%s), before step %lld.", steps,
+                  train_state_name(train_goal_state(snap, L.train_target)), goal);
   PlainWrapped(text, answer_color);
 }
 

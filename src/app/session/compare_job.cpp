@@ -63,18 +63,23 @@ void CompareJob::on(const cmd::StopCompare&) {
   status_.say("compare mode off", false);
 }
 
-void CompareJob::on(const cmd::Train&) {
+void CompareJob::on(const cmd::Train& c) {
+  train_until_ = c.until_step;
   int started = 0;
   for (auto& r : runs_)
-    if (r->state == TrainState::idle || r->state == TrainState::paused) {
+    if ((r->state == TrainState::idle || r->state == TrainState::paused) && (c.until_step <= 0 || r->trainer.step() < c.until_step)) {
       r->state = TrainState::running;
       ++started;
     }
+  if (started == 0 && c.until_step > 0 && !runs_.empty() &&
+      std::all_of(runs_.begin(), runs_.end(), [&](const auto& r) { return r->trainer.step() >= c.until_step; }))
+    return status_.say("the comparison is already at step " + std::to_string(runs_.front()->trainer.step()), false);
   if (started == 0) return status_.say("every run of the comparison has ended; reset (R) to run them again", true);
   status_.say("training " + names() + " together", false);
 }
 
 void CompareJob::on(const cmd::PauseTraining&) {
+  train_until_ = 0;
   if (!training()) return;
   for (auto& r : runs_)
     if (r->running()) r->state = TrainState::paused;
@@ -88,6 +93,7 @@ void CompareJob::on(const cmd::ToggleTraining&) {
 }
 
 void CompareJob::on(const cmd::ResetTraining&) {
+  train_until_ = 0;
   for (auto& r : runs_) {
     r->trainer.reset();
     r->clear();
@@ -106,10 +112,15 @@ bool CompareJob::slice(Clock::time_point) {
   for (const auto& r : runs_)
     if (r->running()) per += r->seconds_per_step;
   const std::int64_t n = slice_steps(per);
-  bool refresh = false;
+  bool refresh = false, paused_at_goal = false;
   for (auto& r : runs_) {
     if (!r->running()) continue;
-    r->train(n);
+    r->train(train_until_ > 0 ? std::min(n, train_until_ - r->trainer.step()) : n);  // an exact stop
+    if (train_until_ > 0 && r->trainer.step() >= train_until_ && !r->trainer.done()) {
+      r->state = TrainState::paused;
+      refresh = paused_at_goal = true;
+      continue;
+    }
     if (r->trainer.done()) {
       r->state = r->end_state();
       refresh = true;
@@ -118,6 +129,10 @@ bool CompareJob::slice(Clock::time_point) {
                   r->state == TrainState::diverged);
     }
     refresh |= r->at_decay_keep();
+  }
+  if (train_until_ > 0 && !training()) {
+    if (paused_at_goal) status_.say("comparison paused at step " + std::to_string(train_until_), false);
+    train_until_ = 0;
   }
   if (refresh || views_.due(Clock::now())) refresh_views();
   return true;

@@ -30,7 +30,7 @@ class CompareJob {
   // After build() (and the training run paused): refreshes the views and says what is compared.
   void started();
   void on(const cmd::StopCompare&);
-  void on(const cmd::Train&);
+  void on(const cmd::Train&);             // until_step > 0: every run pauses exactly there
   void on(const cmd::PauseTraining&);
   void on(const cmd::ToggleTraining&);
   void on(const cmd::ResetTraining&);
@@ -54,6 +54,7 @@ class CompareJob {
   const TrainingJob& main_;
   std::vector<std::unique_ptr<Run>> runs_;  // empty: compare mode off
   RefreshCadence views_;
+  std::int64_t train_until_ = 0;  // cmd::Train::until_step (0: until the runs end)
 };
 
 }  // namespace unrolled::app
