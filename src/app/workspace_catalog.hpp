@@ -47,7 +47,7 @@ struct PanelInfo {
   const char* name;        // the name a lesson file uses
   const char* view_label;  // the View menu's entry
   const char* tab;         // its tab in the presentation layout, after its number key: short
-  bool lessons;            // lessons can show and highlight it (every panel of every workspace)
+  bool lessons;            // lessons can show and highlight it (every workspace but Text, which no lesson uses yet)
 };
 extern const std::array<PanelInfo, panel_count> panel_catalog;
 const PanelInfo& panel_info(Panel p);
