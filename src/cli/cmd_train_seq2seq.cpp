@@ -53,7 +53,7 @@ std::vector<OptionSpec> seq2seq_options() {
   v.push_back({"batch", OptionKind::integer, "32", 1, 65536, t, "pairs per mini-batch B (drawn at random)"});
   v.push_back({"steps", OptionKind::integer, "3000", 1, 1e9, t, "optimizer steps (Adam)"});
   v.push_back({"epochs", OptionKind::integer, "", 1, 1e6, t, "instead of --steps: passes over the training pairs (steps = ceil(epochs x pairs / batch))"});
-  v.push_back({"lr", OptionKind::number, "0.003", 1e-12, 1e30, t, "learning rate"});
+  v.push_back({"lr", OptionKind::number, "0.002", 1e-12, 1e30, t, "learning rate (Adam)"});
   v.push_back({"clip", OptionKind::number, "1", 0, 1e9, t, "clip the global gradient norm; 0 = none"});
   v.push_back({"seed", OptionKind::integer, "1", 0, 9.2e18, t, "seed of the weights, the batches and teacher forcing"});
   v.push_back({"beam", OptionKind::integer, "", 0, 1000, t, "validation decoding by beam search of width K (default greedy)"});
