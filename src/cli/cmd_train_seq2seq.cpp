@@ -124,6 +124,7 @@ TaskData load_task(const Settings& s, const std::string& name) {
   refuse(s, {"pairs", "val-pairs", "min-length", "max-length", "max-digits", "data-seed"},
          "applies to the generated seq2seq tasks only (this one reads " + name + ")");
   data.unused = {"pairs", "val-pairs", "min-length", "max-length", "max-digits", "data-seed"};
+  if (name == s.text("out")) throw UsageError("--out names the pairs file " + name + " (it would be overwritten)");
   check_input_path("--task", name);
   const std::vector<io::SequencePairLine> lines = io::load_sequence_pairs(name);
   for (const io::SequencePairLine& l : lines)

@@ -243,6 +243,7 @@ TEST_CASE("seq2seq bad input: what and where, exit codes, nothing written") {
       {"train --task seq2seq" + o, 2, "needs a task after \"seq2seq:\""},
       {"train --task seq2seq:" + q(dir.file("bad.tsv")) + o, 1, "bad.tsv: line 8: no tab (expected source<TAB>target)"},
       {"train --task seq2seq:" + q(dir.file("missing.tsv")) + o, 1, "missing.tsv"},
+      {"train --task seq2seq:" + q(dir.file("bad.tsv")) + " --out " + q(dir.file("bad.tsv")), 2, "--out names the pairs file"},
       {"train --task seq2seq:reverse --beam 0" + o, 2, "--beam 0: a beam keeps at least one hypothesis"},
       {"train --task seq2seq:reverse --attention luong" + o, 2, "--attention must be one of none, additive, dot, general"},
       {"train --task seq2seq:reverse --max-digits 2" + o, 2, "--max-digits applies to seq2seq:add only"},
