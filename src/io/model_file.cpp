@@ -606,6 +606,9 @@ Seq2seqFile parse_seq2seq_json(std::string_view text, const std::string& source)
   if (!tensors.is_object()) fail(source, "tensors", std::string("must be an object, got ") + json_type_name(tensors));
   Seq2seqSlots slots;
   const ParamLayout layout = make_seq2seq_layout(cfg, slots);
+  if (layout.total > static_cast<std::size_t>(max_parameter_count))
+    fail(source, "tensors", "this configuration needs " + std::to_string(layout.total) +
+                                " parameters, more than the limit of " + std::to_string(max_parameter_count));
   for (auto it = tensors.begin(); it != tensors.end(); ++it)
     if (!layout.find(it.key()))
       fail(source, path_key("tensors", it.key()), "unknown tensor for this seq2seq model (expected " +

@@ -153,6 +153,8 @@ TEST_CASE("malformed seq2seq files are refused with the file and the field") {
        "m.json: tensors.bridge.weight.shape: is [8, 5], expected [5, 8]"},
       {"null value", [](json& j) { j["tensors"]["out.bias"]["data"][1] = nullptr; },
        "m.json: tensors.out.bias.data[1]: expected a number, got null"},
+      {"too many parameters", [](json& j) { j["hidden_size"] = 4096; j["decoder_hidden"] = 4096; },
+       "m.json: tensors: this configuration needs 369459245 parameters, more than the limit of 67108864"},
   };
   for (const Bad& b : bad) {
     CAPTURE(b.what);
