@@ -17,7 +17,13 @@ Text models (issue 14), a second table: `unrolled-cli bench --task charlm|classi
 the same PyTorch modules: nn.Embedding(V, E) -> nn.LSTM/GRU -> nn.Linear, nn.CrossEntropyLoss over
 every step (charlm) or on head(cat(h_n[-2], h_n[-1])) of a bidirectional GRU (classify), clip, Adam;
 sampling is one character at a time from the carried state (softmax, multinomial draw), chars/s.
-`--only text` or `--only forecast` runs one table.
+Sequence to sequence (issue 16), a third table: `unrolled-cli bench --task seq2seq` against the
+module docs/formats.md describes (tests/tools/dump_seq2seq_reference.py's Seq2seq, the one the parity
+fixtures come from, here in float32): nn.Embedding + nn.GRU encoder over a packed padded batch, the
+tanh bridge, additive attention with the padding masked, one nn.GRU step per target token, nn.Linear
+out, CrossEntropyLoss(ignore_index=0), clip, Adam. Both sides train on the same shapes: B = 32 sources
+of 5 + (b mod 11) tokens (V = 29, E = 32, H = 64), targets their reverse plus the end token.
+`--only text`, `--only forecast` or `--only seq2seq` runs one table.
 """
 import argparse
 import os
@@ -33,6 +39,16 @@ CONFIGS = [  # cell, hidden, seq, batch
     ("lstm", 128, 50, 64),
     ("lstm", 256, 50, 64),
 ]
+
+
+def time_steps(step, steps):
+    """Milliseconds per step after 5 untimed ones."""
+    for _ in range(5):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return (time.perf_counter() - t0) * 1e3 / steps
 
 
 def torch_worker(cell, hidden, seq, batch, steps, threads):
@@ -58,12 +74,7 @@ def torch_worker(cell, hidden, seq, batch, steps, threads):
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
 
-    for _ in range(5):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    print(f"torch_version={torch.__version__} ms_per_step={(time.perf_counter() - t0) * 1e3 / steps}")
+    print(f"torch_version={torch.__version__} ms_per_step={time_steps(step, steps)}")
 
 
 TEXT_CONFIGS = [  # task, cell, hidden, seq, batch (V = 80, E = 32)
@@ -113,12 +124,69 @@ def torch_text_worker(task, cell, hidden, seq, batch, steps, threads):
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
 
-    for _ in range(5):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    print(f"ms_per_step={(time.perf_counter() - t0) * 1e3 / steps}")
+    print(f"ms_per_step={time_steps(step, steps)}")
+
+
+SEQ2SEQ_CONFIGS = [  # cell, attention, hidden, embed, batch (V = 29: 26 symbols and pad, <s>, </s>)
+    ("gru", "additive", 64, 32, 32),
+    ("lstm", "dot", 64, 32, 32),
+]
+
+
+def torch_seq2seq_worker(cell, attention, hidden, embed, batch, steps, threads):
+    import torch
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "tools"))
+    import dump_seq2seq_reference as ref  # the documented module; it sets float64 as the default on import
+    torch.set_default_dtype(torch.float32)
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    V = 29
+    model = ref.Seq2seq(cell, V, embed, hidden, False, hidden, attention, hidden)
+    src_len = [5 + b % 11 for b in range(batch)]
+    S, T = max(src_len), max(src_len) + 1
+    src = torch.zeros(S, batch, dtype=torch.long)
+    tgt = torch.zeros(T, batch, dtype=torch.long)
+    for b, n in enumerate(src_len):
+        src[:n, b] = torch.randint(3, V, (n,))
+        tgt[:n, b] = src[:n, b].flip(0)
+        tgt[n, b] = ref.END
+    forced = torch.ones(T, batch, dtype=torch.bool)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=ref.PAD)
+
+    def step():
+        opt.zero_grad()
+        logits, _ = model(src, src_len, tgt, forced)
+        loss = loss_fn(logits.reshape(-1, V), tgt.reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+
+    print(f"ms_per_step={time_steps(step, steps)}")
+
+
+def seq2seq_table(args):
+    print("\nSequence to sequence (reverse-task shapes, V = 29, B = 32), float32, best of interleaved rounds\n")
+    print("| cell | attention | H | E | B | PyTorch ms/step (threads) | unrolled ms/step | speed-up |")
+    print("|---|---|---|---|---|---|---|---|")
+    for cell, attention, hidden, embed, batch in SEQ2SEQ_CONFIGS:
+        best_t, best_threads, best_o = float("inf"), 1, float("inf")
+        for _ in range(args.rounds):
+            for threads in (1, 2):
+                env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+                           MKL_NUM_THREADS=str(threads))
+                out = subprocess.run([sys.executable, __file__, "--torch-seq2seq-worker", cell, attention, str(hidden),
+                                      str(embed), str(batch), str(args.steps), str(threads)], env=env, check=True,
+                                     capture_output=True, text=True).stdout
+                t = float(re.search(r"ms_per_step=([0-9.e+-]+)", out).group(1))
+                if t < best_t:
+                    best_t, best_threads = t, threads
+            out = subprocess.run([args.cli, "bench", "--task", "seq2seq", "--cell", cell, "--attention", attention,
+                                  "--hidden", str(hidden), "--embed", str(embed), "--batch", str(batch),
+                                  "--steps", str(args.steps * 4)], check=True, capture_output=True, text=True).stdout
+            best_o = min(best_o, float(re.search(r"ms_per_step=([0-9.]+)", out).group(1)))
+        print(f"| {cell} | {attention} | {hidden} | {embed} | {batch} | {best_t:.2f} ({best_threads}) | {best_o:.2f} | "
+              f"{best_t / best_o:.1f}x |", flush=True)
 
 
 def torch_text(task, cell, hidden, seq, batch, steps, threads):
@@ -185,14 +253,20 @@ def main():
     if len(sys.argv) == 9 and sys.argv[1] == "--torch-text-worker":
         torch_text_worker(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:]))
         return
+    if len(sys.argv) == 9 and sys.argv[1] == "--torch-seq2seq-worker":
+        torch_seq2seq_worker(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:]))
+        return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", default="build/bin/unrolled-cli")
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--only", choices=["forecast", "text"], default=None)
+    ap.add_argument("--only", choices=["forecast", "text", "seq2seq"], default=None)
     args = ap.parse_args()
     if args.only == "text":
         text_table(args)
+        return
+    if args.only == "seq2seq":
+        seq2seq_table(args)
         return
     print(f"PyTorch (Debian python3-torch), float32, best of {args.rounds} interleaved rounds\n")
     print("| cell | H | T | B | PyTorch ms/step (threads) | unrolled ms/step (threads) | speed-up |")
@@ -212,6 +286,7 @@ def main():
               f"{best_torch / best_ours:.1f}x |", flush=True)
     if args.only is None:
         text_table(args)
+        seq2seq_table(args)
 
 
 if __name__ == "__main__":

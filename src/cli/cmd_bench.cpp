@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <utility>
 #include <cstdio>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "core/objective.hpp"
 #include "core/optimizer.hpp"
 #include "core/text_analysis.hpp"
+#include "core/seq2seq.hpp"
 #include "core/threads.hpp"
 
 namespace unrolled::cli {
@@ -53,7 +55,20 @@ const char* const bench_help =
     "  --vocab V         vocabulary size (default 80)\n"
     "  --embed E         embedding width (default 32)\n"
     "  --classes K       classify: classes (default 2)\n"
-    "  --bidirectional   trace, connectivity: bidirectional layers\n";
+    "  --bidirectional   trace, connectivity: bidirectional layers\n"
+    "\n"
+    "  --task seq2seq    encoder-decoder step (GRU, H 64, E 32, additive attention by default; --cell,\n"
+    "                    --hidden, --embed, --attention none|additive|dot|general, --batch, --vocab V symbols,\n"
+    "                    default 26): a fixed batch with sources of 5 + (b mod 11) tokens and their reverse\n"
+    "                    as targets, teacher forcing, cross-entropy, BPTT, clip 1.0, Adam; one thread\n";
+
+// Every benchmark's optimizer: Adam, lr 1e-3 (as bench/compare_torch.py's PyTorch side).
+OptimizerConfig bench_adam() {
+  OptimizerConfig oc;
+  oc.kind = OptimizerKind::adam;
+  oc.lr = 1e-3;
+  return oc;
+}
 
 struct Timing {
   double min_ms = 0, mean_ms = 0;
@@ -72,6 +87,57 @@ template <class F> Timing time_calls(int warmup, int steps, F&& f) {
     min_ms = std::min(min_ms, ms);
   }
   return {min_ms, total_ms / steps};
+}
+
+// --task seq2seq: one training step of the encoder-decoder (core/seq2seq.hpp) on a fixed batch whose
+// source b has 5 + (b mod 11) random symbols and whose target is their reverse plus </s> (the reverse
+// task's shapes, the same on both sides of bench/compare_torch.py): forward with teacher forcing,
+// cross-entropy, BPTT, clip 1.0, Adam (lr 1e-3), float32.
+int run_seq2seq_bench(const Args& args) {
+  Seq2seqConfig cfg;
+  const std::string cell = args.get_or("--cell", "gru");
+  if (!parse_cell(cell, cfg.cell)) throw UsageError("--cell must be rnn, lstm or gru, got '" + cell + "'");
+  const std::string attention = args.get_or("--attention", "additive");
+  if (!parse_attention(attention, cfg.attention))
+    throw UsageError("--attention must be one of " + attention_names() + ", got '" + attention + "'");
+  cfg.hidden_size = static_cast<int>(args.get_int("--hidden", 64, 1, max_hidden_size));
+  cfg.embed_size = static_cast<int>(args.get_int("--embed", 32, 1, max_input_size));
+  cfg.vocab_size = first_symbol_id + static_cast<int>(args.get_int("--vocab", 26, 1, max_vocab_size - first_symbol_id));
+  const int B = static_cast<int>(args.get_int("--batch", 32, 1, 4096));
+  const int steps = static_cast<int>(args.get_int("--steps", 200, 1, 1000000));
+  const int warmup = static_cast<int>(args.get_int("--warmup", 10, 0, 10000));
+  const auto seed = static_cast<std::uint64_t>(args.get_int("--seed", 1, 0, INT64_MAX));
+  if (const std::string err = validate_seq2seq_config(cfg); !err.empty()) throw UsageError(err);
+  Seq2seqModel<float> model(cfg);
+  init_seq2seq(model, seed);
+  std::mt19937_64 rng(seed + 1);
+  std::vector<std::vector<int>> sources(static_cast<std::size_t>(B)), targets(static_cast<std::size_t>(B));
+  for (int b = 0; b < B; ++b) {
+    std::vector<int>& src = sources[static_cast<std::size_t>(b)];
+    for (int j = 0; j < 5 + b % 11; ++j)
+      src.push_back(first_symbol_id + static_cast<int>(rng() % static_cast<std::uint64_t>(cfg.vocab_size - first_symbol_id)));
+    targets[static_cast<std::size_t>(b)].assign(src.rbegin(), src.rend());
+    targets[static_cast<std::size_t>(b)].push_back(end_id);
+  }
+  const Seq2seqBatch batch = make_seq2seq_batch(sources, targets);
+  Optimizer<float> opt(bench_adam());
+  Seq2seqTrace<float> trace;
+  Mat<float> dlogits;
+  Buffer<float> grads;
+  float loss = 0;
+  auto step = [&] {
+    seq2seq_forward(model, batch, trace);
+    loss = seq2seq_loss(trace, batch, &dlogits);
+    seq2seq_backward(model, batch, trace, dlogits, grads);
+    clip_grad_norm(grads, 1.0f);
+    opt.step(model.params, grads);
+  };
+  const Timing timing = time_calls(warmup, steps, step);
+  std::printf("task=seq2seq cell=%s attention=%s hidden=%d embed=%d vocab=%d batch=%d steps=%d loss=%.6g min_ms=%.4f "
+              "ms_per_step=%.4f\n",
+              cell_name(cfg.cell), attention_name(cfg.attention), cfg.hidden_size, cfg.embed_size, cfg.vocab_size, B,
+              steps, static_cast<double>(loss), timing.min_ms, timing.mean_ms);
+  return exit_ok;
 }
 
 // --task trace|connectivity: the Text workspace's analyses of one passage (batch 1).
@@ -100,9 +166,10 @@ int run_analysis_bench(const Args& args, const std::string& task, const Model<fl
 // Text workspace's analyses.
 int run_text_bench(const Args& args) {
   const std::string task = args.get_or("--task", "");
+  if (task == "seq2seq") return run_seq2seq_bench(args);
   const bool analysis = task == "trace" || task == "connectivity";
   if (task != "charlm" && task != "classify" && task != "sample" && !analysis)
-    throw UsageError("--task must be charlm, classify, sample, trace or connectivity, got '" + task + "'");
+    throw UsageError("--task must be charlm, classify, sample, trace, connectivity or seq2seq, got '" + task + "'");
   if (args.has("--bidirectional") && !analysis)
     throw UsageError("--bidirectional is for --task trace and connectivity (classify is always bidirectional)");
   ModelConfig cfg;
@@ -152,10 +219,7 @@ int run_text_bench(const Args& args) {
   std::vector<int> inputs(static_cast<std::size_t>(T) * B), targets(lm ? inputs.size() : static_cast<std::size_t>(B));
   for (int& v : inputs) v = static_cast<int>(rng() % static_cast<std::uint64_t>(cfg.vocab_size));
   for (int& v : targets) v = static_cast<int>(rng() % static_cast<std::uint64_t>(cfg.output_size));
-  OptimizerConfig oc;
-  oc.kind = OptimizerKind::adam;
-  oc.lr = 1e-3;
-  Optimizer<float> opt(oc);
+  Optimizer<float> opt(bench_adam());
   Trace<float> trace;
   Gradients<float> grads;
   Mat<float> dy, dy_final;
@@ -177,7 +241,7 @@ int run_text_bench(const Args& args) {
 
 int run_bench(const std::vector<std::string>& argv) {
   const Args args(argv, {"--cell", "--hidden", "--layers", "--seq", "--batch", "--steps", "--warmup", "--seed",
-                         "--threads", "--task", "--vocab", "--embed", "--classes"},
+                         "--threads", "--task", "--vocab", "--embed", "--classes", "--attention"},
                   {"--bidirectional"});
   if (args.help()) {
     std::fputs(bench_help, stdout);
@@ -210,10 +274,7 @@ int run_bench(const std::vector<std::string>& argv) {
     for (int t = 0; t < steps_t; ++t) input(0, t * batch + b) = static_cast<float>(std::sin(phase + 0.2 * t));
     target(0, b) = static_cast<float>(std::sin(phase + 0.2 * steps_t));
   }
-  OptimizerConfig oc;
-  oc.kind = OptimizerKind::adam;
-  oc.lr = 1e-3;
-  Optimizer<float> opt(oc);
+  Optimizer<float> opt(bench_adam());
   Trace<float> trace;
   Gradients<float> grads;
   Mat<float> dy;

@@ -11,6 +11,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/seq2seq_train.hpp"
 #include "cli/text_train.hpp"
 #include "cli/train_settings.hpp"
 #include "core/dataset.hpp"
@@ -217,11 +218,12 @@ void refuse_series_flags(const Settings& s, const MemoryTaskConfig& task) {
 }
 
 int run(const std::vector<std::string>& argv) {
+  if (is_seq2seq_task(argv)) return run_seq2seq_train(argv);
   if (is_text_task(argv)) return run_text_train(argv);
   bool help = false;
   Settings s = parse_settings(argv, options(), true, help);
   if (help) {
-    std::fputs((train_help() + text_train_help()).c_str(), stdout);
+    std::fputs((train_help() + text_train_help() + seq2seq_train_help()).c_str(), stdout);
     return exit_ok;
   }
   const bool memory = is_memory_task(s.text("data"));
@@ -407,8 +409,8 @@ int run(const std::vector<std::string>& argv) {
 }
 
 const RegisterCommand register_train(Command{
-    "train", "train a forecaster (sine, CSV, memory task) or a text model (--task charlm|classify) and save it",
-    train_help() + text_train_help(), run});
+    "train", "train a forecaster (sine, CSV, memory task), a text model (--task charlm|classify) or a seq2seq model",
+    train_help() + text_train_help() + seq2seq_train_help(), run});
 
 }  // namespace
 }  // namespace unrolled::cli

@@ -736,12 +736,14 @@ template <class T> T Seq2seqTrainer<T>::step() {
 
 template <class T>
 Seq2seqScore Seq2seqTrainer<T>::evaluate(const std::vector<std::vector<int>>& sources,
-                                         const std::vector<std::vector<int>>& targets, int max_length) const {
+                                         const std::vector<std::vector<int>>& targets, int max_length,
+                                         int beam_width) const {
   Seq2seqScore s;
   if (sources.empty()) return s;
   std::size_t tokens = 0, right_tokens = 0, right_seqs = 0;
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    const Decoded<T> d = greedy_decode(model_, sources[i], max_length);
+    const Decoded<T> d = beam_width > 0 ? beam_decode(model_, sources[i], beam_width, max_length)
+                                        : greedy_decode(model_, sources[i], max_length);
     std::vector<int> got = d.tokens, want = targets[i];
     if (d.finished) got.push_back(end_id);
     want.push_back(end_id);

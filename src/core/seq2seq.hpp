@@ -226,10 +226,10 @@ template <class T> class Seq2seqTrainer {
   // pairs of id sequences (targets without end_id; it is added). Throws std::invalid_argument on empty data.
   Seq2seqTrainer(const Seq2seqTrainConfig& config, std::vector<std::vector<int>> sources, std::vector<std::vector<int>> targets);
   T step();  // one Adam update on B random pairs; returns the batch loss
-  // Greedy decoding of every pair: token accuracy (position by position over each target and its
-  // end_id) and exact-sequence accuracy.
+  // Decoding of every pair, greedy (beam_width 0) or beam search of that width: token accuracy
+  // (position by position over each target and its end_id) and exact-sequence accuracy.
   Seq2seqScore evaluate(const std::vector<std::vector<int>>& sources, const std::vector<std::vector<int>>& targets,
-                        int max_length) const;
+                        int max_length, int beam_width = 0) const;
   const Seq2seqModel<T>& model() const { return model_; }
   Seq2seqModel<T>& model() { return model_; }
 

@@ -119,6 +119,76 @@ void read_tensor(const json& t, const TensorSpec& spec, const std::string& sourc
   }
 }
 
+// Every tensor of the layout from the "tensors" object into params; hint() is appended to a
+// missing tensor's message.
+template <class Hint>
+void read_layout_tensors(const json& tensors, const ParamLayout& layout, const std::string& source,
+                         std::vector<double>& params, const Hint& hint) {
+  params.assign(layout.total, 0.0);
+  for (const TensorSpec& spec : layout.tensors) {
+    const std::string path = path_key("tensors", spec.name);
+    auto it = tensors.find(spec.name);
+    if (it == tensors.end()) fail(source, path, "missing tensor (shape " + shape_text(spec.shape) + ")" + hint());
+    read_tensor(*it, spec, source, path, params.data() + spec.offset);
+  }
+}
+
+void check_finite(const ParamLayout& layout, const std::vector<double>& params) {
+  for (const TensorSpec& spec : layout.tensors)
+    for (std::size_t i = 0; i < spec.size; ++i)
+      if (!std::isfinite(params[spec.offset + i]))
+        throw IoError("cannot save model: " + spec.name + "[" + std::to_string(i) + "] is not finite");
+}
+
+// The layout's tensors as "tensors" entries, one 2-D row per line, each entry on a new line after a
+// comma (none before the first).
+void append_tensor_entries(std::string& out, const ParamLayout& layout, const std::vector<double>& params) {
+  bool first = true;
+  for (const TensorSpec& spec : layout.tensors) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    out += "    " + json(spec.name).dump() + ": {\"shape\": " + shape_text(spec.shape) + ", \"data\": [";
+    const double* p = params.data() + spec.offset;
+    if (spec.shape.size() == 2) {
+      for (int r = 0; r < spec.rows(); ++r) {
+        out += r ? ",\n      [" : "\n      [";
+        for (int c = 0; c < spec.cols(); ++c) {
+          if (c) out += ", ";
+          append_number(out, p[static_cast<std::size_t>(r) * spec.cols() + c]);
+        }
+        out += "]";
+      }
+    } else {
+      for (std::size_t i = 0; i < spec.size; ++i) {
+        if (i) out += ", ";
+        append_number(out, p[i]);
+      }
+    }
+    out += "]}";
+  }
+}
+
+template <class Known> void append_extra_keys(std::string& out, const json& extra, const Known& is_known) {
+  if (!extra.is_object()) return;
+  for (auto it = extra.begin(); it != extra.end(); ++it) {
+    if (is_known(it.key())) continue;  // the configuration is authoritative
+    out += "  " + json(it.key()).dump() + ": " + it.value().dump() + ",\n";
+  }
+}
+
+// A double parameter into T, refusing values a float cannot hold.
+template <class T> void narrow_params(const ParamLayout& layout, const std::vector<double>& from, Buffer<T>& to) {
+  for (const TensorSpec& spec : layout.tensors)
+    for (std::size_t i = 0; i < spec.size; ++i) {
+      const double v = from[spec.offset + i];
+      const T x = static_cast<T>(v);
+      if (!std::isfinite(x))
+        throw IoError("tensors." + spec.name + ".data[" + std::to_string(i) + "]: value " + json(v).dump() +
+                      (std::isfinite(v) ? " does not fit in a 32-bit float" : " is not finite"));
+      to[spec.offset + i] = x;
+    }
+}
+
 bool is_known_key(const std::string& k) {
   static const char* const known[] = {"format",      "version",    "cell",        "nonlinearity", "input_size",
                                       "hidden_size", "num_layers", "output_size", "tensors",      "vocab_size",
@@ -258,11 +328,21 @@ std::string misnamed_hint(const json& unknown, const ParamLayout& layout, const 
   return hint;
 }
 
-}  // namespace
+// "format" and "version" (1 or 2), shared by both kinds of model file.
+long long check_format_and_version(const json& root, const std::string& source) {
+  const std::string format = required_string(root, "format", source);
+  if (format != model_format_name)
+    fail(source, "format", "is " + quoted_for_message(format) + ", expected \"" + model_format_name + "\"");
+  const long long version = whole_number(required(root, "version", source, ""), 0,
+                                         std::numeric_limits<long long>::max(), source, "version");
+  if (version != 1 && version != 2)
+    fail(source, "version", "unsupported version " + std::to_string(version) + " (this build reads versions 1 and " +
+                                std::to_string(model_format_version) + ")");
+  return version;
+}
 
-int model_file_version(const ModelFile& file) { return file.config.uses_version2() || !file.vocab.empty() ? 2 : 1; }
-
-ModelFile parse_model_json(std::string_view text, const std::string& source) {
+// The parsed top-level object of a model file: size guard, torch.save recognised, guarded parse.
+json parse_model_root(std::string_view text, const std::string& source) {
   if (text.size() > max_model_file_bytes)
     throw FormatError(source + ": file is too large (" + std::to_string(text.size()) + " bytes, limit " +
                       std::to_string(max_model_file_bytes) + ")");
@@ -280,6 +360,48 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
     throw FormatError(msg);
   }
   if (!root.is_object()) fail(source, "JSON", std::string("expected an object at the top level, got ") + json_type_name(root));
+  return root;
+}
+
+// "cell" and the optional "nonlinearity" (tanh when absent; relu only for rnn). Returns the cell's name.
+std::string read_cell(const json& root, const std::string& source, CellKind& cell, Nonlinearity& nonlinearity) {
+  const std::string name = required_string(root, "cell", source);
+  if (!parse_cell(name, cell)) fail(source, "cell", "unknown cell " + quoted_for_message(name) + " (expected rnn, lstm or gru)");
+  nonlinearity = Nonlinearity::tanh;
+  if (auto it = root.find("nonlinearity"); it != root.end()) {
+    if (!it->is_string()) fail(source, "nonlinearity", std::string("must be a string, got ") + json_type_name(*it));
+    const std::string nl = it->get<std::string>();
+    if (!parse_nonlinearity(nl, nonlinearity))
+      fail(source, "nonlinearity", "unknown nonlinearity " + quoted_for_message(nl) + " (expected tanh or relu)");
+    if (cell != CellKind::rnn && nonlinearity != Nonlinearity::tanh)
+      fail(source, "nonlinearity", "\"" + nl + "\" applies to the rnn cell only (this is a " + name + ")");
+  }
+  return name;
+}
+
+// Builds the text (an IoError then names the path) and writes it atomically.
+template <class Text> void write_model_text(const std::string& path, const Text& text) {
+  std::string bytes;
+  try {
+    bytes = text();
+  } catch (const IoError& e) {
+    throw IoError(path + ": " + e.what());
+  }
+  write_file_atomic(path, bytes);
+}
+
+void refuse_directory_path(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw IoError(path + ": is a directory, not a model file");
+}
+
+}  // namespace
+
+int model_file_version(const ModelFile& file) { return file.config.uses_version2() || !file.vocab.empty() ? 2 : 1; }
+
+ModelFile parse_model_json(std::string_view text, const std::string& source) {
+  const json root = parse_model_root(text, source);
 
   ModelFile file;
   if (!root.contains("format")) {
@@ -291,27 +413,17 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
                              "configuration); convert it in one command: python3 tools/torch_bridge.py export " +
                                  source + " --out MODEL.json (add --nonlinearity relu for a relu RNN)");
   }
-  const std::string format = required_string(root, "format", source);
-  if (format != model_format_name)
-    fail(source, "format", "is " + quoted_for_message(format) + ", expected \"" + model_format_name + "\"");
-  const long long version = whole_number(required(root, "version", source, ""), 0,
-                                         std::numeric_limits<long long>::max(), source, "version");
-  if (version != 1 && version != 2)
-    fail(source, "version", "unsupported version " + std::to_string(version) + " (this build reads versions 1 and " +
-                                std::to_string(model_format_version) + ")");
+  const long long version = check_format_and_version(root, source);
+  if (auto it = root.find("kind"); it != root.end()) {
+    if (it->is_string() && it->get<std::string>() == seq2seq_kind_name)
+      fail(source, "kind", "is \"seq2seq\": a sequence-to-sequence model, read by unrolled-cli translate, not by this "
+                           "command");
+    fail(source, "kind", "unknown model kind " + quoted_for_message(it->is_string() ? it->get<std::string>() : it->dump()) + " (the one kind is \"seq2seq\"; "
+                         "recurrent models have no \"kind\")");
+  }
 
   ModelConfig& cfg = file.config;
-  const std::string cell = required_string(root, "cell", source);
-  if (!parse_cell(cell, cfg.cell)) fail(source, "cell", "unknown cell " + quoted_for_message(cell) + " (expected rnn, lstm or gru)");
-  cfg.nonlinearity = Nonlinearity::tanh;
-  if (auto it = root.find("nonlinearity"); it != root.end()) {
-    if (!it->is_string()) fail(source, "nonlinearity", std::string("must be a string, got ") + json_type_name(*it));
-    const std::string nl = it->get<std::string>();
-    if (!parse_nonlinearity(nl, cfg.nonlinearity))
-      fail(source, "nonlinearity", "unknown nonlinearity " + quoted_for_message(nl) + " (expected tanh or relu)");
-    if (cfg.cell != CellKind::rnn && cfg.nonlinearity != Nonlinearity::tanh)
-      fail(source, "nonlinearity", "\"" + nl + "\" applies to the rnn cell only (this is a " + cell + ")");
-  }
+  const std::string cell = read_cell(root, source, cfg.cell, cfg.nonlinearity);
   cfg.input_size = size_field(root, "input_size", max_input_size, source);
   cfg.hidden_size = size_field(root, "hidden_size", max_hidden_size, source);
   cfg.num_layers = size_field(root, "num_layers", max_layers, source);
@@ -330,23 +442,15 @@ ModelFile parse_model_json(std::string_view text, const std::string& source) {
                expected_names(layout) + ")");
     file.extra_tensors[it.key()] = it.value();
   }
-  file.params.assign(layout.total, 0.0);
-  for (const TensorSpec& spec : layout.tensors) {
-    const std::string path = path_key("tensors", spec.name);
-    auto it = tensors.find(spec.name);
-    if (it == tensors.end())
-      fail(source, path, "missing tensor (shape " + shape_text(spec.shape) + ")" + misnamed_hint(file.extra_tensors, layout, source));
-    read_tensor(*it, spec, source, path, file.params.data() + spec.offset);
-  }
+  read_layout_tensors(tensors, layout, source, file.params,
+                      [&] { return misnamed_hint(file.extra_tensors, layout, source); });
   for (auto it = root.begin(); it != root.end(); ++it)
     if (!is_known_key(it.key())) file.extra[it.key()] = it.value();
   return file;
 }
 
 ModelFile load_model_file(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw IoError(path + ": is a directory, not a model file");
+  refuse_directory_path(path);
   const std::string text = read_file(path, max_model_file_bytes);
   return parse_model_json(text, path);
 }
@@ -355,10 +459,7 @@ std::string model_to_json(const ModelFile& file) {
   check_consistent(file);
   const ModelConfig& cfg = file.config;
   const ParamLayout layout = make_layout(cfg);
-  for (const TensorSpec& spec : layout.tensors)
-    for (std::size_t i = 0; i < spec.size; ++i)
-      if (!std::isfinite(file.params[spec.offset + i]))
-        throw IoError("cannot save model: " + spec.name + "[" + std::to_string(i) + "] is not finite");
+  check_finite(layout, file.params);
 
   std::string out;
   out.reserve(64 + layout.total * 24);
@@ -380,35 +481,9 @@ std::string model_to_json(const ModelFile& file) {
     append_number(out, cfg.dropout);
     out += ",\n";
   }
-  if (file.extra.is_object())
-    for (auto it = file.extra.begin(); it != file.extra.end(); ++it) {
-      if (is_known_key(it.key())) continue;  // the configuration above is authoritative
-      out += "  " + json(it.key()).dump() + ": " + it.value().dump() + ",\n";
-    }
+  append_extra_keys(out, file.extra, is_known_key);
   out += "  \"tensors\": {";
-  bool first = true;
-  for (const TensorSpec& spec : layout.tensors) {
-    out += first ? "\n" : ",\n";
-    first = false;
-    out += "    " + json(spec.name).dump() + ": {\"shape\": " + shape_text(spec.shape) + ", \"data\": [";
-    const double* p = file.params.data() + spec.offset;
-    if (spec.shape.size() == 2) {
-      for (int r = 0; r < spec.rows(); ++r) {
-        out += r ? ",\n      [" : "\n      [";
-        for (int c = 0; c < spec.cols(); ++c) {
-          if (c) out += ", ";
-          append_number(out, p[static_cast<std::size_t>(r) * spec.cols() + c]);
-        }
-        out += "]";
-      }
-    } else {
-      for (std::size_t i = 0; i < spec.size; ++i) {
-        if (i) out += ", ";
-        append_number(out, p[i]);
-      }
-    }
-    out += "]}";
-  }
+  append_tensor_entries(out, layout, file.params);
   if (file.extra_tensors.is_object())
     for (auto it = file.extra_tensors.begin(); it != file.extra_tensors.end(); ++it) {
       if (layout.find(it.key()) || is_model_tensor_name(it.key())) continue;
@@ -419,27 +494,13 @@ std::string model_to_json(const ModelFile& file) {
 }
 
 void save_model_file(const std::string& path, const ModelFile& file) {
-  std::string text;
-  try {
-    text = model_to_json(file);
-  } catch (const IoError& e) {
-    throw IoError(path + ": " + e.what());
-  }
-  write_file_atomic(path, text);
+  write_model_text(path, [&] { return model_to_json(file); });
 }
 
 template <class T> Model<T> model_from_file(const ModelFile& file) {
   check_consistent(file);
   Model<T> model(file.config);
-  for (const TensorSpec& spec : model.layout.tensors)
-    for (std::size_t i = 0; i < spec.size; ++i) {
-      const double v = file.params[spec.offset + i];
-      const T x = static_cast<T>(v);
-      if (!std::isfinite(x))
-        throw IoError("tensors." + spec.name + ".data[" + std::to_string(i) + "]: value " + json(v).dump() +
-                      (std::isfinite(v) ? " does not fit in a 32-bit float" : " is not finite"));
-      model.params[spec.offset + i] = x;
-    }
+  narrow_params(model.layout, file.params, model.params);
   return model;
 }
 
@@ -451,6 +512,188 @@ template <class T> ModelFile model_to_file(const Model<T>& model, json extra) {
   file.extra = std::move(extra);
   return file;
 }
+
+// ---- Sequence to sequence ----
+
+namespace {
+
+bool is_seq2seq_key(const std::string& k) {
+  static const char* const known[] = {"format",         "version",      "kind",           "cell",
+                                      "nonlinearity",   "vocab_size",   "embed_size",     "hidden_size",
+                                      "bidirectional",  "decoder_hidden", "attention",    "attention_size",
+                                      "max_source_length", "max_target_length", "vocab", "tensors"};
+  for (const char* s : known)
+    if (k == s) return true;
+  return false;
+}
+
+void check_seq2seq_consistent(const Seq2seqFile& file) {
+  if (std::string why = validate_seq2seq_config(file.config); !why.empty()) throw IoError("invalid model: " + why);
+  if (file.vocab.size() != static_cast<std::size_t>(file.config.vocab_size))
+    throw IoError("invalid model: vocab has " + std::to_string(file.vocab.size()) + " entries, vocab_size is " +
+                  std::to_string(file.config.vocab_size));
+  for (int n : {file.max_source_length, file.max_target_length})
+    if (n < 1 || n > max_seq2seq_length) throw IoError("invalid model: a length limit of " + std::to_string(n));
+  Seq2seqSlots slots;
+  if (file.params.size() != make_seq2seq_layout(file.config, slots).total)
+    throw IoError("invalid model: " + std::to_string(file.params.size()) + " parameters, the configuration needs " +
+                  std::to_string(make_seq2seq_layout(file.config, slots).total));
+}
+
+}  // namespace
+
+const std::vector<std::string>& seq2seq_special_names() {
+  static const std::vector<std::string> names{"<pad>", "<s>", "</s>"};
+  return names;
+}
+
+Seq2seqFile parse_seq2seq_json(std::string_view text, const std::string& source) {
+  const json root = parse_model_root(text, source);
+  const long long version = check_format_and_version(root, source);
+  if (!root.contains("kind")) fail(source, "kind", "missing: not a sequence-to-sequence model");
+  const json& kind = root["kind"];
+  if (!kind.is_string() || kind.get<std::string>() != seq2seq_kind_name)
+    fail(source, "kind", "is " + quoted_for_message(kind.is_string() ? kind.get<std::string>() : kind.dump()) +
+                             ", expected \"seq2seq\"");
+  if (version < 2) fail(source, "version", "a seq2seq model is a version-2 file, this one says 1");
+  Seq2seqFile file;
+  Seq2seqConfig& cfg = file.config;
+  read_cell(root, source, cfg.cell, cfg.nonlinearity);
+  cfg.vocab_size = static_cast<int>(whole_number(required(root, "vocab_size", source, ""), first_symbol_id + 1,
+                                                 max_vocab_size, source, "vocab_size"));
+  cfg.embed_size = size_field(root, "embed_size", max_input_size, source);
+  cfg.hidden_size = size_field(root, "hidden_size", max_hidden_size, source);
+  const json& bi = required(root, "bidirectional", source, "");
+  if (!bi.is_boolean()) fail(source, "bidirectional", std::string("must be true or false, got ") + json_type_name(bi));
+  cfg.bidirectional = bi.get<bool>();
+  cfg.decoder_hidden = size_field(root, "decoder_hidden", max_hidden_size, source);
+  const std::string attention = required_string(root, "attention", source);
+  if (!parse_attention(attention, cfg.attention))
+    fail(source, "attention", "unknown attention " + quoted_for_message(attention) + " (expected " + attention_names() + ")");
+  cfg.attention_size = static_cast<int>(
+      whole_number(required(root, "attention_size", source, ""), 0, max_hidden_size, source, "attention_size"));
+  if (cfg.attention == Attention::additive && cfg.attention_size == 0)
+    fail(source, "attention_size", "must be at least 1 for additive attention");
+  if (cfg.attention != Attention::additive && cfg.attention_size != 0)
+    fail(source, "attention_size", "applies to additive attention only (must be 0 for " + attention + ")");
+  if (std::string why = validate_seq2seq_config(cfg); !why.empty()) throw FormatError(source + ": " + why);
+  file.max_source_length = size_field(root, "max_source_length", max_seq2seq_length, source);
+  file.max_target_length = size_field(root, "max_target_length", max_seq2seq_length, source);
+
+  const json& vocab = required(root, "vocab", source, "");
+  if (!vocab.is_array()) fail(source, "vocab", std::string("must be an array of strings, got ") + json_type_name(vocab));
+  if (vocab.size() != static_cast<std::size_t>(cfg.vocab_size))
+    fail(source, "vocab", "has " + std::to_string(vocab.size()) + " entries, vocab_size is " + std::to_string(cfg.vocab_size));
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < vocab.size(); ++i) {
+    const std::string field = path_index("vocab", i);
+    if (!vocab[i].is_string()) fail(source, field, std::string("must be a string, got ") + json_type_name(vocab[i]));
+    const std::string entry = vocab[i].get<std::string>();
+    if (i < static_cast<std::size_t>(first_symbol_id)) {
+      if (entry != seq2seq_special_names()[i])
+        fail(source, field, "is " + quoted_for_message(entry) + ", expected \"" + seq2seq_special_names()[i] +
+                                "\" (ids 0, 1, 2 are <pad>, <s>, </s>)");
+    } else {
+      if (split_utf8(entry).size() != 1)  // the JSON parser has checked the UTF-8
+        fail(source, field, quoted_for_message(entry) + " is not one UTF-8 character");
+    }
+    if (auto [pos, fresh] = seen.emplace(entry, i); !fresh)
+      fail(source, field, quoted_for_message(entry) + " repeats vocab[" + std::to_string(pos->second) + "]");
+    file.vocab.push_back(entry);
+  }
+
+  const json& tensors = required(root, "tensors", source, "");
+  if (!tensors.is_object()) fail(source, "tensors", std::string("must be an object, got ") + json_type_name(tensors));
+  Seq2seqSlots slots;
+  const ParamLayout layout = make_seq2seq_layout(cfg, slots);
+  if (layout.total > static_cast<std::size_t>(max_parameter_count))
+    fail(source, "tensors", "this configuration needs " + std::to_string(layout.total) +
+                                " parameters, more than the limit of " + std::to_string(max_parameter_count));
+  for (auto it = tensors.begin(); it != tensors.end(); ++it)
+    if (!layout.find(it.key()))
+      fail(source, path_key("tensors", it.key()), "unknown tensor for this seq2seq model (expected " +
+                                                      expected_names(layout) + ")");
+  read_layout_tensors(tensors, layout, source, file.params, [] { return std::string(); });
+  for (auto it = root.begin(); it != root.end(); ++it)
+    if (!is_seq2seq_key(it.key())) file.extra[it.key()] = it.value();
+  return file;
+}
+
+Seq2seqFile load_seq2seq_file(const std::string& path) {
+  refuse_directory_path(path);
+  return parse_seq2seq_json(read_file(path, max_model_file_bytes), path);
+}
+
+std::string seq2seq_to_json(const Seq2seqFile& file) {
+  check_seq2seq_consistent(file);
+  const Seq2seqConfig& cfg = file.config;
+  Seq2seqSlots slots;
+  const ParamLayout layout = make_seq2seq_layout(cfg, slots);
+  check_finite(layout, file.params);
+  auto line = [](const char* key, const std::string& value) { return "  \"" + std::string(key) + "\": " + value + ",\n"; };
+  auto quoted = [](const char* text) { return "\"" + std::string(text) + "\""; };
+  std::string out = "{\n";
+  out += line("format", quoted(model_format_name));
+  out += line("version", "2");
+  out += line("kind", quoted(seq2seq_kind_name));
+  out += line("cell", quoted(cell_name(cfg.cell)));
+  if (cfg.cell == CellKind::rnn) out += line("nonlinearity", quoted(nonlinearity_name(cfg.nonlinearity)));
+  out += line("vocab_size", std::to_string(cfg.vocab_size));
+  out += line("embed_size", std::to_string(cfg.embed_size));
+  out += line("hidden_size", std::to_string(cfg.hidden_size));
+  out += line("bidirectional", cfg.bidirectional ? "true" : "false");
+  out += line("decoder_hidden", std::to_string(cfg.dec_hidden()));  // written resolved: the file says every size
+  out += line("attention", quoted(attention_name(cfg.attention)));
+  out += line("attention_size", std::to_string(cfg.attention == Attention::additive ? cfg.attn_size() : 0));
+  out += line("max_source_length", std::to_string(file.max_source_length));
+  out += line("max_target_length", std::to_string(file.max_target_length));
+  out += line("vocab", json(file.vocab).dump());
+  append_extra_keys(out, file.extra, is_seq2seq_key);
+  out += "  \"tensors\": {";
+  append_tensor_entries(out, layout, file.params);
+  out += "\n  }\n}\n";
+  return out;
+}
+
+void save_seq2seq_file(const std::string& path, const Seq2seqFile& file) {
+  write_model_text(path, [&] { return seq2seq_to_json(file); });
+}
+
+template <class T> Seq2seqModel<T> seq2seq_model_from_file(const Seq2seqFile& file) {
+  check_seq2seq_consistent(file);
+  Seq2seqModel<T> model(file.config);
+  narrow_params(model.layout, file.params, model.params);
+  return model;
+}
+
+template <class T>
+Seq2seqFile seq2seq_to_file(const Seq2seqModel<T>& model, const std::vector<std::string>& symbols, int max_source_length,
+                            int max_target_length, json extra) {
+  if (!extra.is_object()) throw IoError("model extra data must be a JSON object");
+  Seq2seqFile file;
+  file.config = model.config;
+  file.config.decoder_hidden = model.config.dec_hidden();
+  file.config.attention_size = model.config.attention == Attention::additive ? model.config.attn_size() : 0;
+  file.params.assign(model.params.begin(), model.params.end());
+  file.vocab = seq2seq_special_names();
+  file.vocab.insert(file.vocab.end(), symbols.begin(), symbols.end());
+  file.max_source_length = max_source_length;
+  file.max_target_length = max_target_length;
+  file.extra = std::move(extra);
+  return file;
+}
+
+Seq2seqVocab seq2seq_vocab(const Seq2seqFile& file) {
+  Seq2seqVocab v;
+  if (file.vocab.size() > static_cast<std::size_t>(first_symbol_id))
+    v.symbols.assign(file.vocab.begin() + first_symbol_id, file.vocab.end());
+  return v;
+}
+
+template Seq2seqModel<float> seq2seq_model_from_file<float>(const Seq2seqFile&);
+template Seq2seqModel<double> seq2seq_model_from_file<double>(const Seq2seqFile&);
+template Seq2seqFile seq2seq_to_file<float>(const Seq2seqModel<float>&, const std::vector<std::string>&, int, int, json);
+template Seq2seqFile seq2seq_to_file<double>(const Seq2seqModel<double>&, const std::vector<std::string>&, int, int, json);
 
 template Model<float> model_from_file<float>(const ModelFile&);
 template Model<double> model_from_file<double>(const ModelFile&);

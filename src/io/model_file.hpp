@@ -15,6 +15,11 @@
 // "vocab":[V distinct strings], "bidirectional":true (the *_reverse tensors), "objective":"mse"|
 // "cross_entropy", "dropout":p (0 ≤ p < 1). Version 1 files still load (none of these keys may appear in
 // them); a file is written as version 2 only when it uses one of them.
+//
+// Sequence-to-sequence models (issue 16) are a second kind of version-2 file: "kind":"seq2seq" with the
+// encoder-decoder's configuration and its tensors by the names of the PyTorch module docs/formats.md
+// ("Sequence to sequence") builds (encoder.embed.weight, encoder.rnn.*, bridge.*, decoder.*, attn.*, out.*).
+// load_model_file refuses them (naming `translate`); load_seq2seq_file refuses every other file.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -25,6 +30,7 @@
 
 #include "core/config.hpp"
 #include "core/model.hpp"
+#include "core/seq2seq.hpp"
 #include "io/json_util.hpp"
 
 namespace unrolled::io {
@@ -70,5 +76,37 @@ template <class T>
 void save_model(const std::string& path, const Model<T>& model, nlohmann::json extra = nlohmann::json::object()) {
   save_model_file(path, model_to_file(model, std::move(extra)));
 }
+
+// ---- Sequence to sequence ----
+
+inline constexpr const char* seq2seq_kind_name = "seq2seq";
+inline constexpr int max_seq2seq_length = 4096;  // bound of max_source_length and max_target_length
+
+struct Seq2seqFile {
+  Seq2seqConfig config;
+  std::vector<double> params;      // flat, make_seq2seq_layout(config) order, each tensor row-major
+  std::vector<std::string> vocab;  // V entries: "<pad>", "<s>", "</s>", then one character each (ids 3…)
+  int max_source_length = 1;       // the longest source the model was trained on: translate's limit
+  int max_target_length = 1;       // the decoding limit (tokens before </s>)
+  nlohmann::json extra = nlohmann::json::object();  // every other top-level key (training record, results)
+};
+
+// What vocab[0..2] must be: the special tokens' names.
+const std::vector<std::string>& seq2seq_special_names();
+
+// Reads and validates a seq2seq model file; errors as load_model_file ("FILE: FIELD: reason").
+Seq2seqFile load_seq2seq_file(const std::string& path);
+Seq2seqFile parse_seq2seq_json(std::string_view text, const std::string& source_name);
+// Known keys first, extra keys, tensors last; numbers round-trip exactly. IoError on a non-finite
+// parameter or an inconsistent file.
+std::string seq2seq_to_json(const Seq2seqFile& file);
+void save_seq2seq_file(const std::string& path, const Seq2seqFile& file);  // atomic
+
+// symbols: the characters of ids 3… (Seq2seqVocab::symbols). Float conversion as model_from_file.
+template <class T> Seq2seqModel<T> seq2seq_model_from_file(const Seq2seqFile& file);
+template <class T>
+Seq2seqFile seq2seq_to_file(const Seq2seqModel<T>& model, const std::vector<std::string>& symbols, int max_source_length,
+                            int max_target_length, nlohmann::json extra = nlohmann::json::object());
+Seq2seqVocab seq2seq_vocab(const Seq2seqFile& file);  // the symbols of ids 3…
 
 }  // namespace unrolled::io

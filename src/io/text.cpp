@@ -104,9 +104,16 @@ std::vector<int> char_ids(std::u32string_view text, const std::vector<char32_t>&
   return ids;
 }
 
-std::vector<LabelledLine> parse_labelled_text(std::string_view bytes, const std::string& source) {
+namespace {
+
+// `left<TAB>right` lines: UTF-8 checked, "\r\n" accepted, blank lines skipped, split at the first tab.
+// form names the two sides in messages ("label<TAB>text"); need_right refuses an empty right side.
+template <class Line>
+std::vector<Line> parse_tab_lines(std::string_view bytes, const std::string& source, const char* left_name,
+                                  const char* right_name, bool need_right, const char* nothing) {
   decode_utf8(bytes, source);  // the whole file must be UTF-8; the error names the byte
-  std::vector<LabelledLine> lines;
+  const std::string form = std::string(left_name) + "<TAB>" + right_name;
+  std::vector<Line> lines;
   std::size_t pos = 0;
   int number = 0;
   while (pos < bytes.size()) {
@@ -119,12 +126,28 @@ std::vector<LabelledLine> parse_labelled_text(std::string_view bytes, const std:
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     const std::size_t tab = line.find('\t');
     const std::string where = source + ": line " + std::to_string(number) + ": ";
-    if (tab == std::string_view::npos) throw FormatError(where + "no tab (expected label<TAB>text)");
-    if (tab == 0) throw FormatError(where + "empty label (expected label<TAB>text)");
+    if (tab == std::string_view::npos) throw FormatError(where + "no tab (expected " + form + ")");
+    if (tab == 0) throw FormatError(where + "empty " + left_name + " (expected " + form + ")");
+    if (need_right && tab + 1 == line.size()) throw FormatError(where + "empty " + right_name + " (expected " + form + ")");
     lines.push_back({std::string(line.substr(0, tab)), std::string(line.substr(tab + 1)), number});
   }
-  if (lines.empty()) throw FormatError(source + ": no labelled lines (expected label<TAB>text per line)");
+  if (lines.empty()) throw FormatError(source + ": " + nothing + " (expected " + form + " per line)");
   return lines;
+}
+
+}  // namespace
+
+std::vector<LabelledLine> parse_labelled_text(std::string_view bytes, const std::string& source) {
+  return parse_tab_lines<LabelledLine>(bytes, source, "label", "text", false, "no labelled lines");
+}
+
+std::vector<SequencePairLine> parse_sequence_pairs(std::string_view bytes, const std::string& source) {
+  return parse_tab_lines<SequencePairLine>(bytes, source, "source", "target", true, "no pairs");
+}
+
+std::vector<SequencePairLine> load_sequence_pairs(const std::string& path) {
+  refuse_directory(path);
+  return parse_sequence_pairs(read_file(path, max_text_bytes), path);
 }
 
 std::vector<LabelledLine> load_labelled_text(const std::string& path) {

@@ -1,5 +1,5 @@
-// Text corpora (DESIGN §4): UTF-8 text for character models, and labelled text `label<TAB>text` for
-// classifiers. Invalid UTF-8 is an error with its byte offset; a line without a tab, with its line
+// Text corpora (DESIGN §4): UTF-8 text for character models, labelled text `label<TAB>text` for
+// classifiers, and `source<TAB>target` pairs for sequence-to-sequence models. Invalid UTF-8 is an error with its byte offset; a line without a tab, with its line
 // number. A character model's vocabulary is the set of code points of its training text, in
 // code-point order.
 #pragma once
@@ -40,5 +40,17 @@ struct LabelledLine {
 // a tab, or with an empty label, is FormatError "SOURCE: line N: ..."; no lines at all, FormatError too.
 std::vector<LabelledLine> parse_labelled_text(std::string_view bytes, const std::string& source);
 std::vector<LabelledLine> load_labelled_text(const std::string& path);
+
+struct SequencePairLine {
+  std::string source;  // before the first tab (UTF-8)
+  std::string target;  // after it
+  int line = 0;        // 1-based line number in the file
+};
+
+// Parses `source<TAB>target` lines for sequence-to-sequence training, the same rules as labelled text
+// (UTF-8, "\r\n", blank lines skipped, split at the first tab): "SOURCE: line 7: no tab (expected
+// source<TAB>target)", an empty source or target likewise with its line; no pairs at all, FormatError.
+std::vector<SequencePairLine> parse_sequence_pairs(std::string_view bytes, const std::string& source);
+std::vector<SequencePairLine> load_sequence_pairs(const std::string& path);
 
 }  // namespace unrolled::io

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/seq2seq.hpp"
 
 namespace unrolled::test {
 
@@ -27,6 +28,21 @@ inline std::vector<std::filesystem::path> reference_cases(const std::string& sub
     if (e.path().extension() == ".json" && e.path().filename() != "optim.json") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// The padded batch of a seq2seq reference case (tests/tools/dump_seq2seq_reference.py): src [S][B], tgt [T][B].
+inline Seq2seqBatch seq2seq_batch_from_json(const nlohmann::json& c) {
+  Seq2seqBatch b;
+  b.src_len = c["src_len"].get<std::vector<int>>();
+  b.tgt_len = c["tgt_len"].get<std::vector<int>>();
+  b.batch = static_cast<int>(b.src_len.size());
+  b.src_steps = static_cast<int>(c["src"].size());
+  b.tgt_steps = static_cast<int>(c["tgt"].size());
+  for (const nlohmann::json& row : c["src"])
+    for (const nlohmann::json& v : row) b.src.push_back(v);
+  for (const nlohmann::json& row : c["tgt"])
+    for (const nlohmann::json& v : row) b.tgt.push_back(v);
+  return b;
 }
 
 // Appends the numbers of a (possibly nested) JSON array in row-major order.

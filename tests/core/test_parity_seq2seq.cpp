@@ -44,23 +44,9 @@ template <class T> Seq2seqModel<T> seq2seq_from_json(const json& m) {
   return model;
 }
 
-Seq2seqBatch batch_from_json(const json& c) {
-  Seq2seqBatch b;
-  b.src_len = c["src_len"].get<std::vector<int>>();
-  b.tgt_len = c["tgt_len"].get<std::vector<int>>();
-  b.batch = static_cast<int>(b.src_len.size());
-  b.src_steps = static_cast<int>(c["src"].size());
-  b.tgt_steps = static_cast<int>(c["tgt"].size());
-  for (const json& row : c["src"])
-    for (const json& v : row) b.src.push_back(v);
-  for (const json& row : c["tgt"])
-    for (const json& v : row) b.tgt.push_back(v);
-  return b;
-}
-
 template <class T> Worst run_case(const json& c) {
   const Seq2seqModel<T> model = seq2seq_from_json<T>(c["model"]);
-  const Seq2seqBatch batch = batch_from_json(c);
+  const Seq2seqBatch batch = test::seq2seq_batch_from_json(c);
   const int B = batch.batch;
   Seq2seqTrace<T> tr;
   seq2seq_forward(model, batch, tr, c["teacher_forcing"].get<double>());

@@ -51,9 +51,10 @@ std::string utf8_error(const std::string& bytes) {
   return "no error";
 }
 
-std::string tsv_error(const std::string& bytes) {
+std::string tsv_error(const std::string& bytes, bool pairs = false) {
   try {
-    io::parse_labelled_text(bytes, "d.tsv");
+    if (pairs) io::parse_sequence_pairs(bytes, "p.tsv");
+    else io::parse_labelled_text(bytes, "d.tsv");
   } catch (const io::FormatError& e) {
     return e.what();
   }
@@ -194,4 +195,25 @@ TEST_CASE("labelled text: label<TAB>text lines; a line without a tab names its l
   CHECK(tsv_error("pos\tgood\n\tbad\n") == "d.tsv: line 2: empty label (expected label<TAB>text)");
   CHECK(tsv_error("\n\n") == "d.tsv: no labelled lines (expected label<TAB>text per line)");
   CHECK(tsv_error("pos\tgo\xc3od\n") == "d.tsv: byte 6: invalid UTF-8 (sequence cut short (missing continuation byte))");
+}
+
+TEST_CASE("sequence pairs: source<TAB>target lines; errors name the file and the line") {
+  const auto pairs = io::parse_sequence_pairs("3 March 2021\t2021-03-03\r\n\n  \nabc\tc\tba\n\u00e9t\u00e9\t\u00e9t\u00e9", "p.tsv");
+  REQUIRE(pairs.size() == 3);
+  CHECK(pairs[0].source == "3 March 2021");
+  CHECK(pairs[0].target == "2021-03-03");
+  CHECK(pairs[0].line == 1);
+  CHECK(pairs[1].source == "abc");
+  CHECK(pairs[1].target == "c\tba");  // only the first tab splits
+  CHECK(pairs[1].line == 4);
+  CHECK(pairs[2].source == "\u00e9t\u00e9");  // no final newline
+  CHECK(pairs[2].line == 5);
+  CHECK(tsv_error("a\tb\n\n\n\n\n\nab\n", true) == "p.tsv: line 7: no tab (expected source<TAB>target)");
+  CHECK(tsv_error("a\tb\n\tb\n", true) == "p.tsv: line 2: empty source (expected source<TAB>target)");
+  CHECK(tsv_error("a\tb\nab\t\r\n", true) == "p.tsv: line 2: empty target (expected source<TAB>target)");
+  CHECK(tsv_error("\r\n \n", true) == "p.tsv: no pairs (expected source<TAB>target per line)");
+  CHECK(tsv_error("a\tb\xff\n", true) == "p.tsv: byte 3: invalid UTF-8 (byte never used in UTF-8)");
+  test::ScratchDir dir;
+  CHECK_THROWS_WITH_AS(io::load_sequence_pairs(dir.file("none.tsv")), doctest::Contains("none.tsv"), io::IoError);
+  CHECK_THROWS_WITH_AS(io::load_sequence_pairs(dir.path().string()), doctest::Contains("is a directory"), io::IoError);
 }

@@ -1,10 +1,10 @@
 # Sine-wave forecaster: signal generators, windows and normalisation, the trainer (determinism, early
 # stopping, divergence guard, snapshots), forecasts, the memory tasks (copy, adding; LSTM against RNN), a trainer's saved state continuing bit for bit,
-# and the train/forecast commands run as real processes. train_alloc_tests replaces the global operator new, so it is its own executable.
+# the train/forecast commands run as real processes, and train --task seq2seq and translate (issue 16). train_alloc_tests replaces the global operator new, so it is its own executable.
 unrolled_add_suite(train_tests
   SOURCES train/test_signal.cpp train/test_dataset.cpp train/test_trainer.cpp train/test_forecast.cpp
           train/test_memory_tasks.cpp train/test_trainer_state.cpp train/test_cli.cpp train/test_cli_text.cpp
-          train/test_cli_series.cpp
+          train/test_cli_series.cpp train/test_cli_seq2seq.cpp
   LIBS unrolled_io
   LABELS sanitize)
 add_dependencies(train_tests unrolled-cli)
