@@ -71,6 +71,25 @@ std::string timestamped_name(const std::string& prefix, const std::string& ext, 
   return prefix + "-" + stamp + "." + ext;
 }
 
+std::vector<FileEntry> files_of_kind(const std::vector<FileEntry>& entries, const std::vector<std::string>& extensions,
+                                     std::size_t& hidden) {
+  std::vector<FileEntry> out;
+  hidden = 0;
+  auto lower = [](std::string x) {
+    for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return x;
+  };
+  for (const FileEntry& e : entries) {
+    bool keep = e.is_dir || extensions.empty();
+    const std::string name = lower(e.name);
+    for (const std::string& ext : extensions)
+      keep = keep || (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), lower(ext)) == 0);
+    if (keep) out.push_back(e);
+    else ++hidden;
+  }
+  return out;
+}
+
 std::string join_path(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
   return (fs::path(dir) / name).string();

@@ -18,6 +18,11 @@ struct FileEntry {
 // The folder's entries, folders first, then files, each sorted by name (case-insensitive); hidden
 // entries (starting with '.') are left out. On failure: empty, and `error` says why (naming the folder).
 std::vector<FileEntry> list_folder(const std::string& dir, std::string& error);
+// The entries a dialog shows for a kind of file: every folder, and the files whose name ends in one of
+// `extensions` (".json", ".csv"; case-insensitive); no extensions: every file. `hidden` gets how many
+// files were left out.
+std::vector<FileEntry> files_of_kind(const std::vector<FileEntry>& entries, const std::vector<std::string>& extensions,
+                                     std::size_t& hidden);
 // The folder above `dir` ("/" stays "/").
 std::string parent_folder(const std::string& dir);
 // prefix-YYYYMMDD-HHMMSS.ext in local time, e.g. unrolled-20261122-031500.png.

@@ -34,6 +34,7 @@ struct FileDialogState {
   std::string listed_dir;        // the folder `entries` were read from (read once, not every frame)
   std::vector<FileEntry> entries;  // folders first, then files, each sorted by name
   std::string error;             // why the folder could not be read, or the path is not usable
+  bool all_files = false;        // list every file, not only the dialog's kind
 };
 
 // The open lesson's UI (lesson_ui.hpp): the parsed lesson, the step whose plan was last sent, a train
@@ -244,6 +245,7 @@ inline void OpenFileDialog(UiState& ui, FileDialogPurpose purpose, const std::st
   d.path_edit = path;
   d.listed_dir.clear();  // read the folder again: it may have changed since last time
   d.error.clear();
+  d.all_files = false;
 }
 
 // The cell the inspector shows: the clicked one, or the cursor's (at least t = 1).

@@ -190,6 +190,24 @@ TEST_CASE("file dialog logic: folders first, sorted, hidden left out; errors are
   CHECK(e[2].size == 4);
   CHECK(e[3].name == "zeta.json");
 
+  // A dialog for one kind of file keeps the folders and that kind (case-insensitive), and counts the rest.
+  std::ofstream(dir / "model.JSON") << "{}";
+  std::ofstream(dir / "json") << "x";  // no extension: not a .json file
+  std::size_t hidden = 0;
+  const std::vector<FileEntry> all = list_folder(dir.string(), err);
+  REQUIRE(all.size() == 6);
+  const std::vector<FileEntry> js = files_of_kind(all, {".json"}, hidden);
+  REQUIRE(js.size() == 4);
+  CHECK(js[0].name == "Alpha");
+  CHECK(js[1].name == "beta");
+  CHECK(js[2].name == "model.JSON");
+  CHECK(js[3].name == "zeta.json");
+  CHECK(hidden == 2);
+  CHECK(files_of_kind(all, {".csv", ".txt"}, hidden).size() == 3);
+  CHECK(hidden == 3);
+  CHECK(files_of_kind(all, {}, hidden).size() == 6);
+  CHECK(hidden == 0);
+
   const std::vector<FileEntry> none = list_folder((dir / "missing").string(), err);
   CHECK(none.empty());
   CHECK(err.find("missing") != std::string::npos);

@@ -8,7 +8,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string>
 #include <system_error>
+#include <vector>
 
 #include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
@@ -44,6 +46,29 @@ const char* ok_label(FileDialogPurpose p) {
     case FileDialogPurpose::open_text: return "Open";
   }
   return "OK";
+}
+
+// The files a purpose lists (folders always): a model or session file is JSON, a series CSV (or plain
+// text), a corpus text; an export folder lists folders only.
+std::vector<std::string> kind_of(FileDialogPurpose p) {
+  switch (p) {
+    case FileDialogPurpose::open_model:
+    case FileDialogPurpose::save_model:
+    case FileDialogPurpose::open_session:
+    case FileDialogPurpose::save_session: return {".json"};
+    case FileDialogPurpose::choose_csv: return {".csv", ".txt"};
+    case FileDialogPurpose::open_text: return {".txt", ".md", ".text"};
+    case FileDialogPurpose::export_folder: return {"/"};  // no file name ends so: folders only
+  }
+  return {};
+}
+const char* kind_name(FileDialogPurpose p) {
+  switch (p) {
+    case FileDialogPurpose::choose_csv: return ".csv and .txt";
+    case FileDialogPurpose::open_text: return ".txt and .md";
+    case FileDialogPurpose::export_folder: return "folders";
+    default: return ".json";
+  }
 }
 
 void go_to(FileDialogState& d, const std::string& dir) {
@@ -141,8 +166,18 @@ void FileDialog(UiState& ui, CommandList& out) {
   const float footer = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetTextLineHeightWithSpacing() * 2;
   std::string open_dir;
   bool activate = false;
+  std::size_t hidden = 0;
+  const std::vector<FileEntry> shown = files_of_kind(d.entries, d.all_files ? std::vector<std::string>{} : kind_of(d.purpose), hidden);
+  if (hidden > 0 || d.all_files) {
+    ImGui::SameLine();
+    char all[96];
+    std::snprintf(all, sizeof all, "all files (%zu more)###all_files", hidden);
+    if (RemainingOnLine() < ImGui::CalcTextSize(all).x + fs * 2) ImGui::NewLine();
+    ImGui::Checkbox(d.all_files ? "all files###all_files" : all, &d.all_files);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Listed: %s only, unless this is ticked", kind_name(d.purpose));
+  }
   if (ImGui::BeginChild("##entries", ImVec2(0, -footer), true)) {
-    for (const FileEntry& e : d.entries) {
+    for (const FileEntry& e : shown) {
       char label[512];
       std::snprintf(label, sizeof label, "%s%s", e.name.c_str(), e.is_dir ? "/" : "");
       const std::string full = join_path(d.dir, e.name);
@@ -162,7 +197,10 @@ void FileDialog(UiState& ui, CommandList& out) {
         ImGui::TextDisabled("%s", size);
       }
     }
-    if (d.entries.empty() && d.error.empty()) ImGui::TextDisabled("(empty folder)");
+    if (shown.empty() && d.error.empty()) {
+      if (hidden > 0) ImGui::TextDisabled("(no %s here)", kind_name(d.purpose));
+      else ImGui::TextDisabled("(empty folder)");
+    }
   }
   ImGui::EndChild();
   if (!open_dir.empty()) go_to(d, open_dir);

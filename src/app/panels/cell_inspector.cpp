@@ -323,7 +323,8 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     const float total = lv.grad_h.at(u, col), local = lv.grad_h_local.at(u, col);
     if (reached) {
       Equation(cell, "dh", "dL/dhₜ = (%s) + (from t+1)", ui.step.layer == L - 1 ? "from yₜ" : "from above");
-      Equation(cell, "dh", "       = %+.3g + %+.3g = %+.3g", local, total - local, total);
+      const float rest = total - local;  // "a − 0.2", not "a + -0.2" (nor "+ +0")
+      Equation(cell, "dh", "       = %+.3g %s %.3g = %+.3g", local, std::signbit(rest) ? "−" : "+", std::abs(rest), total);
       if (cell == CellKind::lstm) Equation(cell, "dc", "dL/dcₜ = %+.3g", lv.grad_c.at(u, col));
     } else {
       ImGui::TextDisabled("dL/dhₜ: not reached yet (the backward pass is at t = %d)", snap.t);
