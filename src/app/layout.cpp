@@ -171,22 +171,41 @@ Stage compute_stage(Rect a, float fs, float stage_h) {
   return {{a.x, a.y, a.w, h}, {a.x, a.y + h, a.w, a.h - h}};
 }
 
+namespace {
+// What the lab and the Text workspace share: the status line along the bottom; nothing shown (empty);
+// narrower than tiled_min_width_em (compact: one tabbed tile over `content`); else the settings
+// column at the left (panel_em characters, min_share–34% of the width; all of it when nothing else
+// is shown) and the rest (`main`).
+struct ColumnSplit {
+  Rect status, content, panel, main;
+  bool empty = false, compact = false;
+};
+ColumnSplit split_settings_column(Rect area, float fs, bool panel, bool rest, float panel_em, float min_share) {
+  ColumnSplit c;
+  const float status_h = status_line_height(fs);
+  c.status = {area.x, area.y + area.h - status_h, area.w, status_h};
+  c.content = {area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
+  c.empty = !(panel || rest);
+  c.compact = !c.empty && c.content.w < fs * tiled_min_width_em;
+  if (c.empty || c.compact) return c;
+  const Rect& a = c.content;
+  float panel_w = 0;
+  if (panel) panel_w = rest ? std::round(std::clamp(fs * panel_em, a.w * min_share, a.w * 0.34f)) : a.w;
+  c.panel = {a.x, a.y, panel_w, panel ? a.h : 0};
+  c.main = {a.x + panel_w, a.y, a.w - panel_w, a.h};
+  return c;
+}
+}  // namespace
+
 LabLayout compute_lab_layout(Rect area, const LabVisibility& v, float fs) {
   LabLayout l;
-  const float status_h = status_line_height(fs);
-  l.status = {area.x, area.y + area.h - status_h, area.w, status_h};
-  const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
-  const bool plots = v.decay || v.clipping;
-  if (!(v.panel || plots)) return l;
-  if (content.w < fs * tiled_min_width_em) {
-    l.compact = true;
-    l.tabs = content;
-    return l;
-  }
-  float panel_w = 0;
-  if (v.panel) panel_w = plots ? std::round(std::clamp(fs * 18.0f, content.w * 0.18f, content.w * 0.34f)) : content.w;
-  l.panel = {content.x, content.y, panel_w, v.panel ? content.h : 0};
-  const Rect main{content.x + panel_w, content.y, content.w - panel_w, content.h};
+  const ColumnSplit c = split_settings_column(area, fs, v.panel, v.decay || v.clipping, 18.0f, 0.18f);
+  l.status = c.status;
+  l.compact = c.compact;
+  if (c.compact) l.tabs = c.content;
+  if (c.empty || c.compact) return l;
+  l.panel = c.panel;
+  const Rect& main = c.main;
   // The decay plot is the lab's picture: it keeps the larger share next to the clipping plots.
   const std::vector<float> ws = split(main.w, {0.55f, 0.45f}, {v.decay, v.clipping});
   l.decay = {main.x, main.y, ws[0], v.decay ? main.h : 0};
@@ -196,20 +215,13 @@ LabLayout compute_lab_layout(Rect area, const LabVisibility& v, float fs) {
 
 TextLayout compute_text_layout(Rect area, const TextVisibility& v, float fs) {
   TextLayout l;
-  const float status_h = status_line_height(fs);
-  l.status = {area.x, area.y + area.h - status_h, area.w, status_h};
-  const Rect content{area.x, area.y, area.w, std::max(0.0f, area.h - status_h)};
-  const bool right = v.curves || v.samples || v.reading || v.units;
-  if (!(v.panel || right)) return l;
-  if (content.w < fs * tiled_min_width_em) {
-    l.compact = true;
-    l.tabs = content;
-    return l;
-  }
-  float panel_w = 0;
-  if (v.panel) panel_w = right ? std::round(std::clamp(fs * 19.0f, content.w * 0.2f, content.w * 0.34f)) : content.w;
-  l.panel = {content.x, content.y, panel_w, v.panel ? content.h : 0};
-  const Rect main{content.x + panel_w, content.y, content.w - panel_w, content.h};
+  const ColumnSplit c = split_settings_column(area, fs, v.panel, v.curves || v.samples || v.reading || v.units, 19.0f, 0.2f);
+  l.status = c.status;
+  l.compact = c.compact;
+  if (c.compact) l.tabs = c.content;
+  if (c.empty || c.compact) return l;
+  l.panel = c.panel;
+  const Rect& main = c.main;
   const bool top = v.curves || v.samples;
   const bool bottom = v.reading || v.units;
   const std::vector<float> hs = split(main.h, {0.45f, 0.55f}, {top, bottom});

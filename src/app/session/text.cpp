@@ -16,6 +16,24 @@ namespace {
 constexpr double ln2 = 0.69314718055994530942;
 constexpr std::size_t val_eval_chars = 20000;  // validation bpc over at most this much of the text
 
+// The trainer's settings for a model of `model` trained as `s` says.
+TextTrainConfig train_config(const TextSettings& s, const ModelConfig& model) {
+  TextTrainConfig tc;
+  tc.model = model;
+  tc.seq = s.seq;
+  tc.batch = s.batch;
+  tc.optimizer = OptimizerConfig{OptimizerKind::adam, s.lr};
+  tc.clip = s.clip;
+  tc.seed = s.seed;
+  return tc;
+}
+
+// The id of '\n' in an ascending vocabulary, or -1.
+int newline_id(const std::vector<char32_t>& vocab) {
+  const auto at = std::lower_bound(vocab.begin(), vocab.end(), U'\n');
+  return at != vocab.end() && *at == U'\n' ? static_cast<int>(at - vocab.begin()) : -1;
+}
+
 std::string range_error(const char* what, double v, double lo, double hi) {
   char buf[160];
   std::snprintf(buf, sizeof buf, "%s must be %g to %g, got %g", what, lo, hi, v);
@@ -80,14 +98,7 @@ void TextRun::configure(const TextSettings& s) {
   m.output_size = m.vocab_size;
   m.objective = Objective::cross_entropy;
   if (std::string why = validate_config(m); !why.empty()) throw std::runtime_error(why);
-  TextTrainConfig tc;
-  tc.model = m;
-  tc.seq = s.seq;
-  tc.batch = s.batch;
-  tc.optimizer = OptimizerConfig{OptimizerKind::adam, s.lr};
-  tc.clip = s.clip;
-  tc.seed = s.seed;
-  auto trainer = std::make_unique<CharLmTrainer<float>>(tc, corpus.train_ids);  // throws on a short text
+  auto trainer = std::make_unique<CharLmTrainer<float>>(train_config(s, m), corpus.train_ids);  // throws on a short text
 
   settings_ = s;
   vocab_ = std::move(corpus.vocab);
@@ -96,9 +107,7 @@ void TextRun::configure(const TextSettings& s) {
   if (val_ids_.size() > val_eval_chars) val_ids_.resize(val_eval_chars);
   // The reading passage: from the first line start of the validation text (a whole line reads better).
   std::size_t from = 0;
-  const auto newline = std::lower_bound(vocab_.begin(), vocab_.end(), U'\n');
-  if (newline != vocab_.end() && *newline == U'\n') {
-    const int nl = static_cast<int>(newline - vocab_.begin());
+  if (const int nl = newline_id(vocab_); nl >= 0) {
     for (std::size_t i = 0; i < std::min<std::size_t>(val_ids_.size(), 400); ++i)
       if (val_ids_[i] == nl) {
         from = i + 1;
@@ -120,14 +129,7 @@ void TextRun::configure(const TextSettings& s) {
 
 void TextRun::restart() {
   if (trainer_->steps() > 0) {  // the same settings and seed: the same initial weights and windows
-    TextTrainConfig tc;
-    tc.model = trainer_->model().config;
-    tc.seq = settings_.seq;
-    tc.batch = settings_.batch;
-    tc.optimizer = OptimizerConfig{OptimizerKind::adam, settings_.lr};
-    tc.clip = settings_.clip;
-    tc.seed = settings_.seed;
-    trainer_ = std::make_unique<CharLmTrainer<float>>(tc, train_ids_);
+    trainer_ = std::make_unique<CharLmTrainer<float>>(train_config(settings_, trainer_->model().config), train_ids_);
   }
   state_ = TrainState::paused;
   message_.clear();
@@ -171,18 +173,13 @@ std::vector<int> TextRun::prime_ids(const TextSampling& s) const {
   for (char32_t c : io::decode_utf8(s.prime, "the prime"))
     ids.push_back(static_cast<int>(std::lower_bound(vocab_.begin(), vocab_.end(), c) - vocab_.begin()));
   if (ids.empty()) {
-    const auto nl = std::lower_bound(vocab_.begin(), vocab_.end(), U'\n');
-    ids.push_back(nl != vocab_.end() && *nl == U'\n' ? static_cast<int>(nl - vocab_.begin()) : 0);
+    ids.push_back(std::max(newline_id(vocab_), 0));
   }
   return ids;
 }
 
 void TextRun::add_sample() {
-  SampleSettings ss;
-  ss.length = sampling_.length;
-  ss.temperature = sampling_.temperature;
-  ss.top_k = sampling_.top_k;
-  ss.seed = sampling_.seed;
+  const SampleSettings ss{sampling_.length, sampling_.temperature, sampling_.top_k, sampling_.seed};
   std::u32string text;
   for (int id : sample_tokens(trainer_->model(), prime_ids(sampling_), ss)) text += vocab_[static_cast<std::size_t>(id)];
   samples_.push_back({trainer_->steps(), sampling_, io::encode_utf8(text)});
