@@ -195,16 +195,22 @@ ColumnSplit split_settings_column(Rect area, float fs, bool panel, bool rest, fl
   c.main = {a.x + panel_w, a.y, a.w - panel_w, a.h};
   return c;
 }
+// Fills a layout's status line, compact switch and settings column from c; false when there is
+// nothing more to lay out (nothing shown, or compact).
+template <class Layout> bool take_columns(const ColumnSplit& c, Layout& l) {
+  l.status = c.status;
+  l.compact = c.compact;
+  if (c.compact) l.tabs = c.content;
+  if (c.empty || c.compact) return false;
+  l.panel = c.panel;
+  return true;
+}
 }  // namespace
 
 LabLayout compute_lab_layout(Rect area, const LabVisibility& v, float fs) {
   LabLayout l;
   const ColumnSplit c = split_settings_column(area, fs, v.panel, v.decay || v.clipping, 18.0f, 0.18f);
-  l.status = c.status;
-  l.compact = c.compact;
-  if (c.compact) l.tabs = c.content;
-  if (c.empty || c.compact) return l;
-  l.panel = c.panel;
+  if (!take_columns(c, l)) return l;
   const Rect& main = c.main;
   // The decay plot is the lab's picture: it keeps the larger share next to the clipping plots.
   const std::vector<float> ws = split(main.w, {0.55f, 0.45f}, {v.decay, v.clipping});
@@ -216,11 +222,7 @@ LabLayout compute_lab_layout(Rect area, const LabVisibility& v, float fs) {
 TextLayout compute_text_layout(Rect area, const TextVisibility& v, float fs) {
   TextLayout l;
   const ColumnSplit c = split_settings_column(area, fs, v.panel, v.curves || v.samples || v.reading || v.units, 19.0f, 0.2f);
-  l.status = c.status;
-  l.compact = c.compact;
-  if (c.compact) l.tabs = c.content;
-  if (c.empty || c.compact) return l;
-  l.panel = c.panel;
+  if (!take_columns(c, l)) return l;
   const Rect& main = c.main;
   const bool top = v.curves || v.samples;
   const bool bottom = v.reading || v.units;

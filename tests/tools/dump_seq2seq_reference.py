@@ -8,12 +8,13 @@ tests/data/reference/seq2seq/<case>.json. Deterministic: rerunning rewrites the 
 
 Run with Debian's python (it has torch):  /usr/bin/python3 tests/tools/dump_seq2seq_reference.py
 """
-import json
 import os
 
 import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from dump_torch_reference import write_json  # the same atomic, compact JSON as the other fixtures
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, "tests", "data", "reference", "seq2seq")
@@ -164,14 +165,6 @@ def case_specs():
                       "bidirectional": bi, "Hd": Hd, "attention": att, "A": 4, "src_len": [4, 6],
                       "tgt_len": [6, 3], "teacher_forcing": 0.0, "seed": seed})
     return specs
-
-
-def write_json(path, doc):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(doc, f, separators=(",", ":"), allow_nan=False)
-        f.write("\n")
-    os.replace(tmp, path)
 
 
 def main():
