@@ -2,8 +2,9 @@
 // whether a key is down at the start of a frame: a press and its release that both arrive between two
 // frames — a quick tap, what a presenter's clicker sends for PageDown — would never be seen. The
 // queue hands a frame the events in arrival order up to the first one that would change a key that
-// has already changed in that frame; the rest wait for the next frame. So a tap is down for one frame
-// and up the next, and sixteen taps are sixteen presses. Pure logic (app_logic_tests).
+// has already changed in that frame, or to a modifier (Shift, Ctrl, Alt, Super) changing after another
+// key went down; the rest wait for the next frame. So a tap is down for one frame and up the next, sixteen
+// taps are sixteen presses, and a quick Shift+T (T and Shift released together) is still Shift+T. Pure logic (app_logic_tests).
 #pragma once
 #include <deque>
 #include <vector>

@@ -575,6 +575,24 @@ TEST_CASE("key queue: a press and its release in one frame are seen in two frame
   CHECK(second[1].action == release);
   CHECK(q.empty());
 
+  // Shift released before T, both in one frame's events (xdotool's Shift+T): T is still seen with Shift
+  // held, and Shift goes up only in the next frame. A modifier that changes first does not wait.
+  q.push({shift, 0, press, 0, false});
+  q.push({t, 0, press, 1, false});
+  q.push({shift, 0, release, 1, false});
+  q.push({t, 0, release, 0, false});
+  const std::vector<KeyEvent> held = q.take_frame();
+  REQUIRE(held.size() == 2);
+  CHECK(held[0].key == shift);
+  CHECK(held[1].key == t);
+  const std::vector<KeyEvent> after = q.take_frame();
+  REQUIRE(after.size() == 2);
+  CHECK(after[0].key == shift);
+  CHECK(after[0].action == release);
+  CHECK(after[1].key == t);
+  CHECK(after[1].action == release);
+  CHECK(q.empty());
+
   // The system's auto-repeat of a held key never holds the queue up.
   q.push({t, 0, press, 0, false});
   q.push({t, 0, repeat, 0, true});

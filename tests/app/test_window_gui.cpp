@@ -192,3 +192,18 @@ TEST_CASE("quick key taps are never lost: five PageDown taps page a lesson five 
   CHECK(j["ui"]["lesson"]["id"] == "01-rnn-unrolled");
   CHECK(j["ui"]["lesson"]["step"] == 5);  // 0-based: from step 1 five on, step 6
 }
+
+TEST_CASE("a quick Ctrl+Q is Ctrl+Q: the modifier a key was pressed with holds for that key") {
+  LiveApp a("ctrl-q", "--fresh --size 1280x800");
+  REQUIRE_FALSE(a.window.empty());
+  // xdotool presses Ctrl, then Q, and lets Ctrl go before Q, all within a frame or two. Read with the
+  // modifiers as they are at the end of the frame's events, that Q would be a plain Q (nothing), as a
+  // quick Shift+T would be a plain T (train instead of pause).
+  sh("xdotool windowfocus --sync " + a.window);
+  sh("xdotool key --delay 0 q");
+  sleep_s(0.5);
+  REQUIRE(a.alive());  // a plain Q does nothing
+  sh("xdotool key --delay 0 ctrl+q");
+  for (int i = 0; i < 30 && a.alive(); ++i) sleep_s(0.1);
+  CHECK_FALSE(a.alive());
+}
