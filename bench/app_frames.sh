@@ -27,7 +27,7 @@ if [ "$mode" = text ]; then
   app_flags="--text --train"
 else
   cli_line="$("$bin/unrolled-cli" train --epochs 200 --out "$tmp/model.json" 2>/dev/null | tail -n 1)"
-  app_flags="--train"
+  app_flags="--train --train-speed full"
 fi
 cli_steps="$(sed -n 's/.* steps=\([0-9]*\) .*/\1/p' <<<"$cli_line")"
 cli_seconds="$(sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' <<<"$cli_line")"

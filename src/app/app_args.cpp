@@ -36,6 +36,9 @@ const char* app_usage() {
          "  --speed S           steps per second while playing (0.25-60, default 4)\n"
          "  --train             open the Train workspace and start training the sine-wave forecaster (with\n"
          "                      --text: start training the character model)\n"
+         "  --train-speed S     the Train workspace's training speed: 10, 100 or 1000 steps per second, or full\n"
+         "                      (as fast as the machine goes); default 100, a pace a class can follow (a\n"
+         "                      restored session keeps its own)\n"
          "  --list-lessons      print the lessons (ID  title), then exit; needs no display\n"
          "  --lesson ID         open a lesson (an ID from --list-lessons, or path/to/lesson.json)\n"
          "  --lesson-step K     open the lesson at step K (1-based)\n"
@@ -177,6 +180,17 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       a.play = true;
     } else if (flag == "--train") {
       a.train = true;
+    } else if (flag == "--train-speed") {
+      if (!value(v)) return r;
+      double speed = 0;
+      if (v == "full") {
+        a.train_speed = 0.0;
+      } else if (parse_double(v, speed) && std::isfinite(speed) && speed >= 1 && speed <= 1e6) {
+        a.train_speed = speed;
+      } else {
+        r.error = "--train-speed: expected steps per second (1 to 1000000) or 'full', got '" + v + "'";
+        return r;
+      }
     } else if (flag == "--text") {  // an optional value: the text (default the generated one)
       a.text = "structured";
       if (i + 1 < argv.size() && argv[i + 1].rfind("--", 0) != 0) a.text = argv[++i];

@@ -165,6 +165,9 @@ int main(int argc, char** argv) {
       if (s->message_is_error) std::fprintf(stderr, "unrolled: %s\n", s->message.c_str());
     }
   }
+  // The training speed: --train-speed, else a restored session's own, else a pace a class can follow.
+  if (args.train_speed) last_seq = session.send(cmd::SetTrainSpeed{*args.train_speed});
+  else if (session_files.seen_restore_id == 0) last_seq = session.send(cmd::SetTrainSpeed{class_train_speed});
   if (args.speed > 0) last_seq = session.send(cmd::SetSpeed{args.speed});
   if (args.step >= 0) last_seq = session.send(cmd::Seek{args.step});
   if (args.play) last_seq = session.send(cmd::Play{});

@@ -56,6 +56,9 @@ TEST_CASE("flags parse into the arguments; defaults are 1280x800 at scale 1") {
   CHECK(r.args.step == -1);
   CHECK_FALSE(r.args.train);
   CHECK(parse({"--train", "--frames", "30"}).args.train);
+  CHECK_FALSE(r.args.train_speed.has_value());  // the app then starts at class speed (or a restored session's)
+  CHECK(parse({"--train-speed", "full"}).args.train_speed == 0.0);
+  CHECK(parse({"--train-speed", "250"}).args.train_speed == 250.0);
 
   r = parse({"--size", "1920x1080", "--scale", "2", "--model", "m.json", "--frames", "120", "--screenshot", "s.png",
              "--stats", "st.json", "--step", "5", "--play", "--speed", "8"});
@@ -80,6 +83,7 @@ TEST_CASE("bad flags are usage errors that name the flag") {
        std::vector<std::vector<std::string>>{{"--size", "1280"}, {"--size", "10x10"}, {"--size", "axb"},
                                              {"--scale", "0"}, {"--scale", "nan"}, {"--frames", "-1"},
                                              {"--frames", "3x"}, {"--step", "-2"}, {"--speed", "1000"},
+                                             {"--train-speed", "0"}, {"--train-speed", "fast"}, {"--train-speed", "inf"},
                                              {"--frames"}, {"--wat"}}) {
     const ParseResult r = parse(bad);
     CAPTURE(bad[0]);

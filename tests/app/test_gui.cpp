@@ -178,10 +178,10 @@ TEST_CASE("a screenshot that cannot be written is an error, and leaves no half f
 TEST_CASE("--train: the training curves fill in over the frames, and --stats counts the training steps") {
   const fs::path early = scratch() / "train-early.png", late = scratch() / "train-late.png",
                  stats = scratch() / "train-stats.json";
-  Run a = run("--size 1280x800 --train --frames 3 --screenshot '" + early.string() + "'");
+  Run a = run("--size 1280x800 --train --train-speed full --frames 3 --screenshot '" + early.string() + "'");
   INFO(a.err);
   REQUIRE(a.code == 0);
-  Run b = run("--size 1280x800 --train --frames 150 --screenshot '" + late.string() + "' --stats '" + stats.string() + "'");
+  Run b = run("--size 1280x800 --train --train-speed full --frames 150 --screenshot '" + late.string() + "' --stats '" + stats.string() + "'");
   INFO(b.err);
   REQUIRE(b.code == 0);
   Image i0(early), i1(late);
@@ -277,7 +277,7 @@ TEST_CASE("every workspace at a 1280x800 projector: no text cut by its frame") {
 // playing, paging a lesson, switching workspaces) none may.
 TEST_CASE("partial repaints leave exactly the whole frame on screen, in every workspace") {
   const char* const runs[] = {
-      "--train --frames 120",                    // plots taking turns while a snapshot arrives every 33 ms
+      "--train --train-speed full --frames 120",                    // plots taking turns while a snapshot arrives every 33 ms
       "--play --speed 30 --frames 90",           // the Step workspace's views and heatmaps
       "--compare rnn,lstm --frames 90",          // compare: three plot tiles and the table
       "--lab --lab-rho 1.5 --frames 90",         // the gradient lab
@@ -296,7 +296,7 @@ TEST_CASE("partial repaints leave exactly the whole frame on screen, in every wo
   }
   // UNROLLED_FULL_REDRAW=1 turns them off: every frame is drawn whole.
   const fs::path stats = scratch() / "redraw-full.json";
-  const Run r = run("--fresh --size 1280x800 --train --frames 20 --stats '" + stats.string() + "'", "env UNROLLED_FULL_REDRAW=1");
+  const Run r = run("--fresh --size 1280x800 --train --train-speed full --frames 20 --stats '" + stats.string() + "'", "env UNROLLED_FULL_REDRAW=1");
   REQUIRE(r.code == 0);
   std::ifstream in(stats);
   const nlohmann::json j = nlohmann::json::parse(in);

@@ -45,13 +45,13 @@ TEST_CASE("the app saves the session on exit and restores it on the next start")
   const std::string env = "XDG_STATE_HOME=" + quoted(state);
 
   // An automated run without --autosave leaves the last session alone.
-  Run r = run("--train --frames 20", env);
+  Run r = run("--train --train-speed full --frames 20", env);
   REQUIRE(r.code == 0);
   CHECK_FALSE(fs::exists(last));
 
   // Train for a while in the Train workspace, then exit: the last session is written.
   const fs::path s1 = scratch() / "s1.json", s2 = scratch() / "s2.json";
-  r = run("--autosave --train --frames 90 --stats " + quoted(s1), env);
+  r = run("--autosave --train --train-speed full --frames 90 --stats " + quoted(s1), env);
   INFO(r.err);
   REQUIRE(r.code == 0);
   REQUIRE(fs::exists(last));
@@ -63,6 +63,7 @@ TEST_CASE("the app saves the session on exit and restores it on the next start")
   CHECK(saved["ui"]["workspace"] == "train");
   CHECK(saved["run"]["trainer"]["step"] == trained);
   CHECK(saved["run"]["state"] == "paused");  // a running run is saved paused: T continues it
+  CHECK(saved["run"]["train_speed"] == 0);   // --train-speed full
 
   // The next start restores it: the run is at the same step (nothing trains this time), in the Train
   // workspace (saved again on exit), and T continues from there.
@@ -73,7 +74,7 @@ TEST_CASE("the app saves the session on exit and restores it on the next start")
   saved = read_json(last);
   CHECK(saved["ui"]["workspace"] == "train");
   CHECK(saved["run"]["trainer"]["step"] == trained);
-  r = run("--autosave --train --frames 30 --stats " + quoted(s2), env);
+  r = run("--autosave --train --train-speed full --frames 30 --stats " + quoted(s2), env);
   REQUIRE(r.code == 0);
   const long long total = read_json(s2)["train_steps"].get<long long>();
   CHECK(total > trained);
@@ -88,6 +89,15 @@ TEST_CASE("the app saves the session on exit and restores it on the next start")
   REQUIRE(r.code == 0);
   CHECK(read_json(s2)["train_steps"] == 0);
   CHECK(read_json(last)["run"]["trainer"]["step"] == 0);
+  CHECK(read_json(last)["run"]["train_speed"] == 100);  // a new session trains at class speed
+
+  // A restored session keeps its own speed; --train-speed sets it.
+  r = run("--autosave --train-speed 1000 --frames 5", env);
+  REQUIRE(r.code == 0);
+  CHECK(read_json(last)["run"]["train_speed"] == 1000);
+  r = run("--autosave --frames 5", env);
+  REQUIRE(r.code == 0);
+  CHECK(read_json(last)["run"]["train_speed"] == 1000);
 }
 
 TEST_CASE("a corrupt last session is moved aside with a message; the app starts from the defaults") {

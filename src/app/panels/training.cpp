@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <string>
 
 #include "app/look/marks.hpp"
@@ -96,16 +97,53 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
   if (ImGui::Button("Reset (R)", ImVec2(-1, fs * 1.8f))) out.push_back(cmd::ResetTraining{});
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to step 0 with the seed's initial weights: the same run again");
 
+  // One click to any speed: "Speed" and a row of buttons on one line where they fit, the buttons on
+  // a line of their own under "Speed, steps/s" where only they fit, else a list.
+  static const char* const speed_names[] = {"10", "100", "1000", "full"};
+  constexpr int n_speeds = static_cast<int>(std::size(train_speed_choices));
+  int speed = -1;
+  for (int i = 0; i < n_speeds; ++i)
+    if (std::abs(tv.max_steps_per_second - train_speed_choices[i]) < 1e-9) speed = i;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float buttons_w = -style.ItemSpacing.x;
+  for (const char* n : speed_names) buttons_w += ImGui::CalcTextSize(n).x + 2 * style.FramePadding.x + style.ItemSpacing.x;
+  const float label_w = ImGui::CalcTextSize("Speed").x + style.ItemSpacing.x;
+  const float unit_w = style.ItemSpacing.x + ImGui::CalcTextSize("steps/s").x;
+  const float avail = ImGui::GetContentRegionAvail().x;
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Speed");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(-1);
-  static const double speeds[] = {0, 1000, 100, 10};
-  static const char* const speed_names[] = {"full speed", "1000 steps/s", "100 steps/s", "10 steps/s"};
-  int speed = 0;
-  for (int i = 0; i < 4; ++i)
-    if (std::abs(tv.max_steps_per_second - speeds[i]) < 1e-9) speed = i;
-  if (ImGui::Combo("##train_speed", &speed, speed_names, 4)) out.push_back(cmd::SetTrainSpeed{speeds[speed]});
+  if (label_w + buttons_w + unit_w <= avail || buttons_w <= avail) {
+    const bool one_line = label_w + buttons_w + unit_w <= avail;
+    ImGui::TextUnformatted(one_line ? "Speed" : "Speed, steps/s");
+    if (one_line) ImGui::SameLine();
+    ImGui::BeginGroup();
+    for (int i = 0; i < n_speeds; ++i) {
+      if (i > 0) ImGui::SameLine();
+      const bool on = i == speed;
+      if (on) ImGui::PushStyleColor(ImGuiCol_Button, style.Colors[ImGuiCol_ButtonActive]);
+      if (ImGui::Button(speed_names[i]) && !on) out.push_back(cmd::SetTrainSpeed{train_speed_choices[i]});
+      if (on) ImGui::PopStyleColor();
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(i + 1 == n_speeds ? "As fast as this machine trains (200 epochs in a few seconds)"
+                                             : "At most %s training steps a second", speed_names[i]);
+    }
+    if (one_line) {
+      ImGui::SameLine();
+      ImGui::TextUnformatted("steps/s");
+    }
+    ImGui::EndGroup();
+  } else {
+    ImGui::TextUnformatted("Speed");
+    ImGui::SameLine();
+    static const char* const combo_names[] = {"10 steps/s", "100 steps/s", "1000 steps/s", "full speed"};
+    ImGui::SetNextItemWidth(-1);
+    char custom[32];
+    std::snprintf(custom, sizeof custom, "%g steps/s", tv.max_steps_per_second);
+    if (ImGui::BeginCombo("##train_speed", speed < 0 ? custom : combo_names[speed])) {
+      for (int i = 0; i < n_speeds; ++i)
+        if (ImGui::Selectable(combo_names[i], i == speed) && i != speed) out.push_back(cmd::SetTrainSpeed{train_speed_choices[i]});
+      ImGui::EndCombo();
+    }
+  }
   FlashLessonSlider(ui, "train-speed");
 
   // The readouts: large in projector mode (readout_font), the second column placed by that font's size.

@@ -207,6 +207,11 @@ struct CompareView {
 // Empty when `cells` can form a compare set (2 or 3 distinct cells), else why not.
 std::string validate_compare_cells(const std::vector<CellKind>& cells);
 
+// The Train workspace's speeds (steps per second; 0 = full speed). A new session starts at a pace a
+// class can follow: 200 epochs of the default run take 48 s, the curves grow as the teacher talks.
+inline constexpr double train_speed_choices[] = {10, 100, 1000, 0};
+inline constexpr double class_train_speed = 100;
+
 // Everything the panels show about the run, published with each Snapshot (never null).
 struct TrainView {
   TrainSettings settings;          // as applied
