@@ -287,7 +287,7 @@ int main(int argc, char** argv) {
     const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.dialogs.pending_screenshot.empty();
     const bool training = snap->train->state == TrainState::running ||
                           (snap->train->compare && snap->train->compare->running()) || snap->lab->running() ||
-                          snap->text->running();
+                          snap->text->running() || snap->seq2seq->running();
     if (training) wait_s = 0.0;  // live curves; paced below
     else if (!quiet) wait_s = 0.0;
     else if (snap->playing) wait_s = std::clamp(0.25 / snap->speed, 1.0 / 240.0, 0.1);  // a quarter step
