@@ -16,6 +16,7 @@
 #include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/panels/readouts.hpp"
 #include "app/panels/train_views.hpp"
 #include "app/plot/plot.hpp"
 #include "app/plot/plot_math.hpp"
@@ -46,20 +47,6 @@ void Sync(const Seq2seqView& v, UiState& ui, CommandList& out) {
     u.inspect_sent = u.inspect;
     u.inspect_version = v.version;
   }
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-double RecentMean(const std::vector<float>& v, std::size_t n) {
-  if (v.empty()) return NAN;
-  const std::size_t k = std::min(n, v.size());
-  double s = 0;
-  for (std::size_t i = v.size() - k; i < v.size(); ++i) s += v[i];
-  return s / static_cast<double>(k);
 }
 
 const char* task_label(const std::string& task) {
@@ -362,12 +349,12 @@ void Seq2seqStepsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   const float view_h = std::max(avail.y - vectors_h, fs * 5);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  const float enc_y = origin.y + fs * 1.6f, dec_y = origin.y + view_h - fs * 2.6f;
   const float box = std::clamp(std::min(view_w / std::max(n, m) * 0.7f, fs * 1.6f), fs * 0.35f, fs * 1.6f);
+  const float enc_y = origin.y + fs * 1.3f + box * 0.5f, dec_y = origin.y + view_h - fs * 2.6f;
   const auto enc_x = [&](int j) { return origin.x + (static_cast<float>(j) + 0.5f) * view_w / static_cast<float>(n); };
   const auto dec_x = [&](int s) { return origin.x + (static_cast<float>(s) + 0.5f) * view_w / static_cast<float>(m); };
   dl->AddText(ImVec2(origin.x, origin.y), faint, "encoder h_j");
-  dl->AddText(ImVec2(origin.x, dec_y + box * 0.5f + fs * 0.2f + fs * 1.05f), faint, "decoder s_t");
+  dl->AddText(ImVec2(origin.x, dec_y - box * 0.5f - fs * 1.3f), faint, "decoder s_t");
   if (!st.weights.empty()) {
     float wmax = 1e-6f;
     for (float w : st.weights) wmax = std::max(wmax, w);

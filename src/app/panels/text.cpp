@@ -14,6 +14,7 @@
 #include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/panels/readouts.hpp"
 #include "app/panels/train_views.hpp"
 #include "app/plot/plot.hpp"
 #include "app/plot/plot_math.hpp"
@@ -41,21 +42,6 @@ const char* corpus_label(const std::string& data) {
   if (data == "structured") return "structured (generated)";
   if (data == "english") return "english (GPL-3 text)";
   return "a file";
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-// The mean of the last n values (the recent training bpc: one batch is noisy).
-double RecentMean(const std::vector<float>& v, std::size_t n) {
-  if (v.empty()) return NAN;
-  const std::size_t k = std::min(n, v.size());
-  double s = 0;
-  for (std::size_t i = v.size() - k; i < v.size(); ++i) s += v[i];
-  return s / static_cast<double>(k);
 }
 
 // The positions the Find-the-units question selects in the reading passage, and the ones it compares
