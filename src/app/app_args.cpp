@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "app/session/snapshot.hpp"
+#include "app/session/seq2seq.hpp"
 #include "app/session/text.hpp"
 
 namespace unrolled::app {
@@ -29,13 +30,15 @@ const char* app_usage() {
          "                      with --compare also \"compare\":\n"
          "                      [{\"cell\",\"steps\",\"seconds\",\"steps_per_second\",\"parameters\",\"state\"}, ...];\n"
          "                      once the Text workspace's model is built also \"text\":\n"
-         "                      {\"steps\",\"wall_seconds\",\"steps_per_second\",\"parameters\",\"state\"}\n"
+         "                      {\"steps\",\"wall_seconds\",\"steps_per_second\",\"parameters\",\"state\"}; once the\n"
+         "                      Seq2seq workspace's model is built also \"seq2seq\": {\"steps\",\"wall_seconds\",\n"
+         "                      \"steps_per_second\",\"parameters\",\"twin\",\"state\",\"val_seq_acc\"}\n"
          "  --step N            start at step N of the story: 0..T is the forward pass at t = N,\n"
          "                      T+1..2T the backward pass at t = 2T+1-N (automation, screenshots)\n"
          "  --play              start playing\n"
          "  --speed S           steps per second while playing (0.25-60, default 4)\n"
          "  --train             open the Train workspace and start training the sine-wave forecaster (with\n"
-         "                      --text: start training the character model)\n"
+         "                      --text: the character model; with --seq2seq: the seq2seq model)\n"
          "  --train-speed S     the Train workspace's training speed: 10, 100 or 1000 steps per second, or full\n"
          "                      (as fast as the machine goes); default 100, a pace a class can follow (a\n"
          "                      restored session keeps its own)\n"
@@ -54,6 +57,11 @@ const char* app_usage() {
          "                      (generated brackets and quoted strings; the default) or english (the GPL-3 text\n"
          "                      of Debian's base-files); with --train it starts training it\n"
          "  --text-unit U       the unit whose activation colours the Text workspace's reading view (default 0)\n"
+         "  --seq2seq [TASK]    open the Seq2seq workspace: an encoder-decoder with attention on TASK, reverse\n"
+         "                      (the default), sort, dates, add or a FILE.tsv of source<TAB>target lines, with a\n"
+         "                      no-attention twin beside it; with --train it starts training both\n"
+         "  --seq2seq-step K    the decoding step the Seq2seq workspace steps to (1-based, default 1)\n"
+         "  --seq2seq-beam K    the beam width of its beam-search tree (1-8, default 3)\n"
          "  --session FILE      open a session file (File > Save session) instead of the last session\n"
          "  --fresh             start from the defaults instead of the last session\n"
          "  --autosave          with --frames: restore the last session and autosave it, as an interactive run\n"
@@ -198,6 +206,18 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       if (!value(v)) return r;
       if (!parse_int(v, a.text_unit) || a.text_unit < 0 || a.text_unit >= max_text_hidden) {
         r.error = "--text-unit: expected a unit from 0 to " + std::to_string(max_text_hidden - 1) + ", got '" + v + "'";
+        return r;
+      }
+    } else if (flag == "--seq2seq") {  // an optional value: the task (default reverse)
+      a.seq2seq = "reverse";
+      if (i + 1 < argv.size() && argv[i + 1].rfind("--", 0) != 0) a.seq2seq = argv[++i];
+    } else if (flag == "--seq2seq-step" || flag == "--seq2seq-beam") {
+      if (!value(v)) return r;
+      const bool beam = flag == "--seq2seq-beam";
+      int& k = beam ? a.seq2seq_beam : a.seq2seq_step;
+      const int hi = beam ? max_seq2seq_beam : 4096;
+      if (!parse_int(v, k) || k < 1 || k > hi) {
+        r.error = flag + ": expected a whole number from 1 to " + std::to_string(hi) + ", got '" + v + "'";
         return r;
       }
     } else if (flag == "--lab") {

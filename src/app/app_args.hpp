@@ -30,6 +30,9 @@ struct AppArgs {
   bool lab = false;                // --lab: open the Gradient lab and train its clipped and unclipped runs
   std::optional<std::string> text; // --text [DATA]: open the Text workspace on DATA (default "structured")
   int text_unit = 0;               // --text-unit U: the reading view's unit
+  std::optional<std::string> seq2seq;  // --seq2seq [TASK]: open the Seq2seq workspace on TASK (default "reverse")
+  int seq2seq_step = 0;            // --seq2seq-step K: the decoding step shown (1-based; 0 = the first)
+  int seq2seq_beam = 0;            // --seq2seq-beam K: the beam width of the example's tree (0 = the default)
   double lab_rho = 0;              // --lab-rho R: the lab's spectral radius (0 = its default); implies --lab
   std::optional<Nonlinearity> lab_activation;  // --lab-activation tanh|relu; implies --lab
   // Session files: interactive runs restore the last session ($XDG_STATE_HOME/unrolled/last-session.json)

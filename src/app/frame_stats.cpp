@@ -1,7 +1,5 @@
 #include "app/frame_stats.hpp"
 
-#include "app/session/text.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 #include <ctime>
 #include <exception>
 
+#include "app/session/seq2seq.hpp"
 #include "app/session/text.hpp"
 #include "core/enum_names.hpp"
 #include "io/atomic_write.hpp"
@@ -58,7 +57,8 @@ double percentile(std::vector<double> v, double p) {
 }  // namespace
 
 bool write_stats(const std::string& path, const std::vector<double>& ms, const FrameStats& phases, const TrainView& train,
-                 const RedrawReport& redraw, const nlohmann::json& clipped_text, const TextView& text) {
+                 const RedrawReport& redraw, const nlohmann::json& clipped_text, const TextView& text,
+                 const Seq2seqView* seq2seq) {
   double mean = 0, mx = 0;
   for (double m : ms) {
     mean += m;
@@ -96,6 +96,12 @@ bool write_stats(const std::string& path, const std::vector<double>& ms, const F
     j["text"] = {{"steps", text.step}, {"wall_seconds", text.wall_seconds},
                  {"steps_per_second", text.wall_seconds > 0 ? static_cast<double>(text.step) / text.wall_seconds : 0.0},
                  {"parameters", text.parameters}, {"state", train_state_name(text.state)}};
+  // The Seq2seq workspace's model, once built: its steps per wall-clock second (its twin steps with it).
+  if (seq2seq && seq2seq->state != TrainState::idle)
+    j["seq2seq"] = {{"steps", seq2seq->step}, {"wall_seconds", seq2seq->wall_seconds},
+                    {"steps_per_second", seq2seq->wall_seconds > 0 ? static_cast<double>(seq2seq->step) / seq2seq->wall_seconds : 0.0},
+                    {"parameters", seq2seq->parameters}, {"twin", seq2seq->twin}, {"state", train_state_name(seq2seq->state)},
+                    {"val_seq_acc", seq2seq->seq_acc.empty() ? 0.0 : seq2seq->seq_acc.back()}};
   try {
     io::write_file_atomic(path, j.dump(2) + "\n");
   } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 namespace unrolled::app {
 
 struct TextView;  // session/text.hpp
+struct Seq2seqView;  // session/seq2seq.hpp
 
 enum class FramePhase { ui, render, present };
 inline constexpr int frame_phase_count = 3;
@@ -42,10 +43,10 @@ struct RedrawReport {
 };
 
 // --stats FILE: frames, frame_ms {mean, p50, p95, max} (the checked last frame left out), phase_ms,
-// redraw, the training run's steps and throughput, each compared cell's, and the last frame's text cut
+// redraw, the training run's steps and throughput, each compared cell's, the Text and Seq2seq models', and the last frame's text cut
 // by its clip rectangle (gfx/text_clip.hpp). False (and a message on stderr) when the file cannot be written.
 bool write_stats(const std::string& path, const std::vector<double>& frame_ms, const FrameStats& phases,
                  const TrainView& train, const RedrawReport& redraw, const nlohmann::json& clipped_text,
-                 const TextView& text);
+                 const TextView& text, const Seq2seqView* seq2seq = nullptr);
 
 }  // namespace unrolled::app

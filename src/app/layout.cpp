@@ -237,4 +237,23 @@ TextLayout compute_text_layout(Rect area, const TextVisibility& v, float fs) {
   return l;
 }
 
+Seq2seqLayout compute_seq2seq_layout(Rect area, const Seq2seqVisibility& v, float fs) {
+  Seq2seqLayout l;
+  const ColumnSplit c =
+      split_settings_column(area, fs, v.panel, v.curves || v.attention || v.bottleneck || v.steps || v.beam, 17.0f, 0.17f);
+  if (!take_columns(c, l)) return l;
+  const Rect& main = c.main;
+  const bool top = v.curves || v.attention || v.bottleneck;
+  const bool bottom = v.steps || v.beam;
+  const std::vector<float> hs = split(main.h, {0.44f, 0.56f}, {top, bottom});
+  const std::vector<float> ws = split(main.w, {0.32f, 0.36f, 0.32f}, {v.curves, v.attention, v.bottleneck});
+  l.curves = {main.x, main.y, ws[0], v.curves ? hs[0] : 0};
+  l.attention = {main.x + ws[0], main.y, ws[1], v.attention ? hs[0] : 0};
+  l.bottleneck = {main.x + ws[0] + ws[1], main.y, ws[2], v.bottleneck ? hs[0] : 0};
+  const std::vector<float> bw = split(main.w, {0.56f, 0.44f}, {v.steps, v.beam});
+  l.steps = {main.x, main.y + hs[0], bw[0], v.steps ? hs[1] : 0};
+  l.beam = {main.x + bw[0], main.y + hs[0], bw[1], v.beam ? hs[1] : 0};
+  return l;
+}
+
 }  // namespace unrolled::app

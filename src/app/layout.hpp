@@ -159,4 +159,26 @@ struct TextLayout {
 };
 TextLayout compute_text_layout(Rect area, const TextVisibility& visible, float font_size);
 
+// The Seq2seq workspace:
+//   ┌──────────┬───────────────┬─────────────────────┬─────────────────┐
+//   │ Task and │ loss, token   │ attention heatmap   │ the bottleneck: │
+//   │ model:   │ and sequence  │ (source × target)   │ accuracy by     │
+//   │ task,    │ accuracy      │                     │ source length   │
+//   │ sizes,   ├───────────────┴──────────┬──────────┴─────────────────┤
+//   │ Train    │ decoding step by step    │ beam search tree            │
+//   ├──────────┴──────────────────────────┴─────────────────────────────┤
+//   │ status line                                                        │
+//   └────────────────────────────────────────────────────────────────────┘
+// Hidden tiles give their room to the others; under ~62 characters of width everything but the status
+// line shares one tabbed tile (compact: the presentation layout).
+struct Seq2seqVisibility {
+  bool panel = true, curves = true, attention = true, bottleneck = true, steps = true, beam = true;
+};
+struct Seq2seqLayout {
+  Rect panel, curves, attention, bottleneck, steps, beam, status;
+  Rect tabs;
+  bool compact = false;
+};
+Seq2seqLayout compute_seq2seq_layout(Rect area, const Seq2seqVisibility& visible, float font_size);
+
 }  // namespace unrolled::app

@@ -140,6 +140,12 @@ int main(int argc, char** argv) {
     ui.text.edit.data = *args.text;
     ui.text.unit = args.text_unit;
   }
+  if (args.seq2seq) {
+    ui.workspace = Workspace::seq2seq;
+    ui.seq2seq.edit.task = *args.seq2seq;
+    if (args.seq2seq_step > 0) ui.seq2seq.step = args.seq2seq_step - 1;
+    if (args.seq2seq_beam > 0) ui.seq2seq.inspect.beam = args.seq2seq_beam;
+  }
   if (!lesson.id.empty()) {
     OpenLessonUi(ui, std::move(lesson), std::max(args.lesson_step, 1) - 1);
     ui.lesson.shots_dir = args.lesson_shots;
@@ -171,8 +177,11 @@ int main(int argc, char** argv) {
   if (args.speed > 0) last_seq = session.send(cmd::SetSpeed{args.speed});
   if (args.step >= 0) last_seq = session.send(cmd::Seek{args.step});
   if (args.play) last_seq = session.send(cmd::Play{});
-  if (args.train && args.compare.empty() && !args.text) last_seq = session.send(cmd::Train{});
+  if (args.train && args.compare.empty() && !args.text && !args.seq2seq) last_seq = session.send(cmd::Train{});
   if (args.text) last_seq = session.send(cmd::ConfigureText{ui.text.edit, args.train});
+  if (args.seq2seq) {
+    last_seq = session.send(cmd::ConfigureSeq2seq{ui.seq2seq.edit, args.train});
+  }
   if (!args.compare.empty()) {
     session.send(cmd::StartCompare{args.compare});
     last_seq = session.send(cmd::Train{});  // the comparison is open: Train trains it
@@ -281,7 +290,7 @@ int main(int argc, char** argv) {
     const bool quiet = commands.empty() && !ImGui::IsAnyItemActive() && ui.dialogs.pending_screenshot.empty();
     const bool training = snap->train->state == TrainState::running ||
                           (snap->train->compare && snap->train->compare->running()) || snap->lab->running() ||
-                          snap->text->running();
+                          snap->text->running() || snap->seq2seq->running();
     if (training) wait_s = 0.0;  // live curves; paced below
     else if (!quiet) wait_s = 0.0;
     else if (snap->playing) wait_s = std::clamp(0.25 / snap->speed, 1.0 / 240.0, 0.1);  // a quarter step
@@ -311,8 +320,10 @@ int main(int argc, char** argv) {
   SaveSessionOnExit(session_files, ui, session);
   const std::shared_ptr<const TrainView> train = session.latest()->train;
   const std::shared_ptr<const TextView> final_text = session.latest()->text;
+  const std::shared_ptr<const Seq2seqView> final_seq2seq = session.latest()->seq2seq;
   session.shutdown();
-  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train, redraw, clipped_text, *final_text)) exit_code = 1;
+  if (!args.stats_path.empty() && !write_stats(args.stats_path, frame_ms, phases, *train, redraw, clipped_text, *final_text,
+                                                 final_seq2seq.get())) exit_code = 1;
 
   gfx::heatmap_shutdown();
   ImGui_ImplOpenGL3_Shutdown();

@@ -171,6 +171,21 @@ struct TextUi {
   void Reset() { *this = TextUi{}; }
 };
 
+// The Seq2seq workspace (panels/seq2seq.cpp): which tiles are shown, the settings being edited (taken
+// from the run when it is rebuilt), the example and beam width asked for, and the decoding step shown.
+struct Seq2seqUi {
+  bool show_panel = true, show_curves = true, show_attention = true, show_steps = true, show_beam = true,
+       show_bottleneck = true;
+  Seq2seqSettings edit;
+  std::string edit_error;          // validate_seq2seq_settings(edit)
+  std::uint64_t seen_version = 0;  // the run's version `edit` was last synced with
+  Seq2seqInspect inspect;          // what the example views should show (sent when it changes)
+  Seq2seqInspect inspect_sent;     // the last one sent (not sent again while the worker catches up)
+  std::uint64_t inspect_version = 0;  // the run's version it was sent for
+  int step = 0;                    // the decoding step shown (0-based, clamped to the example's steps)
+  void Reset() { *this = Seq2seqUi{}; }
+};
+
 // Dialogs and requests the frame answers.
 struct DialogsUi {
   bool open_model_popup = false, export_popup = false, show_keys = false, show_about = false;
@@ -189,6 +204,7 @@ struct UiState {
   CompareUi compare;
   LabUi lab;
   TextUi text;
+  Seq2seqUi seq2seq;
   DialogsUi dialogs;
 
   // The open lesson (panels/lesson): its id ("" = none) and the step shown (0-based). Kept true by the

@@ -14,6 +14,9 @@ const std::array<WorkspaceInfo, workspace_count> workspace_catalog = {{
      "← / → ρ · T train both · Shift+T pause · R reset · F12 screenshot · F1 keys"},
     {Workspace::text, "text", " Text ", "Text workspace", "A character model learns to write: samples, bits per character, what its units read",
      "T train · Shift+T pause · R reset · F12 screenshot · F1 keys"},
+    {Workspace::seq2seq, "seq2seq", " Seq2seq ", "Seq2seq workspace",
+     "An encoder-decoder learns where to look: attention, step-by-step decoding, beam search, the bottleneck",
+     "T train · Shift+T pause · R reset · ← / → decoding step · F12 screenshot · F1 keys"},
 }};
 
 const std::array<PanelInfo, panel_count> panel_catalog = {{
@@ -40,6 +43,12 @@ const std::array<PanelInfo, panel_count> panel_catalog = {{
     {Panel::text_samples, Workspace::text, "text-samples", "Samples as it learns", "Samples", false},
     {Panel::text_reading, Workspace::text, "text-reading", "Reading view", "Reading", false},
     {Panel::text_units, Workspace::text, "text-units", "Find the units", "Units", false},
+    {Panel::seq2seq_settings, Workspace::seq2seq, "seq2seq-settings", "Task and model", "Settings", false},
+    {Panel::seq2seq_curves, Workspace::seq2seq, "seq2seq-curves", "Loss and accuracy", "Curves", false},
+    {Panel::seq2seq_attention, Workspace::seq2seq, "seq2seq-attention", "Attention heatmap", "Attention", false},
+    {Panel::seq2seq_steps, Workspace::seq2seq, "seq2seq-steps", "Decoding step by step", "Steps", false},
+    {Panel::seq2seq_beam, Workspace::seq2seq, "seq2seq-beam", "Beam search", "Beam", false},
+    {Panel::seq2seq_bottleneck, Workspace::seq2seq, "seq2seq-bottleneck", "The bottleneck", "Bottleneck", false},
     {Panel::lesson, Workspace::step, "lesson", "Lesson", "Lesson", true},
 }};
 

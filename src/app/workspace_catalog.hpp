@@ -13,10 +13,10 @@
 namespace unrolled::app {
 
 // The workspaces: stepping through one sequence (Step), training the forecaster (Train), cells trained
-// side by side (Compare), the vanilla RNN's gradient lab (Lab), and a character model learning to
-// write (Text).
-enum class Workspace { step, train, compare, lab, text };
-inline constexpr int workspace_count = 5;
+// side by side (Compare), the vanilla RNN's gradient lab (Lab), a character model learning to write
+// (Text), and an encoder-decoder learning where to look (Seq2seq).
+enum class Workspace { step, train, compare, lab, text, seq2seq };
+inline constexpr int workspace_count = 6;
 
 struct WorkspaceInfo {
   Workspace id;
@@ -37,9 +37,10 @@ enum class Panel {
   compare_cells, compare_curves, compare_forecast, compare_decay, compare_table,  // Compare
   lab_settings, lab_decay, lab_clipping,                     // Gradient lab
   text_settings, text_curves, text_samples, text_reading, text_units,  // Text
+  seq2seq_settings, seq2seq_curves, seq2seq_attention, seq2seq_steps, seq2seq_beam, seq2seq_bottleneck,  // Seq2seq
   lesson
 };
-inline constexpr int panel_count = 24;
+inline constexpr int panel_count = 30;
 
 struct PanelInfo {
   Panel id;
@@ -47,7 +48,7 @@ struct PanelInfo {
   const char* name;        // the name a lesson file uses
   const char* view_label;  // the View menu's entry
   const char* tab;         // its tab in the presentation layout, after its number key: short
-  bool lessons;            // lessons can show and highlight it (every workspace but Text, which no lesson uses yet)
+  bool lessons;            // lessons can show and highlight it (every workspace but Text and Seq2seq, which no lesson uses yet)
 };
 extern const std::array<PanelInfo, panel_count> panel_catalog;
 const PanelInfo& panel_info(Panel p);

@@ -105,14 +105,10 @@ TaskData load_task(const Settings& s, const std::string& name) {
       throw UsageError("--max-length " + std::to_string(tc.max_length) + " is below --min-length " +
                        std::to_string(tc.min_length));
     const std::uint64_t seed = static_cast<std::uint64_t>(s.integer("data-seed"));
-    for (const SequencePair& p : make_seq2seq_task(tc, static_cast<std::size_t>(s.integer("pairs")), seed))
-      data.train.emplace_back(p.source, p.target);
-    // Validation from an independent stream; a source seen in training would measure memory, not skill.
-    std::set<std::string> seen;
-    for (const auto& p : data.train) seen.insert(p.first);
-    for (const SequencePair& p :
-         make_seq2seq_task(tc, static_cast<std::size_t>(s.integer("val-pairs")), seed ^ 0x5eed0f0a11da7a5eULL))
-      if (!seen.count(p.source)) data.val.emplace_back(p.source, p.target);
+    const SequenceSplit split =
+        make_seq2seq_split(tc, static_cast<std::size_t>(s.integer("pairs")), static_cast<std::size_t>(s.integer("val-pairs")), seed);
+    for (const SequencePair& p : split.train) data.train.emplace_back(p.source, p.target);
+    for (const SequencePair& p : split.val) data.val.emplace_back(p.source, p.target);
     if (data.val.empty())
       throw UsageError("--task " + std::string(task_prefix) + name + ": every validation source is also a training "
                        "source (the task is too small for --pairs " + s.text("pairs") + ")");

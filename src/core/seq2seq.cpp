@@ -643,6 +643,7 @@ Decoded<T> beam_decode(const Seq2seqModel<T>& m, const std::vector<int>& source,
       &states);
   Decoded<T> out;
   out.tree = r.tree;
+  out.path = r.best;
   for (int n : r.best) {
     const BeamNode& node = r.tree[static_cast<std::size_t>(n)];
     out.weights.push_back(states[static_cast<std::size_t>(n)].weights);
@@ -737,8 +738,9 @@ template <class T> T Seq2seqTrainer<T>::step() {
 template <class T>
 Seq2seqScore Seq2seqTrainer<T>::evaluate(const std::vector<std::vector<int>>& sources,
                                          const std::vector<std::vector<int>>& targets, int max_length,
-                                         int beam_width) const {
+                                         int beam_width, std::vector<bool>* exact) const {
   Seq2seqScore s;
+  if (exact) exact->assign(sources.size(), false);
   if (sources.empty()) return s;
   std::size_t tokens = 0, right_tokens = 0, right_seqs = 0;
   for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -750,6 +752,7 @@ Seq2seqScore Seq2seqTrainer<T>::evaluate(const std::vector<std::vector<int>>& so
     for (std::size_t j = 0; j < want.size(); ++j) right_tokens += j < got.size() && got[j] == want[j];
     tokens += want.size();
     right_seqs += got == want;
+    if (exact) (*exact)[i] = got == want;
   }
   s.token_acc = static_cast<double>(right_tokens) / static_cast<double>(tokens);
   s.seq_acc = static_cast<double>(right_seqs) / static_cast<double>(sources.size());

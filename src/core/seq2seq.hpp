@@ -170,6 +170,7 @@ template <class T> struct Decoded {
   double log_prob = 0, score = 0;
   std::vector<Vec<T>> weights;  // per output step (end_id included), the attention over the source
   std::vector<BeamNode> tree;   // beam search: every hypothesis kept at some step
+  std::vector<int> path;        // beam search: the tree indices of the chosen hypothesis, root side first
 };
 
 // Generic beam search over "next log-probabilities from a state". step(state, token, next) fills
@@ -227,9 +228,10 @@ template <class T> class Seq2seqTrainer {
   Seq2seqTrainer(const Seq2seqTrainConfig& config, std::vector<std::vector<int>> sources, std::vector<std::vector<int>> targets);
   T step();  // one Adam update on B random pairs; returns the batch loss
   // Decoding of every pair, greedy (beam_width 0) or beam search of that width: token accuracy
-  // (position by position over each target and its end_id) and exact-sequence accuracy.
+  // (position by position over each target and its end_id) and exact-sequence accuracy. exact (optional)
+  // receives, pair for pair, whether the whole target came out right.
   Seq2seqScore evaluate(const std::vector<std::vector<int>>& sources, const std::vector<std::vector<int>>& targets,
-                        int max_length, int beam_width = 0) const;
+                        int max_length, int beam_width = 0, std::vector<bool>* exact = nullptr) const;
   const Seq2seqModel<T>& model() const { return model_; }
   Seq2seqModel<T>& model() { return model_; }
 

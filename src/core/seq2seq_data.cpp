@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include "core/enum_names.hpp"
@@ -108,6 +109,16 @@ std::vector<SequencePair> make_seq2seq_task(const Seq2seqTaskConfig& config, std
   pairs.reserve(count);
   for (std::size_t i = 0; i < count; ++i) pairs.push_back(make_pair(config, rng));
   return pairs;
+}
+
+SequenceSplit make_seq2seq_split(const Seq2seqTaskConfig& config, std::size_t train, std::size_t val, std::uint64_t seed) {
+  SequenceSplit out;
+  out.train = make_seq2seq_task(config, train, seed);
+  std::set<std::string> seen;
+  for (const SequencePair& p : out.train) seen.insert(p.source);
+  for (SequencePair& p : make_seq2seq_task(config, val, seed ^ 0x5eed0f0a11da7a5eULL))
+    if (!seen.count(p.source)) out.val.push_back(std::move(p));
+  return out;
 }
 
 }  // namespace unrolled

@@ -38,4 +38,12 @@ std::string validate_seq2seq_task(const Seq2seqTaskConfig& config);
 // Throws std::invalid_argument with validate_seq2seq_task's reason.
 std::vector<SequencePair> make_seq2seq_task(const Seq2seqTaskConfig& config, std::size_t count, std::uint64_t seed);
 
+// Training and validation pairs of a generated task: `train` pairs from `seed`, up to `val` from an
+// independent stream, leaving out any validation source that is also a training source (that would
+// measure memory, not skill). val can come out empty when the task is small; the caller says so.
+struct SequenceSplit {
+  std::vector<SequencePair> train, val;
+};
+SequenceSplit make_seq2seq_split(const Seq2seqTaskConfig& config, std::size_t train, std::size_t val, std::uint64_t seed);
+
 }  // namespace unrolled

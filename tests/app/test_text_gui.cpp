@@ -13,7 +13,7 @@
 #include <string>
 
 #include "app/layout.hpp"
-#include "gui_pixels.hpp"
+#include "gui_shot.hpp"
 
 using namespace unrolled::app;
 using namespace unrolled::test;
@@ -31,28 +31,6 @@ std::size_t coloured_cells(const Image& img, const Rect& r, bool red) {
       if (red ? (p[0] > 150 && p[1] < 110 && p[2] < 110) : (p[2] > 150 && p[0] < 110 && p[1] < 160)) ++n;
     }
   return n;
-}
-
-std::size_t differing(const Image& a, const Image& b, const Rect& r) {
-  std::size_t n = 0;
-  for (int y = static_cast<int>(r.y); y < static_cast<int>(r.y + r.h) && y < a.h; ++y)
-    for (int x = static_cast<int>(r.x); x < static_cast<int>(r.x + r.w) && x < a.w; ++x) {
-      const unsigned char *p = a.at(x, y), *q = b.at(x, y);
-      n += std::abs(p[0] - q[0]) + std::abs(p[1] - q[1]) + std::abs(p[2] - q[2]) > 60;
-    }
-  return n;
-}
-
-Image shot(const std::string& flags, const std::string& name, nlohmann::json* stats = nullptr) {
-  const fs::path png = scratch() / (name + ".png"), js = scratch() / (name + ".json");
-  const Run r = run(flags + " --screenshot '" + png.string() + "' --stats '" + js.string() + "'");
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  if (stats) {
-    std::ifstream in(js);
-    *stats = nlohmann::json::parse(in);
-  }
-  return Image(png);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ if(NOT TARGET unrolled_plot_math)
 endif()
 
 unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.cpp app/test_compare.cpp app/test_lab.cpp
-                   app/test_memory_training.cpp app/test_session_file.cpp app/test_text_run.cpp LIBS unrolled_session LABELS threaded)
+                   app/test_memory_training.cpp app/test_session_file.cpp app/test_text_run.cpp app/test_seq2seq_run.cpp LIBS unrolled_session LABELS threaded)
 add_dependencies(session_tests unrolled-cli)  # the memory-task parity test runs unrolled-cli train
 unrolled_add_suite(plot_tests SOURCES app/test_plot.cpp LIBS unrolled_plot_math LABELS sanitize)
 if(TARGET unrolled_app_logic)
@@ -61,4 +61,11 @@ endif()
 # trains it; the reading view follows --text-unit, the samples and curves change as it learns.
 if(TARGET unrolled AND XVFB_RUN)
   unrolled_add_gui_suite(text_gui_tests app/test_text_gui.cpp nlohmann_json::nlohmann_json)
+endif()
+
+# The Seq2seq workspace in the real app under Xvfb (label gui): --seq2seq builds an encoder-decoder
+# with attention and its no-attention twin, --train trains them; the heatmap changes as it learns, the
+# step control moves the highlighted decoder step, a wider beam draws more branches.
+if(TARGET unrolled AND XVFB_RUN)
+  unrolled_add_gui_suite(seq2seq_gui_tests app/test_seq2seq_gui.cpp nlohmann_json::nlohmann_json)
 endif()

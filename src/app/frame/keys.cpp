@@ -17,7 +17,7 @@ namespace {
 // Where a row acts: a set of workspaces.
 constexpr unsigned in(Workspace w) { return 1u << static_cast<unsigned>(w); }
 constexpr unsigned stepping = in(Workspace::step) | in(Workspace::train) | in(Workspace::compare);  // not the lab
-constexpr unsigned everywhere = stepping | in(Workspace::lab) | in(Workspace::text);
+constexpr unsigned everywhere = stepping | in(Workspace::lab) | in(Workspace::text) | in(Workspace::seq2seq);
 
 struct KeyContext {
   const Snapshot& snap;
@@ -43,7 +43,7 @@ struct KeyRow {
   const char* what;
   unsigned where;  // the workspaces its bindings act in (documentation-only rows: 0)
   std::array<KeyBinding, 9> bind;
-  std::array<const char*, workspace_count> hint{};  // per workspace (step, train, compare, lab, text)
+  std::array<const char*, workspace_count> hint{};  // per workspace (step, train, compare, lab, text, seq2seq)
 };
 
 void push(KeyContext& c, Command command) { c.out.push_back(std::move(command)); }
@@ -102,6 +102,19 @@ const KeyRow key_table[] = {
        {GLFW_KEY_T, Mods::shift, false, false, [](KeyContext& c) { push(c, cmd::TextPause{}); }},
        {GLFW_KEY_R, Mods::any_shift, false, false, [](KeyContext& c) { push(c, cmd::TextReset{}); }}}},
      {nullptr, nullptr, nullptr, nullptr, "T train · Shift+T pause · R reset"}},
+    {"T / Shift+T / R  (Seq2seq)", "train the seq2seq model and its twin (the first time: build them) / pause / reset",
+     in(Workspace::seq2seq),
+     {{{GLFW_KEY_T, Mods::plain, false, false,
+        [](KeyContext& c) {
+          if (!c.snap.seq2seq->running()) StartSeq2seqRun(c.snap, c.ui, c.out);
+        }},
+       {GLFW_KEY_T, Mods::shift, false, false, [](KeyContext& c) { push(c, cmd::Seq2seqPause{}); }},
+       {GLFW_KEY_R, Mods::any_shift, false, false, [](KeyContext& c) { push(c, cmd::Seq2seqReset{}); }}}},
+     {nullptr, nullptr, nullptr, nullptr, nullptr, "T train · Shift+T pause · R reset"}},
+    {"← / →  (Seq2seq)", "the decoding step shown: back / forward one token", in(Workspace::seq2seq),
+     {{{GLFW_KEY_LEFT, Mods::any_shift, true, true, [](KeyContext& c) { MoveSeq2seqStep(c.snap, c.ui, -1); }},
+       {GLFW_KEY_RIGHT, Mods::any_shift, true, true, [](KeyContext& c) { MoveSeq2seqStep(c.snap, c.ui, 1); }}}},
+     {nullptr, nullptr, nullptr, nullptr, nullptr, "← / → step"}},
     {"Ctrl+O / Ctrl+S", "open a model / save the training model", everywhere,
      {{{GLFW_KEY_O, Mods::ctrl, false, false, [](KeyContext& c) { OpenModelDialog(c.ui); }},
        {GLFW_KEY_S, Mods::ctrl, false, false, [](KeyContext& c) { SaveModelDialog(c.ui); }}}},
@@ -109,7 +122,7 @@ const KeyRow key_table[] = {
     {"F12 / Ctrl+E", "screenshot to the export folder / screenshot as…", everywhere,
      {{{GLFW_KEY_F12, Mods::any_shift, false, false, [](KeyContext& c) { TakeScreenshot(c.ui); }},
        {GLFW_KEY_E, Mods::ctrl, false, false, [](KeyContext& c) { c.ui.dialogs.export_popup = true; }}}},
-     {nullptr, "F12 screenshot", "F12 screenshot", "F12 screenshot", "F12 screenshot"}},
+     {nullptr, "F12 screenshot", "F12 screenshot", "F12 screenshot", "F12 screenshot", "F12 screenshot"}},
     {"1 – 9", "bring the workspace's panel N forward (the presentation layout's numbered tabs)", everywhere,
      {{{GLFW_KEY_1, Mods::plain, false, false, bring_forward<1>}, {GLFW_KEY_2, Mods::plain, false, false, bring_forward<2>},
        {GLFW_KEY_3, Mods::plain, false, false, bring_forward<3>}, {GLFW_KEY_4, Mods::plain, false, false, bring_forward<4>},
@@ -122,7 +135,7 @@ const KeyRow key_table[] = {
     {"→  /  ←  (lesson panel)", "next / previous lesson step, when the lesson panel has focus", 0, {}},
     {"F1", "this list of keys", everywhere,
      {{{GLFW_KEY_F1, Mods::any_shift, false, false, [](KeyContext& c) { c.ui.dialogs.show_keys = !c.ui.dialogs.show_keys; }}}},
-     {nullptr, "F1 keys", "F1 keys", "F1 keys", "F1 keys"}},
+     {nullptr, "F1 keys", "F1 keys", "F1 keys", "F1 keys", "F1 keys"}},
     {"Ctrl+Q", "quit", everywhere, {{{GLFW_KEY_Q, Mods::ctrl, false, false, [](KeyContext& c) { c.ui.quit = true; }}}}},
 };
 

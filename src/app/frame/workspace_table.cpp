@@ -53,6 +53,13 @@ const std::array<PanelRow, panel_count - 1> panel_table = {{
     {Panel::text_samples, "Samples as it learns", TextSamplesPanel, no_scroll, SHOWN(text.show_samples)},
     {Panel::text_reading, "Reading view: the text through one unit", TextReadingPanel, no_scroll, SHOWN(text.show_reading)},
     {Panel::text_units, "Find the units", TextUnitsPanel, no_scroll, SHOWN(text.show_units)},
+    {Panel::seq2seq_settings, "Task and model", Seq2seqPanel, 0, SHOWN(seq2seq.show_panel)},
+    {Panel::seq2seq_curves, "Loss and validation accuracy", Seq2seqCurvesPanel, no_scroll, SHOWN(seq2seq.show_curves)},
+    {Panel::seq2seq_attention, "Attention: where each output looked", Seq2seqAttentionPanel, no_scroll, SHOWN(seq2seq.show_attention)},
+    {Panel::seq2seq_steps, "Decoding step by step", Seq2seqStepsPanel, no_scroll, SHOWN(seq2seq.show_steps)},
+    {Panel::seq2seq_beam, "Beam search against greedy", Seq2seqBeamPanel, no_scroll, SHOWN(seq2seq.show_beam)},
+    {Panel::seq2seq_bottleneck, "The bottleneck: accuracy by source length", Seq2seqBottleneckPanel, no_scroll,
+     SHOWN(seq2seq.show_bottleneck)},
 }};
 #undef SHOWN
 
@@ -209,6 +216,26 @@ WorkspaceTiles text_tiles(const Snapshot&, const UiState& ui, Rect area, float f
                                               Panel::text_settings});
   return t;
 }
+WorkspaceTiles seq2seq_tiles(const Snapshot&, const UiState& ui, Rect area, float fs) {
+  const Seq2seqUi& u = ui.seq2seq;
+  const Seq2seqLayout l = compute_seq2seq_layout(
+      area, {u.show_panel, u.show_curves, u.show_attention, u.show_bottleneck, u.show_steps, u.show_beam}, fs);
+  WorkspaceTiles t;
+  set(t, Panel::seq2seq_settings, l.panel);
+  set(t, Panel::seq2seq_curves, l.curves);
+  set(t, Panel::seq2seq_attention, l.attention);
+  set(t, Panel::seq2seq_steps, l.steps);
+  set(t, Panel::seq2seq_beam, l.beam);
+  set(t, Panel::seq2seq_bottleneck, l.bottleneck);
+  t.tabs = l.tabs;
+  t.bar = l.status;
+  // Presentation: the attention heatmap on stage (where the decoder looks is the workspace's picture),
+  // the step-by-step decoding first of the tabs.
+  if (l.compact)
+    present(t, ui, l.tabs, fs, {Panel::seq2seq_attention, Panel::seq2seq_steps, Panel::seq2seq_beam, Panel::seq2seq_bottleneck,
+                                Panel::seq2seq_curves, Panel::seq2seq_settings});
+  return t;
+}
 }  // namespace
 
 const std::array<WorkspaceRow, workspace_count> workspace_table = {{
@@ -217,6 +244,7 @@ const std::array<WorkspaceRow, workspace_count> workspace_table = {{
     {Workspace::compare, "Compare##tabs", "##tabs", "##compare_status", false, compare_tiles},
     {Workspace::lab, "Lab##tabs", "##tabs", "##lab_status", false, lab_tiles},
     {Workspace::text, "Text##tabs", "##tabs", "##text_status", false, text_tiles},
+    {Workspace::seq2seq, "Seq2seq##tabs", "##tabs", "##seq2seq_status", false, seq2seq_tiles},
 }};
 
 const WorkspaceRow& workspace_row(Workspace w) { return workspace_table[static_cast<std::size_t>(w)]; }

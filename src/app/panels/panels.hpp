@@ -56,6 +56,18 @@ void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TextUnitsPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 // T: builds the run from the Text panel's settings the first time, then trains or pauses it.
 void StartTextRun(const Snapshot& snap, UiState& ui, CommandList& out);
+
+// The Seq2seq workspace (seq2seq.cpp).
+void Seq2seqPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void Seq2seqCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void Seq2seqAttentionPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void Seq2seqStepsPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void Seq2seqBeamPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void Seq2seqBottleneckPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+// T: builds the run from the panel's settings the first time, then trains or pauses it.
+void StartSeq2seqRun(const Snapshot& snap, UiState& ui, CommandList& out);
+// ← / →: the decoding step shown.
+void MoveSeq2seqStep(const Snapshot& snap, UiState& ui, int delta);
 void NudgeLabRho(const Snapshot& snap, UiState& ui, CommandList& out, int nudge);
 // In the Step workspace: whether the stepping views show the training model, on which validation
 // window, and the way back to the explorer's own settings.

@@ -14,6 +14,7 @@
 #include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/panels/readouts.hpp"
 #include "app/panels/train_views.hpp"
 #include "app/plot/plot.hpp"
 #include "app/plot/plot_math.hpp"
@@ -41,21 +42,6 @@ const char* corpus_label(const std::string& data) {
   if (data == "structured") return "structured (generated)";
   if (data == "english") return "english (GPL-3 text)";
   return "a file";
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-// The mean of the last n values (the recent training bpc: one batch is noisy).
-double RecentMean(const std::vector<float>& v, std::size_t n) {
-  if (v.empty()) return NAN;
-  const std::size_t k = std::min(n, v.size());
-  double s = 0;
-  for (std::size_t i = v.size() - k; i < v.size(); ++i) s += v[i];
-  return s / static_cast<double>(k);
 }
 
 // The positions the Find-the-units question selects in the reading passage, and the ones it compares
@@ -143,28 +129,13 @@ void TextPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   int seed = static_cast<int>(std::min<std::uint64_t>(e.seed, 1u << 30));
   if (ImGui::InputInt("##text_seed", &seed, 1, 10)) e.seed = static_cast<std::uint64_t>(std::max(seed, 0));
   ui.text.edit_error = validate_text_settings(e);
-  const bool changed = v.state == TrainState::idle || !(e == v.settings);
-  if (!ui.text.edit_error.empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ErrorColor(), "%s", ui.text.edit_error.c_str());
-    ImGui::PopTextWrapPos();
-  } else if (changed) {
-    if (ImGui::Button(v.state == TrainState::idle ? "Build the model" : "Apply: a new model", ImVec2(-1, 0)))
-      out.push_back(cmd::ConfigureText{e});
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Reads the text and builds the model at step 0 (the current run is replaced)");
-  }
-
-  // Train, pause, reset.
+  // Apply, train, pause, reset.
   const bool running = v.running();
-  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-  ImGui::PushStyleColor(ImGuiCol_Button, running ? ImVec4(0.55f, 0.42f, 0.12f, 1) : ImVec4(0.16f, 0.45f, 0.28f, 1));
-  if (ImGui::Button(running ? "Pause (Shift+T)" : "Train (T)", ImVec2(half, fs * 1.8f))) StartTextRun(snap, ui, out);
-  ImGui::PopStyleColor();
-  ImGui::SameLine();
-  ImGui::BeginDisabled(v.state == TrainState::idle);
-  if (ImGui::Button("Reset (R)", ImVec2(-1, fs * 1.8f))) out.push_back(cmd::TextReset{});
-  ImGui::EndDisabled();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to step 0 with the seed's weights: the same run again");
+  const RunButtons pressed = RunSettingsFoot(ui.text.edit_error, v.state == TrainState::idle || !(e == v.settings), v.state,
+                                             "Reads the text and builds the model at step 0 (the current run is replaced)");
+  if (pressed.apply) out.push_back(cmd::ConfigureText{e});
+  if (pressed.train_or_pause) StartTextRun(snap, ui, out);
+  if (pressed.reset) out.push_back(cmd::TextReset{});
 
   // Readouts, large in projector mode.
   ImGui::PushFont(readout_font(ui));

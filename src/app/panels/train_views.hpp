@@ -1,4 +1,4 @@
-// Pieces the Train and Compare workspaces share, so one run's views and the side-by-side views read
+// Pieces the Train and Compare workspaces (and the Text and Seq2seq settings columns) share, so one run's views and the side-by-side views read
 // and behave the same: the curves' controls and x axis, the forecast's range controls, axes and
 // shaded parts, and the gradient-decay plot's axes and note. Each is defined next to the panel it
 // came from (training_curves.cpp, forecast.cpp, gradient_decay.cpp).
@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <string>
 
 #include "app/session/training.hpp"
 #include "app/ui_state.hpp"
@@ -24,6 +25,14 @@ int CurveXFlags(CurveAxis axis);             // plot::AxisFlags for that x axis
 void CurveControls(UiState& ui);
 // Centred in the current plot's data area, dimmed: what to do to fill an empty plot.
 void PlotEmptyHint(const char* text);
+
+// The foot of a workspace's settings column (Text, Seq2seq): the settings' error in red, or, when they
+// differ from the run's, a button that builds (idle) or replaces the run with them; then Train (T) or
+// Pause (Shift+T) and Reset (R). What was pressed comes back.
+struct RunButtons {
+  bool apply = false, train_or_pause = false, reset = false;
+};
+RunButtons RunSettingsFoot(const std::string& error, bool changed, TrainState state, const char* apply_tip);
 
 // Forecast. The rollout's start and horizon (sliders; SetForecast goes to every run), defaults from
 // `fv` (the session's: from the validation split, over the validation part).

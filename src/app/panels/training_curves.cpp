@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/look/marks.hpp"
+#include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 #include "app/panels/train_views.hpp"
@@ -36,6 +37,30 @@ void PlotEmptyHint(const char* text) {
   const ImVec2 p = plot::GetPlotPos(), s = plot::GetPlotSize();
   CenteredText(ImGui::GetWindowDrawList(), ImVec2(p.x + s.x * 0.5f, p.y + s.y * 0.5f),
                ImGui::GetColorU32(ImGuiCol_TextDisabled), text);
+}
+
+RunButtons RunSettingsFoot(const std::string& error, bool changed, TrainState state, const char* apply_tip) {
+  RunButtons b;
+  const float fs = ImGui::GetFontSize();
+  const bool idle = state == TrainState::idle, running = state == TrainState::running;
+  if (!error.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ErrorColor(), "%s", error.c_str());
+    ImGui::PopTextWrapPos();
+  } else if (changed) {
+    b.apply = ImGui::Button(idle ? "Build the model" : "Apply: a new model", ImVec2(-1, 0));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", apply_tip);
+  }
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+  ImGui::PushStyleColor(ImGuiCol_Button, running ? ImVec4(0.55f, 0.42f, 0.12f, 1) : ImVec4(0.16f, 0.45f, 0.28f, 1));
+  b.train_or_pause = ImGui::Button(running ? "Pause (Shift+T)" : "Train (T)", ImVec2(half, fs * 1.8f));
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(idle);
+  b.reset = ImGui::Button("Reset (R)", ImVec2(-1, fs * 1.8f));
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to step 0 with the seed's weights: the same run again");
+  return b;
 }
 
 void CurveControls(UiState& ui) {

@@ -9,6 +9,7 @@
 #include "app/session/lab.hpp"
 #include "app/session/session_file.hpp"
 #include "app/session/snapshot.hpp"
+#include "app/session/seq2seq.hpp"
 #include "app/session/text.hpp"
 #include "app/session/training.hpp"
 
@@ -76,6 +77,13 @@ struct TextTrain {};   // start or resume (the first one builds the default run)
 struct TextPause {};
 struct TextReset {};   // step 0 with the seed's weights again
 struct TextSample { TextSampling sampling; };  // new sampling settings, and a sample now
+
+// The Seq2seq workspace (session/seq2seq.hpp).
+struct ConfigureSeq2seq { Seq2seqSettings settings; bool train = false; };  // the pairs, a new model (and twin) at step 0
+struct Seq2seqTrain {};   // start or resume (the first one builds the default run)
+struct Seq2seqPause {};
+struct Seq2seqReset {};   // step 0 with the seed's weights again
+struct Seq2seqInspectExample { Seq2seqInspect inspect; };  // another validation example or beam width, decoded now
 }  // namespace cmd
 
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepForward, cmd::StepBack,
@@ -85,6 +93,8 @@ using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepFo
                              cmd::SetForecast, cmd::SetWindow, cmd::Follow, cmd::SaveModel, cmd::ExportCurves,
                              cmd::ExportForecast, cmd::StartCompare, cmd::StopCompare, cmd::SaveSession,
                              cmd::OpenSession, cmd::ConfigureLab, cmd::LabTrain, cmd::LabPause, cmd::LabReset,
-                             cmd::ConfigureText, cmd::TextTrain, cmd::TextPause, cmd::TextReset, cmd::TextSample>;
+                             cmd::ConfigureText, cmd::TextTrain, cmd::TextPause, cmd::TextReset, cmd::TextSample,
+                             cmd::ConfigureSeq2seq, cmd::Seq2seqTrain, cmd::Seq2seqPause, cmd::Seq2seqReset,
+                             cmd::Seq2seqInspectExample>;
 
 }  // namespace unrolled::app

@@ -23,7 +23,7 @@ template <class Job> constexpr bool trains = requires(Job& job, const Job& seen,
   { seen.training() } -> std::same_as<bool>;
   { seen.next_wake(now) } -> std::same_as<Clock::time_point>;
 };
-static_assert(trains<TrainingJob> && trains<CompareJob> && trains<LabJob> && trains<TextJob>);
+static_assert(trains<TrainingJob> && trains<CompareJob> && trains<LabJob> && trains<TextJob> && trains<Seq2seqJob>);
 static_assert(requires(const Explorer& e, Clock::time_point now) { e.next_wake(now); });  // the play clock
 }  // namespace
 
@@ -210,6 +210,7 @@ std::shared_ptr<const Snapshot> Dispatcher::snapshot() {
   s->train_steps = s->train->step;
   s->lab = lab_.view();
   s->text = text_.view();
+  s->seq2seq = seq2seq_.view();
   s->message = status_.message;
   s->message_is_error = status_.error;
   s->message_id = status_.id;

@@ -1,5 +1,5 @@
 // The session's dispatcher: the jobs (job.hpp) the worker thread runs — explorer, training run,
-// comparison set, gradient lab, text model — and the one table that sends each Command to the job that owns it.
+// comparison set, gradient lab, text model, seq2seq model — and the one table that sends each Command to the job that owns it.
 // It also assembles the Snapshot from the jobs' parts, tells the worker loop when to wake for the
 // next play tick or training slice, and reads and writes session files from each job's own part.
 // Only the worker thread (and the Session's constructor, before the thread starts) touches it.
@@ -14,6 +14,7 @@
 #include "app/session/explorer.hpp"
 #include "app/session/job.hpp"
 #include "app/session/lab_job.hpp"
+#include "app/session/seq2seq_job.hpp"
 #include "app/session/snapshot.hpp"
 #include "app/session/text_job.hpp"
 #include "app/session/training_job.hpp"
@@ -66,11 +67,12 @@ class Dispatcher {
   CompareJob compare_{status_, training_};
   LabJob lab_{status_};
   TextJob text_{status_};
+  Seq2seqJob seq2seq_{status_};
   // Every job, in the order they train in a pass of the loop. route() finds a command's owner here,
   // and train(), training() and next_wake() ask each job that has slice(), training(), next_wake().
   // A new job: its member above, one entry here, and its line in snapshot().
-  auto jobs() { return std::tie(explorer_, training_, lab_, text_, compare_); }
-  auto jobs() const { return std::tie(explorer_, training_, lab_, text_, compare_); }
+  auto jobs() { return std::tie(explorer_, training_, lab_, text_, seq2seq_, compare_); }
+  auto jobs() const { return std::tie(explorer_, training_, lab_, text_, seq2seq_, compare_); }
   std::uint64_t applied_ = 0;
   std::uint64_t version_ = 0;
   std::shared_ptr<const SessionUi> restored_ui_;  // the UI's part of the last session opened

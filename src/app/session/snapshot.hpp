@@ -19,6 +19,7 @@ struct TrainView;  // session/training.hpp
 struct SessionUi;  // session/session_file.hpp
 struct LabView;    // session/lab.hpp
 struct TextView;   // session/text.hpp
+struct Seq2seqView;  // session/seq2seq.hpp
 
 enum class SignalKind { sine, square, noise, step, csv };
 enum class Pass { forward, backward };
@@ -106,6 +107,7 @@ struct Snapshot {
   std::shared_ptr<const TrainView> train;  // the training run (never null)
   std::shared_ptr<const LabView> lab;      // the gradient lab (never null)
   std::shared_ptr<const TextView> text;    // the Text workspace's character model (never null; idle until built)
+  std::shared_ptr<const Seq2seqView> seq2seq;  // the Seq2seq workspace's model (never null; idle until built)
   std::string message;         // last status or error, shown in the UI
   bool message_is_error = false;
   std::uint64_t message_id = 0;  // changes when a new message arrives
