@@ -116,3 +116,13 @@ TEST_CASE("a model file from unrolled-cli brings its data settings, its normalis
   snap = settle(s, s.send(cmd::ResetTraining{}));
   CHECK(snap->train->model_file.empty());
 }
+
+TEST_CASE("opening a PyTorch .pt file says how to convert it in one command, not a JSON parse error") {
+  const TempDir dir("unrolled-series-pt");
+  write_text(dir / "model.pt", std::string("PK\x03\x04", 4) + std::string(64, '\0'));  // torch.save's zip header
+  Session s({}, TrainSettings{});
+  auto snap = settle(s, s.send(cmd::LoadModel{dir / "model.pt"}));
+  CHECK(snap->message_is_error);
+  CHECK(snap->message.find("python3 tools/torch_bridge.py export") != std::string::npos);
+  CHECK(snap->message.find("parse error") == std::string::npos);
+}
