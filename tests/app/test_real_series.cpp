@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/session/session.hpp"
+#include "app/session/settings_io.hpp"
 #include "app/session/training.hpp"
 #include "app/session_util.hpp"
 #include "app/temp_files.hpp"
@@ -125,4 +126,14 @@ TEST_CASE("opening a PyTorch .pt file says how to convert it in one command, not
   CHECK(snap->message_is_error);
   CHECK(snap->message.find("python3 tools/torch_bridge.py export") != std::string::npos);
   CHECK(snap->message.find("parse error") == std::string::npos);
+}
+
+TEST_CASE("a model file's normalisation is kept by the settings table (session files) and left out of model files") {
+  TrainSettings s = sunspots_run();
+  s.normalization = Normalization{43.7, 34.06};
+  TrainSettings back;
+  for (const auto& [key, value] : train_setting_values(s)) REQUIRE(set_train_setting(back, key, value, true).empty());
+  CHECK(back == s);
+  for (const io::Setting& e : train_setting_entries(s)) CHECK(e.key.rfind("norm-", 0) != 0);
+  CHECK_FALSE(set_train_setting(back, "norm-std", 0.0, true).empty());  // a std must be above 0
 }
