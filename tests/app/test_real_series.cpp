@@ -137,3 +137,14 @@ TEST_CASE("a model file's normalisation is kept by the settings table (session f
   for (const io::Setting& e : train_setting_entries(s)) CHECK(e.key.rfind("norm-", 0) != 0);
   CHECK_FALSE(set_train_setting(back, "norm-std", 0.0, true).empty());  // a std must be above 0
 }
+
+TEST_CASE("the real series are listed with their README row: what, source and licence") {
+  std::vector<std::string> names;
+  for (const io::DataSetInfo& d : real_series()) {
+    names.push_back(d.name);
+    CHECK(d.source.find("statsmodels.datasets." + d.name) != std::string::npos);  // assets/data/README.md's row
+    CHECK(d.licence.find("public domain") != std::string::npos);
+    CHECK_FALSE(d.what.empty());
+  }
+  CHECK(names == std::vector<std::string>{"co2", "nile", "sunspots"});
+}
