@@ -42,6 +42,10 @@ const char* app_usage() {
          "  --train-speed S     the Train workspace's training speed: 10, 100 or 1000 steps per second, or full\n"
          "                      (as fast as the machine goes); default 100, a pace a class can follow (a\n"
          "                      restored session keeps its own)\n"
+         "  --series DATA       open the Train workspace on a series: a real one by name (co2, nile,\n"
+         "                      sunspots: assets/data/README.md) or a CSV file; with --train it trains on it\n"
+         "  --column C          the series' column, a header name or 0-based index (default: the only\n"
+         "                      column, else the one named \"value\"; otherwise the columns are listed)\n"
          "  --list-lessons      print the lessons (ID  title), then exit; needs no display\n"
          "  --lesson ID         open a lesson (an ID from --list-lessons, or path/to/lesson.json)\n"
          "  --lesson-step K     open the lesson at step K (1-based)\n"
@@ -199,6 +203,12 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
         r.error = "--train-speed: expected steps per second (1 to 1000000) or 'full', got '" + v + "'";
         return r;
       }
+    } else if (flag == "--series") {
+      if (!value(a.series)) return r;
+      if (a.series.empty()) {
+        r.error = "--series: expected co2, nile, sunspots or a CSV file, got ''";
+    } else if (flag == "--column") {
+      if (!value(a.column)) return r;
     } else if (flag == "--text") {  // an optional value: the text (default the generated one)
       a.text = "structured";
       if (i + 1 < argv.size() && argv[i + 1].rfind("--", 0) != 0) a.text = argv[++i];

@@ -22,6 +22,8 @@ struct AppArgs {
   double speed = 0.0;              // --speed S: steps per second (0 = default)
   bool train = false;              // --train: open the Train workspace and start training the default model
   std::optional<double> train_speed;  // --train-speed S|full: the Train workspace's steps per second (0 = full)
+  std::string series;              // --series DATA: the Train workspace's data (co2, nile, sunspots or FILE.csv)
+  std::string column;              // --column C: its column (header name or 0-based index; default: the rule)
   std::string lesson;              // --lesson ID (or path/to/lesson.json): open a lesson
   int lesson_step = 0;             // --lesson-step K: at step K (1-based; 0 = the first)
   std::string lesson_shots;        // --lesson-shots DIR: page through the lesson, one PNG per step, then exit

@@ -164,6 +164,19 @@ int main(int argc, char** argv) {
   // The last session (or --session FILE) first: the flags below act on top of it.
   SessionFiles session_files = StartSessionFiles(args, session, ui);
   std::uint64_t last_seq = 0;
+  if (!args.series.empty()) {  // as File → Open series does, with the column asked for
+    TrainSettings s = session.latest()->train->settings;
+    s.task.reset();
+    s.csv_path = args.series;
+    s.csv_column = args.column;
+    s.normalization.reset();
+    ui.workspace = Workspace::train;
+    last_seq = session.send(cmd::ConfigureTraining{s});
+    if (session.wait_applied(last_seq, std::chrono::seconds(30))) {
+      auto snap = session.latest();
+      if (!snap->train->error.empty()) std::fprintf(stderr, "unrolled: --series %s: %s\n", args.series.c_str(), snap->train->error.c_str());
+    }
+  }
   if (!args.model_path.empty()) {
     const std::uint64_t seq = session.send(cmd::LoadModel{args.model_path});
     if (session.wait_applied(seq, std::chrono::seconds(30))) {

@@ -25,7 +25,8 @@ namespace unrolled::app {
 enum class CurveAxis { step, epoch, time };
 
 // The in-app file dialog (panels/file_dialog.hpp): what it is for, where it looks, what is typed.
-enum class FileDialogPurpose { open_model, save_model, choose_csv, export_folder, open_session, save_session, open_text };
+enum class FileDialogPurpose { open_model, save_model, choose_csv, export_folder, open_session, save_session, open_text,
+                                open_series };  // open_series: File → Open series (a new run on it)
 struct FileDialogState {
   bool request = false;          // open it next frame
   FileDialogPurpose purpose = FileDialogPurpose::open_model;
@@ -103,7 +104,9 @@ struct TrainUi {
   std::string edit_error;          // validate_train_settings(edit), refreshed when it changes
   TrainSettings validated;         // what edit_error was computed for
   bool validated_once = false;
-  std::string csv_edit;            // the CSV path field (applied with the settings)
+  std::string csv_edit;            // the CSV path field, or a real series' name (applied with the settings)
+  std::string columns_of;          // the series file `columns` was read from
+  CsvColumnChoice columns;         // its columns, for the column chooser (read when csv_edit changes)
   // Training curves (the Compare workspace's curves share these)
   float smoothing = 0.6f;          // EMA weight of the smoothed train loss (0 = raw only)
   bool log_loss = true;            // log-y for the loss plot
@@ -194,6 +197,11 @@ struct DialogsUi {
   std::string csv_path_edit;
   std::string pending_screenshot;  // taken once the dialog has gone from the picture
   int screenshot_delay = 0;        // frames to wait before taking it
+  // Opening a file while the run trains (frame/open_guard.hpp): the run pauses and this asks first.
+  bool training_running = false;   // the run trained in the last snapshot
+  bool ask_open = false;           // open the question next frame
+  std::optional<Command> pending_open;  // what "Open it" sends
+  std::string pending_what;        // the file's name, for the question
   void Reset() { *this = DialogsUi{}; }
 };
 

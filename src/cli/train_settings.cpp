@@ -14,6 +14,7 @@
 #include "io/asset_dir.hpp"
 #include "io/atomic_write.hpp"
 #include "io/csv.hpp"
+#include "io/data_sets.hpp"
 #include "io/train_config.hpp"
 
 namespace unrolled::cli {
@@ -205,28 +206,9 @@ MemoryTaskConfig memory_task_config(const Settings& s) {
   return c;
 }
 
-namespace {
-bool is_data_set_name(const std::string& data) {
-  if (data.empty()) return false;
-  for (char c : data)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  return true;
-}
-}  // namespace
-
-std::vector<std::string> data_set_names(const std::string& dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    if (e.path().extension() == ".csv" && is_data_set_name(e.path().stem().string()))
-      names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 std::string data_set_path(const std::string& flag, const std::string& data) {
   struct stat st {};
-  if (!is_data_set_name(data) || ::stat(data.c_str(), &st) == 0) return data;
+  if (!io::is_data_set_name(data) || ::stat(data.c_str(), &st) == 0) return data;
   const std::string dir = io::find_asset_dir("data", "UNROLLED_DATA");
   if (dir.empty())  // the flag may be right and the install broken: a missing folder, not a usage error
     throw io::IoError(flag + " " + data + ": no such file, and no data folder to look it up in (looked in " +
@@ -234,7 +216,7 @@ std::string data_set_path(const std::string& flag, const std::string& data) {
   const std::string path = (std::filesystem::path(dir) / (data + ".csv")).string();
   if (::stat(path.c_str(), &st) == 0) return path;
   std::string known;
-  for (const std::string& n : data_set_names(dir)) known += (known.empty() ? "" : ", ") + n;
+  for (const std::string& n : io::data_set_names(dir)) known += (known.empty() ? "" : ", ") + n;
   throw UsageError(flag + " " + data + ": no such file or data set (data sets in " + dir + ": " +
                    (known.empty() ? "none" : known) + ")");
 }

@@ -78,7 +78,6 @@ std::vector<double> load_series(const Settings& s, std::string& description, std
 // it is. UsageError listing the data sets when there is no such one; IoError naming the folders looked
 // in when there is no data folder at all (exit 1: a missing file, not a wrong flag).
 std::string data_set_path(const std::string& flag, const std::string& data);
-std::vector<std::string> data_set_names(const std::string& dir);  // NAME of each NAME.csv, sorted
 // --column and --gaps, in the options' group; from_model: forecast's wording (defaults from the model).
 void append_series_file_options(std::vector<OptionSpec>& specs, const char* group, bool from_model);
 bool is_generated_data(const std::string& data);  // "sine": the signal flags apply

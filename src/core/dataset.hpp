@@ -38,6 +38,7 @@ struct Normalization {
   double std = 1.0;  // > 0
   double apply(double x) const { return (x - mean) / std; }
   double invert(double z) const { return z * std + mean; }
+  bool operator==(const Normalization&) const = default;
 };
 
 // Mean and (population) standard deviation of x[0…n−1]; std falls back to 1 for a constant series

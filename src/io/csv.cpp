@@ -245,10 +245,17 @@ CsvTable parse_csv(std::string_view text, const std::string& source, const CsvLi
   return table;
 }
 
-CsvTable read_csv(const std::string& path, const CsvLimits& limits) {
+namespace {
+// A CSV file's text; a folder is named as such.
+std::string csv_text(const std::string& path, const CsvLimits& limits) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw IoError(path + ": is a directory, not a CSV file");
-  return parse_csv(read_file(path, limits.max_bytes), path, limits);
+  return read_file(path, limits.max_bytes);
+}
+}  // namespace
+
+CsvTable read_csv(const std::string& path, const CsvLimits& limits) {
+  return parse_csv(csv_text(path, limits), path, limits);
 }
 
 std::size_t select_column(const std::vector<std::string>& header, std::size_t width, const std::string& asked,
@@ -375,9 +382,21 @@ SeriesColumn parse_series_column(std::string_view text, const std::string& sourc
 
 SeriesColumn read_series_column(const std::string& path, const std::string& column, GapPolicy gaps,
                                 const CsvLimits& limits) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw IoError(path + ": is a directory, not a CSV file");
-  return parse_series_column(read_file(path, limits.max_bytes), path, column, gaps, limits);
+  return parse_series_column(csv_text(path, limits), path, column, gaps, limits);
+}
+
+CsvColumns parse_csv_columns(std::string_view text, const std::string& source, const CsvLimits& limits) {
+  LineReader lines(text, source, limits);
+  std::vector<std::string_view> cells;
+  if (!lines.next(cells)) throw FormatError(source + ": file is empty (expected CSV rows)");
+  CsvColumns out;
+  out.width = cells.size();
+  if (is_header_line(cells, true)) out.header = header_names(cells, source, lines.line());
+  return out;
+}
+
+CsvColumns read_csv_columns(const std::string& path, const CsvLimits& limits) {
+  return parse_csv_columns(csv_text(path, limits), path, limits);
 }
 
 std::vector<double> column(const CsvTable& table, const std::string& name_or_index) {

@@ -75,6 +75,15 @@ SeriesColumn read_series_column(const std::string& path, const std::string& colu
 SeriesColumn parse_series_column(std::string_view text, const std::string& source, const std::string& column,
                                  GapPolicy gaps, const CsvLimits& limits = {});
 
+// The columns of a file without reading its cells: the header names (empty when the first line is
+// data, detected as parse_series_column does) and the first line's width. What a column chooser shows.
+struct CsvColumns {
+  std::vector<std::string> header;
+  std::size_t width = 0;
+};
+CsvColumns read_csv_columns(const std::string& path, const CsvLimits& limits = {});
+CsvColumns parse_csv_columns(std::string_view text, const std::string& source, const CsvLimits& limits = {});
+
 // Significant digits that read back exactly: 9 for float data, 17 for double.
 inline constexpr int csv_digits_f32 = 9;
 inline constexpr int csv_digits_f64 = 17;

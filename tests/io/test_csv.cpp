@@ -214,3 +214,14 @@ TEST_CASE("a series column: other columns may hold anything; gaps refused, dropp
   CHECK(p == io::GapPolicy::interpolate);
   CHECK_FALSE(io::parse_gap_policy("fill", p));
 }
+
+TEST_CASE("read_csv_columns: the header's names without reading the cells; a first line of data has none") {
+  const io::CsvColumns named = io::parse_csv_columns("date;value;note\n2001-01;5;x\n", "t.csv");
+  CHECK(named.header == std::vector<std::string>{"date", "value", "note"});
+  CHECK(named.width == 3);
+  const io::CsvColumns bare = io::parse_csv_columns("1,2\n3,4\n", "b.csv");
+  CHECK(bare.header.empty());
+  CHECK(bare.width == 2);
+  CHECK_THROWS_AS(io::parse_csv_columns("a,a\n1,2\n", "d.csv"), io::FormatError);  // repeated names, as read_csv
+  CHECK_THROWS_AS(io::parse_csv_columns("", "e.csv"), io::FormatError);
+}

@@ -8,6 +8,7 @@
 #include "app/frame/file_dialog.hpp"
 #include "app/frame/frame.hpp"
 #include "app/frame/keys.hpp"
+#include "app/frame/open_guard.hpp"
 #include "app/panels/panels.hpp"
 
 namespace unrolled::app {
@@ -32,6 +33,7 @@ void Dialogs(const Snapshot& snap, UiState& ui, CommandList& out) {
     ImGui::OpenPopup("About unrolled");
     ui.dialogs.show_about = false;
   }
+  OpenGuardDialog(snap, ui, out);  // before the file dialog, which asks it
   FileDialog(ui, out);
   CompareDialog(snap, ui, out);
   ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));

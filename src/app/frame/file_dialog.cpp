@@ -1,6 +1,7 @@
 // The in-app file dialog: a path field, Up, the folder's entries (folders first), OK / Cancel.
 // Nothing here throws: a folder that cannot be read says why and the dialog stays usable.
 #include "app/frame/file_dialog.hpp"
+#include "app/frame/open_guard.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -28,6 +29,7 @@ const char* title_of(FileDialogPurpose p) {
     case FileDialogPurpose::open_model: return "Open model";
     case FileDialogPurpose::save_model: return "Save model";
     case FileDialogPurpose::choose_csv: return "Choose a CSV series";
+    case FileDialogPurpose::open_series: return "Open a series (CSV) to train on";
     case FileDialogPurpose::export_folder: return "Export folder";
     case FileDialogPurpose::open_session: return "Open session";
     case FileDialogPurpose::save_session: return "Save session";
@@ -40,6 +42,7 @@ const char* ok_label(FileDialogPurpose p) {
     case FileDialogPurpose::open_model: return "Open";
     case FileDialogPurpose::save_model: return "Save";
     case FileDialogPurpose::choose_csv: return "Choose";
+    case FileDialogPurpose::open_series: return "Open";
     case FileDialogPurpose::export_folder: return "Use this folder";
     case FileDialogPurpose::open_session: return "Open";
     case FileDialogPurpose::save_session: return "Save";
@@ -56,7 +59,8 @@ std::vector<std::string> kind_of(FileDialogPurpose p) {
     case FileDialogPurpose::save_model:
     case FileDialogPurpose::open_session:
     case FileDialogPurpose::save_session: return {".json"};
-    case FileDialogPurpose::choose_csv: return {".csv", ".txt"};
+    case FileDialogPurpose::choose_csv:
+    case FileDialogPurpose::open_series: return {".csv", ".txt"};
     case FileDialogPurpose::open_text: return {".txt", ".md", ".text"};
     case FileDialogPurpose::export_folder: return {"/"};  // no file name ends so: folders only
   }
@@ -64,7 +68,8 @@ std::vector<std::string> kind_of(FileDialogPurpose p) {
 }
 const char* kind_name(FileDialogPurpose p) {
   switch (p) {
-    case FileDialogPurpose::choose_csv: return ".csv and .txt";
+    case FileDialogPurpose::choose_csv:
+    case FileDialogPurpose::open_series: return ".csv and .txt";
     case FileDialogPurpose::open_text: return ".txt and .md";
     case FileDialogPurpose::export_folder: return "folders";
     default: return ".json";
@@ -86,17 +91,20 @@ bool accept(FileDialogState& d, UiState& ui, CommandList& out) {
     return false;
   }
   const bool reading = d.purpose == FileDialogPurpose::open_model || d.purpose == FileDialogPurpose::choose_csv ||
-                       d.purpose == FileDialogPurpose::open_session || d.purpose == FileDialogPurpose::open_text;
+                       d.purpose == FileDialogPurpose::open_series || d.purpose == FileDialogPurpose::open_session || d.purpose == FileDialogPurpose::open_text;
   if (reading && !fs::is_regular_file(path, ec)) {
     d.error = path + " is not a file";
     return false;
   }
   switch (d.purpose) {
-    case FileDialogPurpose::open_model:
-      out.push_back(cmd::LoadModel{path});  // the worker reads it; errors come back as messages
+    case FileDialogPurpose::open_model:  // the worker reads it; errors come back as messages
+      GuardedOpen(ui, out, cmd::LoadModel{path}, fs::path(path).filename().string());
       return true;
     case FileDialogPurpose::choose_csv:
       ui.train.csv_edit = path;
+      return true;
+    case FileDialogPurpose::open_series:
+      OpenSeries(ui, out, path);
       return true;
     case FileDialogPurpose::open_session:
       out.push_back(cmd::OpenSession{path});  // checked whole first; an error keeps the current session

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/file_list.hpp"
+#include "app/frame/open_guard.hpp"
 #include "app/frame/actions.hpp"
 #include "app/frame/frame.hpp"
 #include "app/frame/lesson_ui.hpp"
@@ -78,6 +79,7 @@ float MainMenu(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open model…", "Ctrl+O")) OpenModelDialog(ui);
     if (ImGui::MenuItem("Save training model…", "Ctrl+S")) SaveModelDialog(ui);
+    OpenSeriesMenu(ui, out);
     if (ImGui::MenuItem("Open text…")) OpenFileDialog(ui, FileDialogPurpose::open_text, ui.export_dir, "");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("A UTF-8 text for the Text workspace's character model to learn");
     ImGui::Separator();

@@ -21,6 +21,7 @@
 #include "app/panels/panels.hpp"
 #include "app/panels/train_views.hpp"
 #include "app/session/training.hpp"
+#include "io/data_sets.hpp"
 
 namespace unrolled::app {
 
@@ -83,6 +84,30 @@ ImVec4 TrainStateColor(TrainState s) {
 }
 
 namespace {
+
+// The persistence baseline ("tomorrow = today") beside the validation MSE, in the same normalised
+// units: green once the network's validation MSE is below it, amber while it is not.
+void PersistenceLine(const TrainView& tv) {
+  const bool scored = std::isfinite(tv.last_val_mse);
+  const bool beaten = scored && tv.last_val_mse < tv.val_persistence_mse;
+  const ImVec4 col = !scored ? ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]
+                     : beaten ? ok_color
+                              : ImVec4(0.95f, 0.75f, 0.3f, 1);
+  char text[64];
+  std::snprintf(text, sizeof text, "persistence %.4g", tv.val_persistence_mse);
+  ImGui::TextColored(col, "%s", text);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("\"Tomorrow = today\": predicting each validation point by the one before it scores this MSE "
+                      "(normalised units, as val MSE). %s",
+                      !scored ? "The network's val MSE comes after the first epoch."
+                      : beaten ? "The network's val MSE is below it: it beats persistence."
+                               : "The network's val MSE is not below it yet: it does not beat persistence.");
+  const char* verdict = !scored ? nullptr : beaten ? "beaten" : "not beaten";
+  if (verdict && ImGui::CalcTextSize(verdict).x + ImGui::GetFontSize() <= RemainingOnLine()) {
+    ImGui::SameLine(0, ImGui::GetFontSize() * 0.5f);
+    ImGui::TextColored(col, "%s", verdict);
+  }
+}
 
 void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
   const TrainView& tv = *snap.train;
@@ -158,8 +183,10 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
                            ImGui::CalcTextSize("step 8888888    epoch 8888 / 8888").x <= ImGui::GetContentRegionAvail().x;
   const bool best_on_one_line = ImGui::CalcTextSize("best val 8.888e-08 (epoch 8888)").x <= ImGui::GetContentRegionAvail().x;
   ImGui::PopFont();
-  const int readout_lines = (two_columns ? 4 : 7) + (tv.best_epoch > 0 ? (best_on_one_line ? 1 : 2) : 0) + (tv.task ? 1 : 0);
-  ImGui::BeginChild("##readouts", ImVec2(0, readout_lines * readout_line + ImGui::GetTextLineHeightWithSpacing()), false,
+  const bool baseline = tv.task || std::isfinite(tv.val_persistence_mse);  // a line saying what "no skill" scores
+  const int readout_lines = (two_columns ? 4 : 7) + (tv.best_epoch > 0 ? (best_on_one_line ? 1 : 2) : 0) + (baseline ? 1 : 0);
+  const int small_lines = tv.model_file.empty() ? 1 : 2;  // the data line, and the model file's
+  ImGui::BeginChild("##readouts", ImVec2(0, readout_lines * readout_line + small_lines * ImGui::GetTextLineHeightWithSpacing()), false,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PushFont(readout_font(ui));
   const float rfs = ImGui::GetFontSize();
@@ -201,6 +228,7 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
                         "has learnt nothing",
                         tv.task->baseline_prediction);
   }
+  if (!tv.task && std::isfinite(tv.val_persistence_mse)) PersistenceLine(tv);
   ImGui::Text("lr %.3g", tv.lr);
   next_column();
   ImGui::Text("%.1f s", tv.seconds);
@@ -208,38 +236,113 @@ void RunSection(const Snapshot& snap, const UiState& ui, CommandList& out) {
   const std::string data_line = tv.data_description + ", B = " + std::to_string(tv.batch);
   TextFitted(ImGui::GetStyle().Colors[ImGuiCol_TextDisabled], data_line, ImGui::GetContentRegionAvail().x);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: the data, and the batch actually used", data_line.c_str());
+  if (!tv.model_file.empty()) {
+    const std::string name = "from " + tv.model_file.substr(tv.model_file.find_last_of('/') + 1);
+    TextFitted(ImGui::GetStyle().Colors[ImGuiCol_TextDisabled], name, ImGui::GetContentRegionAvail().x);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("The run started from the model file %s, with its stored normalisation and data settings",
+                        tv.model_file.c_str());
+  }
   ImGui::EndChild();
 }
 
-// The data: the generated signal (sine, square, sawtooth), a CSV series, or a memory task with its
-// own knobs (T, windows, seed; scored on the last step, so loss and validation fraction do not apply).
+// The series' column, chosen from the file's own columns. "" follows the documented rule (the only
+// column, else "value"); when the rule picks none (a header of several columns, none named "value"),
+// the columns are listed and nothing trains until one is chosen: a year or date column is never
+// taken silently.
+void ColumnChooser(const Form& form, TrainSettings& e, UiState& ui) {
+  if (ui.train.columns_of != e.csv_path) {  // read the header once per file
+    ui.train.columns = e.csv_path.empty() ? CsvColumnChoice{} : csv_column_choice(e.csv_path);
+    ui.train.columns_of = e.csv_path;
+  }
+  const CsvColumnChoice& c = ui.train.columns;
+  if (e.csv_path.empty()) return;
+  if (!c.error.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ErrorColor(), "%s", c.error.c_str());
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  const std::string rule = c.rule_pick >= 0 ? c.columns[static_cast<std::size_t>(c.rule_pick)] + " (by the rule)"
+                                            : std::string("choose a column");
+  const std::string shown = e.csv_column.empty() ? rule : e.csv_column;
+  form.label("Column");
+  if (ImGui::BeginCombo("##t_column", shown.c_str())) {
+    if (c.rule_pick >= 0 && ImGui::Selectable(rule.c_str(), e.csv_column.empty())) e.csv_column.clear();
+    for (const std::string& name : c.columns)
+      if (ImGui::Selectable(name.c_str(), e.csv_column == name)) e.csv_column = name;
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("The column to forecast. By the rule: the only column, else the one named \"value\"; "
+                      "otherwise choose one (docs/formats.md, CSV)");
+  if (e.csv_column.empty() && c.rule_pick < 0) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ErrorColor(), "%zu columns and none named \"value\": choose the one to forecast", c.columns.size());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+// The data: the generated signal (sine, square, sawtooth), a real series of the data folder (co2, nile,
+// sunspots: io::data_sets), any CSV series, or a memory task with its own knobs (T, windows, seed;
+// scored on the last step, so loss and validation fraction do not apply).
 void DataSection(const Form& form, TrainSettings& e, UiState& ui) {
-  enum Source { sine, square, sawtooth, csv, copy, adding };
-  int source = e.task ? (e.task->task == MemoryTask::copy ? copy : adding)
-               : (!e.csv_path.empty() || !ui.train.csv_edit.empty()) ? static_cast<int>(csv)
-                                                                     : static_cast<int>(e.signal.shape);
-  static const char* const sources[] = {"sine", "square", "sawtooth", "CSV file", "copy task", "adding task"};
-  if (form.combo("Data", "##t_source", source, sources, 6, TrainField::source)) {
-    if (source == copy || source == adding) {
+  const std::vector<io::DataSetInfo>& real = real_series();
+  const int n_real = static_cast<int>(real.size());
+  // Entries: the three waves, the real series, "CSV file…", the two tasks.
+  const int csv = 3 + n_real, copy = csv + 1, adding = csv + 2;
+  int real_pick = -1;
+  for (int i = 0; i < n_real; ++i)
+    if (ui.train.csv_edit == real[static_cast<std::size_t>(i)].name) real_pick = i;
+  const int source = e.task ? (e.task->task == MemoryTask::copy ? copy : adding)
+                     : real_pick >= 0 ? 3 + real_pick
+                     : (!e.csv_path.empty() || !ui.train.csv_edit.empty()) ? csv
+                                                                           : static_cast<int>(e.signal.shape);
+  auto entry = [&](int i) -> std::string {
+    static const char* const waves[] = {"sine", "square", "sawtooth"};
+    if (i < 3) return waves[i];
+    if (i < csv) return real[static_cast<std::size_t>(i - 3)].name + " (real series)";
+    return i == csv ? "CSV file…" : i == copy ? "copy task" : "adding task";
+  };
+  int picked = source;
+  form.label("Data");
+  if (ImGui::BeginCombo("##t_source", entry(source).c_str())) {
+    for (int i = 0; i <= adding; ++i) {
+      if (ImGui::Selectable(entry(i).c_str(), i == source)) picked = i;
+      if (i >= 3 && i < csv && ImGui::IsItemHovered()) {
+        const io::DataSetInfo& d = real[static_cast<std::size_t>(i - 3)];
+        ImGui::SetTooltip("%s", (d.what.empty() ? d.path : d.what).c_str());
+      }
+    }
+    ImGui::EndCombo();
+  }
+  form.error_for(TrainField::source);
+  if (picked != source) {
+    e.normalization.reset();  // a model file's statistics belong to its own data
+    if (picked == copy || picked == adding) {
       MemoryTaskConfig task = e.task.value_or(MemoryTaskConfig{});  // a series' T is not the task's: 30 to start
-      task.task = source == copy ? MemoryTask::copy : MemoryTask::adding;
+      task.task = picked == copy ? MemoryTask::copy : MemoryTask::adding;
       e.task = task;
       e.csv_path.clear();
       ui.train.csv_edit.clear();
     } else {
       e.task.reset();
-      if (source < csv) {
-        e.signal.shape = static_cast<WaveShape>(source);
+      if (picked < 3) {
+        e.signal.shape = static_cast<WaveShape>(picked);
         e.csv_path.clear();
         ui.train.csv_edit.clear();
-      } else if (ui.train.csv_edit.empty()) {
-        OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, "");
+      } else if (picked < csv) {
+        ui.train.csv_edit = real[static_cast<std::size_t>(picked - 3)].name;
+        e.csv_column.clear();
+      } else {
+        if (real_pick >= 0) ui.train.csv_edit.clear();
+        if (ui.train.csv_edit.empty()) OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, "");
       }
     }
   }
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("A series to forecast one step ahead, or a memory task: an answer at t = T that needs an "
-                      "input seen many steps before");
+    ImGui::SetTooltip("A series to forecast one step ahead (a generated wave, a real series, or any CSV file), or a "
+                      "memory task: an answer at t = T that needs an input seen many steps before");
   if (e.task) {
     MemoryTaskConfig& task = *e.task;
     form.int_field("Steps T", "##t_task_steps", task.steps, TrainField::steps,
@@ -264,16 +367,26 @@ void DataSection(const Form& form, TrainSettings& e, UiState& ui) {
     ImGui::PopTextWrapPos();
     return;
   }
-if (source == csv || !e.csv_path.empty()) {
-    const float browse_w = ImGui::CalcTextSize("Browse…").x + ImGui::GetStyle().FramePadding.x * 2;
-    ImGui::SetNextItemWidth(-browse_w - ImGui::GetStyle().ItemSpacing.x);
-    ImGui::InputTextWithHint("##t_csv", "path/to/series.csv", &ui.train.csv_edit);
-    e.csv_path = ui.train.csv_edit;
-    ImGui::SameLine();
-    if (ImGui::Button("Browse…")) OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, ui.train.csv_edit);
-    form.label("Column");
-    ImGui::InputText("##t_column", &e.csv_column);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("a header name, or a 0-based index");
+if (source >= 3 || !e.csv_path.empty() || !ui.train.csv_edit.empty()) {
+    if (real_pick >= 0) {  // where it comes from, as assets/data/README.md says
+      const io::DataSetInfo& d = real[static_cast<std::size_t>(real_pick)];
+      ImGui::PushTextWrapPos(0);
+      if (!d.what.empty()) ImGui::TextUnformatted(d.what.c_str());
+      if (!d.source.empty()) ImGui::TextDisabled("Source: %s", d.source.c_str());
+      if (!d.licence.empty()) ImGui::TextDisabled("Licence: %s", d.licence.c_str());
+      ImGui::PopTextWrapPos();
+    } else {
+      const float browse_w = ImGui::CalcTextSize("Browse…").x + ImGui::GetStyle().FramePadding.x * 2;
+      ImGui::SetNextItemWidth(-browse_w - ImGui::GetStyle().ItemSpacing.x);
+      if (ImGui::InputTextWithHint("##t_csv", "path/to/series.csv", &ui.train.csv_edit)) e.normalization.reset();
+      ImGui::SameLine();
+      if (ImGui::Button("Browse…")) OpenFileDialog(ui, FileDialogPurpose::choose_csv, ui.export_dir, ui.train.csv_edit);
+    }
+    if (e.csv_path != ui.train.csv_edit) {
+      e.csv_path = ui.train.csv_edit;
+      if (!e.csv_path.empty()) e.task.reset();
+    }
+    ColumnChooser(form, e, ui);
     form.error_for(TrainField::csv);
   } else {
     SignalConfig& sg = e.signal;
@@ -409,7 +522,10 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
 
   ImGui::Spacing();
   const bool changed = !(e == tv.settings);
-  ImGui::BeginDisabled(!changed || !error.empty());
+  // A CSV whose column the rule cannot pick waits for a choice (ColumnChooser says so under the field).
+  const bool needs_column = !e.task && !e.csv_path.empty() && e.csv_column.empty() && ui.train.columns_of == e.csv_path &&
+                            ui.train.columns.error.empty() && ui.train.columns.rule_pick < 0;
+  ImGui::BeginDisabled(!changed || !error.empty() || needs_column);
   if (ImGui::Button("Apply", ImVec2(fs * 6, 0))) {
     out.push_back(cmd::ConfigureTraining{e});
     if (tv.state == TrainState::running) out.push_back(cmd::Train{});  // keep training, from step 0
@@ -427,6 +543,7 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   ImGui::PushTextWrapPos(0);
   if (!error.empty() && form.error_at == TrainField::none) ImGui::TextColored(ErrorColor(), "%s", error.c_str());
   else if (!error.empty()) ImGui::TextColored(ErrorColor(), "fix the field marked above to apply");
+  else if (needs_column) ImGui::TextColored(ErrorColor(), "choose the column to forecast (Data, Column) to apply");
   else if (changed) ImGui::TextDisabled("changed: Apply starts a new run at step 0");
   if (!tv.error.empty()) ImGui::TextColored(ErrorColor(), "not applied: %s", tv.error.c_str());
   ImGui::PopTextWrapPos();

@@ -79,7 +79,7 @@ void Dispatcher::route(const cmd::Reseed& c) {
 void Dispatcher::route(const cmd::LoadModel& c) {
   try {
     Explorer::Loaded loaded = explorer_.load(c.path);
-    training_.adopt_weights(loaded.model, c.path);  // a forecaster also becomes the training run's model
+    training_.adopt_weights(loaded.model, loaded.extra, c.path);  // a forecaster also becomes the training run's model
     explorer_.show_loaded(std::move(loaded));
     training_.unfollow();
     const std::string& note = training_.message();

@@ -45,7 +45,8 @@ void Explorer::on(const cmd::Reseed& c) {
 }
 
 Explorer::Loaded Explorer::load(const std::string& path) {
-  Model<float> m = load_model_weights(path);
+  nlohmann::json extra;
+  Model<float> m = load_model_weights(path, &extra);
   if (m.config.num_layers > max_app_layers || m.config.hidden_size > max_hidden)
     throw std::runtime_error(path + ": the app shows up to " + std::to_string(max_app_layers) + " layers of up to " +
                              std::to_string(max_hidden) + " units; this model has " +
@@ -55,7 +56,7 @@ Explorer::Loaded Explorer::load(const std::string& path) {
   next.model_path = path;
   auto built = build_scene(next, next_scene_id_, &m);
   ++next_scene_id_;
-  return {std::move(m), std::move(built)};
+  return {std::move(m), std::move(built), std::move(extra)};
 }
 
 void Explorer::show_loaded(Loaded loaded) {

@@ -12,6 +12,8 @@
 #include "app/session/job.hpp"
 #include "app/session/session_file.hpp"
 #include "app/session/snapshot.hpp"
+#include <nlohmann/json.hpp>
+
 #include "core/model.hpp"
 
 namespace unrolled::app {
@@ -39,6 +41,7 @@ class Explorer {
   struct Loaded {
     Model<float> model;
     std::shared_ptr<const Scene> scene;
+    nlohmann::json extra;  // the file's other keys: normalisation, training record
   };
   Loaded load(const std::string& path);
   void show_loaded(Loaded loaded);

@@ -32,6 +32,7 @@ void Run::adopt(std::shared_ptr<const Dataset> d, Trainer restored) {
   data = std::move(d);
   series = std::dynamic_pointer_cast<const SeriesDataset>(data);
   memory = std::dynamic_pointer_cast<const MemoryTaskDataset>(data);
+  val_persistence_mse = series ? series->persistence_mse(Split::validation) : std::nan("");
   trainer = std::move(restored);
   trainer.set_listener(&recorder);
   clear();

@@ -69,6 +69,7 @@ struct Run {
   std::shared_ptr<const TaskView> task;              // a memory task's answers; null for a series
   std::shared_ptr<const DecayView> decay_pub;
   double seconds_per_step = 1e-3;              // running estimate, sizes the slices
+  double val_persistence_mse = 0;              // the series' persistence baseline on its validation windows; NaN for a task
 
   bool running() const { return state == TrainState::running; }
   // A fresh run at step 0 on `d`; throws std::invalid_argument naming the field and changes nothing.

@@ -65,7 +65,7 @@ std::vector<double> make_signal(SignalKind kind, int n, std::uint64_t seed) {
 
 std::vector<double> read_csv_column(const std::string& path) {
   try {
-    std::vector<double> values = io::column(io::read_csv(path), "0");
+    std::vector<double> values = io::read_series_column(path, "", io::GapPolicy::refuse).values;  // the one column rule
     if (values.size() < 3)
       throw std::runtime_error(path + ": needs at least 3 rows (2 steps and a target), found " +
                                std::to_string(values.size()));
@@ -75,9 +75,11 @@ std::vector<double> read_csv_column(const std::string& path) {
   }
 }
 
-Model<float> load_model_weights(const std::string& path) {
+Model<float> load_model_weights(const std::string& path, nlohmann::json* extra) {
   try {
-    return io::load_model<float>(path);
+    io::ModelFile file = io::load_model_file(path);
+    if (extra) *extra = std::move(file.extra);
+    return io::model_from_file<float>(file);
   } catch (const io::IoError& e) {
     throw std::runtime_error(e.what());
   }

@@ -1,6 +1,7 @@
 // Building a Scene: the input signal, the model (seeded init or a model file), one forward pass and
 // one BPTT through the core, flattened into the grids the panels draw. Pure functions, no threads.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,12 +18,14 @@ std::string clamp_settings(SceneSettings& settings);
 // n samples of a synthetic signal (not csv). The sine has a period of 12 steps.
 std::vector<double> make_signal(SignalKind kind, int n, std::uint64_t seed);
 
-// First column of a CSV file (io::read_csv: optional header line). Throws std::runtime_error naming
-// the file, line and column of a bad cell.
+// The series column of a CSV file by the one column rule (io::select_column: the only column, else the
+// one named "value"). Throws std::runtime_error naming the file, line and column of a bad cell, or the
+// columns to choose from.
 std::vector<double> read_csv_column(const std::string& path);
 
-// Weights from a model file. Throws std::runtime_error with the loader's message.
-Model<float> load_model_weights(const std::string& path);
+// Weights from a model file; `extra`, when given, gets the file's other keys (normalisation, training
+// record). Throws std::runtime_error with the loader's message.
+Model<float> load_model_weights(const std::string& path, nlohmann::json* extra = nullptr);
 
 // The whole scene. `model` given: use its weights (settings.model is ignored); else seeded init.
 // Throws std::runtime_error on data errors (bad CSV); the caller keeps the previous scene.

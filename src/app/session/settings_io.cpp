@@ -228,6 +228,19 @@ const std::vector<Key<TrainSettings>>& train_table() {
          return want_task(v, s, [](const V& x, MemoryTaskConfig& t) { return want_seed(x, t.seed); });
        }},
       {"column", [](S& s, const V& v) { return want_text(v, s.csv_column, "a header name or a 0-based index"); }, true},
+      // A loaded model's stored normalisation (session files only; a model file keeps its own).
+      {"norm-mean", [](S& s, const V& v) {
+         if (!s.normalization) s.normalization.emplace();
+         return want_number(v, s.normalization->mean);
+       }, true},
+      {"norm-std", [](S& s, const V& v) {
+         double sd = 0;
+         if (std::string e = want_number(v, sd); !e.empty()) return e;
+         if (!(sd > 0)) return std::string("must be above 0");
+         if (!s.normalization) s.normalization.emplace();
+         s.normalization->std = sd;
+         return std::string();
+       }, true},
   };
   return table;
 }
@@ -328,6 +341,10 @@ SettingList train_setting_values(const TrainSettings& s) {
   v.emplace_back("damping", g.damping);
   v.emplace_back("noise", g.noise);
   v.emplace_back("noise-seed", seed_value(g.seed));
+  if (s.normalization) {
+    v.emplace_back("norm-mean", s.normalization->mean);
+    v.emplace_back("norm-std", s.normalization->std);
+  }
   if (s.task) {
     v.emplace_back("windows", whole(s.task->train_windows));
     v.emplace_back("val-windows", whole(s.task->val_windows));

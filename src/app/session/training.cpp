@@ -1,6 +1,8 @@
 #include "app/session/training.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <filesystem>
 #include <cstdio>
 #include <cmath>
 #include <limits>
@@ -10,7 +12,10 @@
 #include "app/session/numbers.hpp"
 #include "app/session/settings_io.hpp"
 #include "core/forecast.hpp"
+#include "io/asset_dir.hpp"
 #include "io/csv.hpp"
+#include "io/data_sets.hpp"
+#include "io/train_config.hpp"
 
 namespace unrolled::app {
 
@@ -33,7 +38,7 @@ std::vector<io::Setting> train_setting_entries(const TrainSettings& s) {
   std::vector<io::Setting> e;
   for (const auto& [key, value] : train_setting_values(s)) {
     const bool signal_key = std::find(signal_keys.begin(), signal_keys.end(), key) != signal_keys.end();
-    if (key == "waves" || (signal_key && !sine) || (key == "column" && s.csv_path.empty()) ||
+    if (key == "waves" || key == "norm-mean" || key == "norm-std" || (signal_key && !sine) || (key == "column" && s.csv_path.empty()) ||
         (key == "val-fraction" && s.task))
       continue;
     if (signal_key && (key.back() == '2' || key.back() == '3') && s.signal.waves < key.back() - '0') continue;
@@ -81,10 +86,88 @@ std::string validate_train_settings(const TrainSettings& s) {
       return out_of_range("signal length", s.signal.length, 2, max_train_length);
     if (std::string e = validate_signal(s.signal); !e.empty()) return e;
     if (std::string e = SeriesDataset::check_sizes(s.signal.length, s.split); !e.empty()) return e;
-  } else if (s.csv_column.empty()) {
-    return "CSV column is empty: give a header name or a 0-based index";
   }
   return {};
+}
+
+std::string series_file(const std::string& csv_path) {
+  std::error_code ec;
+  if (!io::is_data_set_name(csv_path) || std::filesystem::exists(csv_path, ec)) return csv_path;
+  const std::string dir = io::find_asset_dir("data", "UNROLLED_DATA");
+  if (dir.empty())
+    throw std::runtime_error(csv_path + ": no such file, and no data folder to look it up in (looked in " +
+                             io::asset_dir_candidates_text("data", "UNROLLED_DATA") + ")");
+  const std::string path = (std::filesystem::path(dir) / (csv_path + ".csv")).string();
+  if (std::filesystem::exists(path, ec)) return path;
+  std::string known;
+  for (const std::string& n : io::data_set_names(dir)) known += (known.empty() ? "" : ", ") + n;
+  throw std::runtime_error(csv_path + ": no such file or data set (data sets in " + dir + ": " +
+                           (known.empty() ? "none" : known) + ")");
+}
+
+const std::vector<io::DataSetInfo>& real_series() {
+  static const std::vector<io::DataSetInfo> sets = io::data_sets(io::find_asset_dir("data", "UNROLLED_DATA"));
+  return sets;
+}
+
+CsvColumnChoice csv_column_choice(const std::string& csv_path) {
+  CsvColumnChoice c;
+  try {
+    const std::string path = series_file(csv_path);
+    const io::CsvColumns cols = io::read_csv_columns(path);
+    c.columns = cols.header;
+    if (c.columns.empty())
+      for (std::size_t i = 0; i < cols.width; ++i) c.columns.push_back(std::to_string(i));
+    try {
+      c.rule_pick = static_cast<int>(io::select_column(cols.header, cols.width, "", path));
+    } catch (const io::IoError& e) {
+      c.rule_error = e.what();
+    }
+  } catch (const std::exception& e) {
+    c.error = e.what();
+  }
+  return c;
+}
+
+namespace {
+// A metadata value as the settings table takes it: a whole number, a number, or the text.
+SettingValue metadata_value(const std::string& text) {
+  std::int64_t i = 0;
+  const char* end = text.data() + text.size();
+  if (auto r = std::from_chars(text.data(), end, i); r.ec == std::errc{} && r.ptr == end) return i;
+  double d = 0;
+  if (auto r = std::from_chars(text.data(), end, d); r.ec == std::errc{} && r.ptr == end) return d;
+  return text;
+}
+}  // namespace
+
+TrainSettings settings_from_model_file(const TrainSettings& base, const nlohmann::json& extra, const std::string& source,
+                                       std::vector<std::string>* skipped) {
+  io::TrainingMetadata meta;
+  try {
+    meta = io::read_training_metadata(extra, source);
+  } catch (const io::IoError& e) {
+    throw std::runtime_error(e.what());
+  }
+  TrainSettings s = base;
+  if (meta.settings.count("data")) {  // first: a memory task sets T and the loss the keys below may repeat
+    if (std::string e = set_train_setting(s, "data", metadata_value(meta.settings.at("data")), true); !e.empty())
+      throw std::runtime_error(source + ": training.data: " + e);
+    s.csv_column.clear();  // the file's own column, if any, follows
+  }
+  for (const auto& [key, text] : meta.settings) {
+    if (key == "data") continue;
+    TrainSettings next = s;
+    const bool as_flag = text == "0" || text == "1";  // a switch is written as 0 or 1
+    if (set_train_setting(next, key, metadata_value(text), true).empty() ||
+        (as_flag && set_train_setting(next = s, key, SettingValue{text == "1"}, true).empty()))
+      s = next;
+    else if (skipped)
+      skipped->push_back(key);
+  }
+  s.normalization.reset();
+  if (meta.has_normalization && !s.task) s.normalization = meta.normalization;
+  return s;
 }
 
 std::shared_ptr<const Dataset> make_train_dataset(const TrainSettings& s) {
@@ -96,17 +179,15 @@ std::shared_ptr<const Dataset> make_train_dataset(const TrainSettings& s) {
                                std::to_string(s.signal.length) + " points";
       return std::make_shared<SeriesDataset>(generate_signal(s.signal), s.split, what);
     }
-    const io::CsvTable table = io::read_csv(s.csv_path);
-    std::vector<double> series = io::column(table, s.csv_column);
-    std::string col = s.csv_column;
-    if (!table.header.empty()) col = table.header[io::column_index(table, col)];
-    const std::string name = s.csv_path.substr(s.csv_path.find_last_of('/') == std::string::npos
-                                                   ? 0
-                                                   : s.csv_path.find_last_of('/') + 1);
-    const std::string what = name + " column " + col + ", " + std::to_string(series.size()) + " points";
-    if (std::string e = SeriesDataset::check_sizes(static_cast<int>(series.size()), s.split); !e.empty())
-      throw std::runtime_error(s.csv_path + ": " + e);
-    return std::make_shared<SeriesDataset>(std::move(series), s.split, what);
+    const std::string path = series_file(s.csv_path);
+    io::SeriesColumn col = io::read_series_column(path, s.csv_column, io::GapPolicy::refuse);
+    const std::string name = std::filesystem::path(s.csv_path).filename().string();
+    const std::string what = name + " column " + col.name + ", " + std::to_string(col.values.size()) + " points" +
+                             (s.normalization ? ", the model's normalisation" : "");
+    if (std::string e = SeriesDataset::check_sizes(static_cast<int>(col.values.size()), s.split); !e.empty())
+      throw std::runtime_error(path + ": " + e);
+    if (s.normalization) return std::make_shared<SeriesDataset>(std::move(col.values), s.split, what, *s.normalization);
+    return std::make_shared<SeriesDataset>(std::move(col.values), s.split, what);
   } catch (const io::IoError& e) {
     throw std::runtime_error(e.what());
   } catch (const std::invalid_argument& e) {

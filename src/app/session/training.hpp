@@ -15,10 +15,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/dataset.hpp"
 #include "core/memory_tasks.hpp"
 #include "core/signal.hpp"
 #include "core/trainer.hpp"
+#include "io/data_sets.hpp"
 #include "io/train_config.hpp"
 
 namespace unrolled::app {
@@ -38,8 +41,12 @@ inline constexpr int max_train_length = 100000;  // N of a generated signal
 struct TrainSettings {
   TrainerConfig trainer;         // cell, H, L, optimizer, lr, schedule, batch, epochs, seed, clip
   SignalConfig signal;           // the generated series (used when csv_path is empty and there is no task)
-  std::string csv_path;          // a CSV series instead
-  std::string csv_column = "0";  // header name or 0-based index
+  std::string csv_path;          // a CSV series instead, or a data set's name ("co2": series_file finds it)
+  std::string csv_column;        // header name or 0-based index; "" = the rule of io::select_column (the
+                                 // only column, else "value", else an error naming the columns)
+  // A loaded model's stored statistics (its file's "normalization"), used instead of fitting the
+  // series' training part, so the weights see the inputs they were trained on; none = fit them.
+  std::optional<Normalization> normalization;
   SeriesSplit split;             // T, loss (last|all), validation fraction; a task: its T, loss last
   std::optional<MemoryTaskConfig> task;  // copy:T or adding:T (docs/formats.md) instead of a series
   TrainSettings();
@@ -57,8 +64,37 @@ std::string validate_train_settings(const TrainSettings& settings);
 // std::runtime_error naming the file, line and column (CSV) or the field (sizes).
 std::shared_ptr<const Dataset> make_train_dataset(const TrainSettings& settings);
 
-// "sine", the CSV file's path, or the task ("adding:30"): the --data of unrolled-cli train.
+// "sine", the CSV file's path or data set's name, or the task ("adding:30"): the --data of unrolled-cli train.
 std::string train_data_name(const TrainSettings& settings);
+
+// The file of a series: a data set's name (io::is_data_set_name, no file of that name here) is
+// NAME.csv in the data folder (io::find_asset_dir("data", "UNROLLED_DATA"), as unrolled-cli's --data
+// co2); anything else is a path and returned as it is. Throws std::runtime_error naming the folders
+// looked in, or the data sets there, when a name is not found.
+std::string series_file(const std::string& csv_path);
+
+// The real series of the data folder (io::data_sets: name, file, and the README's what, source and
+// licence), read once; empty when there is no data folder.
+const std::vector<io::DataSetInfo>& real_series();
+
+// What the column chooser shows for a series file (a path or a data set's name): its columns (the
+// header's names, or "0".."W−1" without a header), the column the documented rule picks when none is
+// asked (io::select_column with ""; −1 when it picks none, and rule_error says why: several columns,
+// none named "value"), or `error` when the file cannot be read.
+struct CsvColumnChoice {
+  std::vector<std::string> columns;
+  int rule_pick = -1;
+  std::string rule_error;
+  std::string error;
+};
+CsvColumnChoice csv_column_choice(const std::string& csv_path);
+
+// The training settings a model file records ("training", "normalization": unrolled-cli train's
+// metadata) applied over `base`: the data and its column, T, loss, validation fraction, seed, … and the
+// stored normalisation. Keys the app does not know are left out and named in `skipped`. Throws
+// std::runtime_error naming the file and field when the metadata is malformed.
+TrainSettings settings_from_model_file(const TrainSettings& base, const nlohmann::json& extra, const std::string& source,
+                                       std::vector<std::string>* skipped = nullptr);
 
 // The settings as the model file's "training" entries (the same keys as unrolled-cli train's flags).
 std::vector<io::Setting> train_setting_entries(const TrainSettings& settings);
@@ -231,6 +267,9 @@ struct TrainView {
   double last_val_mse = 0;         // NaN before the first epoch ends
   double best_val_mse = 0;
   int best_epoch = 0;
+  double val_persistence_mse = 0;  // "tomorrow = today" on the validation windows (normalised, as val MSE);
+                                   // NaN for a memory task
+  std::string model_file;          // the model file the run started from ("" = the seed's weights)
   std::string message;             // why the run stopped (divergence with advice, early stop)
   std::int64_t divergence_step = 0;
   std::shared_ptr<const std::vector<StepPoint>> steps;    // decimated, never null

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 
+#include "app/session/numbers.hpp"
 #include "app/session/scene.hpp"
 #include "io/atomic_write.hpp"
 #include "io/json_util.hpp"
@@ -35,6 +37,7 @@ void TrainingJob::new_run(const TrainSettings& next) {
   auto data = make_train_dataset(next);
   run_.start(std::move(data), next.trainer);  // throws std::invalid_argument naming the field
   settings_ = next;
+  model_file_.clear();
   restart_records();
   window_ = clamp_window(window_, *run_.data);
   range_ = {};
@@ -138,22 +141,55 @@ void TrainingJob::start_throttle_clock() {
   throttle_step_ = rate_step_ = run_.trainer.step();
 }
 
-void TrainingJob::adopt_weights(const Model<float>& m, const std::string& path) {
-  const int inputs = settings_.task ? memory_task_inputs(settings_.task->task) : 1;
-  if (m.config.input_size != inputs || m.config.output_size != 1 || m.config.hidden_size > max_train_hidden ||
-      m.config.num_layers > max_train_layers)
-    return;
+void TrainingJob::adopt_weights(const Model<float>& m, const nlohmann::json& extra, const std::string& path) {
+  std::string note;
   TrainSettings next = settings_;
+  try {  // the data, its column, T, … and the normalisation the file was trained with
+    std::vector<std::string> skipped;
+    next = settings_from_model_file(settings_, extra, path, &skipped);
+    if (!skipped.empty()) {
+      note = "; settings the app does not take were left out:";
+      for (const std::string& k : skipped) note += " " + k;
+    }
+  } catch (const std::exception& e) {
+    note = std::string("; its training record was not used (") + e.what() + ")";
+  }
   next.trainer.model = m.config;
+  const auto fits = [&](const TrainSettings& s) {
+    const int inputs = s.task ? memory_task_inputs(s.task->task) : 1;
+    return m.config.input_size == inputs && m.config.output_size == 1 && m.config.hidden_size <= max_train_hidden &&
+           m.config.num_layers <= max_train_layers;
+  };
+  if (!fits(next)) return;
   try {
     new_run(next);
-  } catch (const std::exception&) {
-    return;  // the current run stays; the stepping views still show the file
+  } catch (const std::exception& e) {
+    // The data the file names cannot be opened here: keep this run's data, with the file's statistics.
+    TrainSettings kept = settings_;
+    kept.trainer.model = m.config;
+    if (!kept.task) kept.normalization = next.normalization;
+    if (!fits(kept)) return;
+    try {
+      new_run(kept);
+    } catch (const std::exception&) {
+      return;  // the current run stays; the stepping views still show the file
+    }
+    note += "; its data " + train_data_name(next) + " could not be opened (" + e.what() + "), so the run keeps " +
+            train_data_name(kept);
   }
   run_.trainer.mutable_model().params = m.params;
   ++model_version_;
   refresh_views();
-  message_ = "the training run starts from " + path + " (optimizer state fresh; R resets to the seed's weights)";
+  model_file_ = path;
+  const std::string name = std::filesystem::path(path).filename().string();
+  std::string norm;
+  if (settings_.normalization)
+    norm = ", normalised with the file's mean " + exact_num(settings_.normalization->mean) + " and std " +
+           exact_num(settings_.normalization->std);
+  else if (run_.series)
+    norm = ", normalised with this series' own statistics (the file stores none)";
+  message_ = "the training run starts from " + name + " on " + train_data_name(settings_) + norm +
+             " (optimizer state fresh; R resets to the seed's weights)" + note;
 }
 
 void TrainingJob::pause_for_compare() {
@@ -225,6 +261,7 @@ void TrainingJob::on(const cmd::ToggleTraining&) {
 void TrainingJob::on(const cmd::ResetTraining&) {
   train_until_ = 0;
   run_.trainer.reset();
+  model_file_.clear();  // back to the seed's weights
   restart_records();
   status_.say("training reset to step 0 (seed " + std::to_string(settings_.trainer.seed) + ")", false);
 }
@@ -298,6 +335,8 @@ std::shared_ptr<TrainView> TrainingJob::view() const {
   v->last_loss = v->steps->empty() ? std::nan("") : v->steps->back().loss;
   v->best_val_mse = t.best_epoch() > 0 ? t.best_val_mse() : std::nan("");
   v->best_epoch = t.best_epoch();
+  v->val_persistence_mse = run_.val_persistence_mse;
+  v->model_file = model_file_;
   v->message = message_;
   v->divergence_step = run_.state == TrainState::diverged ? t.divergence().step : 0;
   v->step_stride = run_.recorder.steps.stride();

@@ -43,7 +43,9 @@ class TrainingJob {
 
   // A loaded forecaster (one input, one output) also becomes the run's model, so the forecast and
   // decay views show it and training can continue from it; other models leave the run as it is.
-  void adopt_weights(const Model<float>& m, const std::string& path);
+  // The run takes the file's training record (`extra`: data, column, T, …, settings_from_model_file)
+  // and its stored normalisation; data that cannot be opened here leaves this run's data in place.
+  void adopt_weights(const Model<float>& m, const nlohmann::json& extra, const std::string& path);
   // The explorer's own settings take over the stepping views (cmd::Configure, Reseed, LoadModel).
   void unfollow() { following_ = false; }
   // One thing trains at a time: a compare set starting pauses this run (without a message).
@@ -90,6 +92,7 @@ class TrainingJob {
   TrainSettings settings_;
   Run run_;
   std::string error_, message_;
+  std::string model_file_;  // the model file the run started from ("" = the seed's weights)
   ForecastRange range_;
   int window_ = 0;                   // validation window of the stepping views
   bool following_ = false;
