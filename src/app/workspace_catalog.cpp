@@ -35,11 +35,12 @@ const std::array<PanelInfo, panel_count> panel_catalog = {{
     {Panel::lab_settings, Workspace::lab, "lab-settings", "Lab settings", "Settings", true},
     {Panel::lab_decay, Workspace::lab, "lab-decay", "Gradient through time", "Gradient", true},
     {Panel::lab_clipping, Workspace::lab, "lab-clipping", "Clipping comparison", "Clipping", true},
-    {Panel::text_settings, Workspace::text, "text-settings", "Text and model", "Settings", false},
-    {Panel::text_curves, Workspace::text, "text-curves", "Bits per character", "Curves", false},
-    {Panel::text_samples, Workspace::text, "text-samples", "Samples as it learns", "Samples", false},
-    {Panel::text_reading, Workspace::text, "text-reading", "Reading view", "Reading", false},
-    {Panel::text_units, Workspace::text, "text-units", "Find the units", "Units", false},
+    {Panel::text_settings, Workspace::text, "text-settings", "Text and model", "Settings", true},
+    {Panel::text_curves, Workspace::text, "text-curves", "Bits per character", "Curves", true},
+    {Panel::text_samples, Workspace::text, "text-samples", "Samples as it learns", "Samples", true},
+    {Panel::text_reading, Workspace::text, "text-reading", "Reading view", "Reading", true},
+    {Panel::text_units, Workspace::text, "text-units", "Find the units", "Units", true},
+    {Panel::text_connectivity, Workspace::text, "text-connectivity", "Connectivity", "Connectivity", true},
     {Panel::lesson, Workspace::step, "lesson", "Lesson", "Lesson", true},
 }};
 

@@ -36,10 +36,10 @@ enum class Panel {
   training, curves, forecast, decay,                         // Train
   compare_cells, compare_curves, compare_forecast, compare_decay, compare_table,  // Compare
   lab_settings, lab_decay, lab_clipping,                     // Gradient lab
-  text_settings, text_curves, text_samples, text_reading, text_units,  // Text
+  text_settings, text_curves, text_samples, text_reading, text_units, text_connectivity,  // Text
   lesson
 };
-inline constexpr int panel_count = 24;
+inline constexpr int panel_count = 25;
 
 struct PanelInfo {
   Panel id;
@@ -47,7 +47,7 @@ struct PanelInfo {
   const char* name;        // the name a lesson file uses
   const char* view_label;  // the View menu's entry
   const char* tab;         // its tab in the presentation layout, after its number key: short
-  bool lessons;            // lessons can show and highlight it (every workspace but Text, which no lesson uses yet)
+  bool lessons;            // lessons can show and highlight it
 };
 extern const std::array<PanelInfo, panel_count> panel_catalog;
 const PanelInfo& panel_info(Panel p);
