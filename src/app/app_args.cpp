@@ -51,6 +51,8 @@ const char* app_usage() {
          "                      (generated brackets and quoted strings; the default) or english (the GPL-3 text\n"
          "                      of Debian's base-files); with --train it starts training it\n"
          "  --text-unit U       the unit whose activation colours the Text workspace's reading view (default 0)\n"
+         "  --text-position K   the reading passage's character (1-based) whose guess the connectivity view\n"
+         "                      differentiates (default 121)\n"
          "  --session FILE      open a session file (File > Save session) instead of the last session\n"
          "  --fresh             start from the defaults instead of the last session\n"
          "  --autosave          with --frames: restore the last session and autosave it, as an interactive run\n"
@@ -184,6 +186,12 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       if (!value(v)) return r;
       if (!parse_int(v, a.text_unit) || a.text_unit < 0 || a.text_unit >= max_text_hidden) {
         r.error = "--text-unit: expected a unit from 0 to " + std::to_string(max_text_hidden - 1) + ", got '" + v + "'";
+        return r;
+      }
+    } else if (flag == "--text-position") {
+      if (!value(v)) return r;
+      if (!parse_int(v, a.text_position) || a.text_position < 1 || a.text_position > reading_chars) {
+        r.error = "--text-position: expected a character from 1 to " + std::to_string(reading_chars) + ", got '" + v + "'";
         return r;
       }
     } else if (flag == "--lab") {

@@ -29,6 +29,7 @@ struct AppArgs {
   bool lab = false;                // --lab: open the Gradient lab and train its clipped and unclipped runs
   std::optional<std::string> text; // --text [DATA]: open the Text workspace on DATA (default "structured")
   int text_unit = 0;               // --text-unit U: the reading view's unit
+  int text_position = 0;           // --text-position K (1-based): the connectivity view's character; 0: default
   double lab_rho = 0;              // --lab-rho R: the lab's spectral radius (0 = its default); implies --lab
   std::optional<Nonlinearity> lab_activation;  // --lab-activation tanh|relu; implies --lab
   // Session files: interactive runs restore the last session ($XDG_STATE_HOME/unrolled/last-session.json)

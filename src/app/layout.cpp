@@ -227,7 +227,7 @@ TextLayout compute_text_layout(Rect area, const TextVisibility& v, float fs) {
   const bool top = v.curves || v.samples;
   const bool bottom = v.reading || v.units;
   // The connectivity rows take the bottom of the column: three lines of text and their headings.
-  const float conn_h = v.connectivity ? (top || bottom ? std::round(std::clamp(fs * 15.0f, c.main.h * 0.3f, c.main.h * 0.45f)) : c.main.h) : 0;
+  const float conn_h = v.connectivity ? (top || bottom ? std::round(std::min(fs * 16.5f, c.main.h * 0.5f)) : c.main.h) : 0;
   const Rect main = {c.main.x, c.main.y, c.main.w, c.main.h - conn_h};
   l.connectivity = {main.x, main.y + main.h, main.w, conn_h};
   const std::vector<float> hs = split(main.h, {0.45f, 0.55f}, {top, bottom});

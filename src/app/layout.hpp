@@ -152,7 +152,7 @@ LabLayout compute_lab_layout(Rect area, const LabVisibility& visible, float font
 // Hidden tiles give their room to the others; under ~62 characters of width everything but the status
 // line shares one tabbed tile (compact: the presentation layout).
 struct TextVisibility {
-  bool panel = true, curves = true, samples = true, reading = true, units = true, connectivity = false;
+  bool panel = true, curves = true, samples = true, reading = true, units = true, connectivity = true;
 };
 struct TextLayout {
   Rect panel, curves, samples, reading, units, connectivity, status;
