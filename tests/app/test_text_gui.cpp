@@ -69,8 +69,8 @@ TEST_CASE("--text: the reading view is coloured by the chosen unit; the tiles ar
   const std::size_t red0 = coloured_cells(u0, l.reading, true), blue0 = coloured_cells(u0, l.reading, false);
   const std::size_t red5 = coloured_cells(u5, l.reading, true), blue5 = coloured_cells(u5, l.reading, false);
   MESSAGE("reading view: unit 0 red " << red0 << " blue " << blue0 << "; unit 5 red " << red5 << " blue " << blue5);
-  CHECK(red0 + blue0 > 2000);  // hundreds of characters, each a coloured cell
-  CHECK(red5 + blue5 > 2000);
+  CHECK(red0 + blue0 > 1000);  // hundreds of characters, each a coloured cell (the tile shares its column with connectivity)
+  CHECK(red5 + blue5 > 1000);
   const std::size_t diff = differing(u0, u5, l.reading);
   MESSAGE("pixels that differ between unit 0 and unit 5: " << diff);
   CHECK(diff > 5000);
@@ -102,7 +102,7 @@ TEST_CASE("--text --train: the curves fill in and the ladder of samples grows wh
   const std::size_t curve_before = count_colour(before, l.curves, sky, static_cast<int>(fs * 2)),
                     curve_after = count_colour(after, l.curves, sky, static_cast<int>(fs * 2));
   MESSAGE("train curve pixels: before " << curve_before << ", after " << curve_after);
-  CHECK(curve_after > curve_before + 150);
+  CHECK(curve_after > curve_before + 60);  // a short line: the tile shares its column with connectivity
   const std::size_t changed = differing(before, after, l.samples);
   MESSAGE("samples tile pixels changed: " << changed);
   CHECK(changed > 3000);
