@@ -66,6 +66,8 @@ const char* app_usage() {
          "                      no-attention twin beside it; with --train it starts training both\n"
          "  --seq2seq-step K    the decoding step the Seq2seq workspace steps to (1-based, default 1)\n"
          "  --seq2seq-beam K    the beam width of its beam-search tree (1-8, default 3)\n"
+         "  --text-position K   the reading passage's character (1-based) whose guess the connectivity view\n"
+         "                      differentiates (default 121)\n"
          "  --session FILE      open a session file (File > Save session) instead of the last session\n"
          "  --fresh             start from the defaults instead of the last session\n"
          "  --autosave          with --frames: restore the last session and autosave it, as an interactive run\n"
@@ -207,6 +209,8 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       if (!value(a.series)) return r;
       if (a.series.empty()) {
         r.error = "--series: expected co2, nile, sunspots or a CSV file, got ''";
+        return r;
+      }
     } else if (flag == "--column") {
       if (!value(a.column)) return r;
     } else if (flag == "--text") {  // an optional value: the text (default the generated one)
@@ -228,6 +232,12 @@ ParseResult parse_app_args(const std::vector<std::string>& argv) {
       const int hi = beam ? max_seq2seq_beam : 4096;
       if (!parse_int(v, k) || k < 1 || k > hi) {
         r.error = flag + ": expected a whole number from 1 to " + std::to_string(hi) + ", got '" + v + "'";
+        return r;
+      }
+    } else if (flag == "--text-position") {
+      if (!value(v)) return r;
+      if (!parse_int(v, a.text_position) || a.text_position < 1 || a.text_position > reading_chars) {
+        r.error = "--text-position: expected a character from 1 to " + std::to_string(reading_chars) + ", got '" + v + "'";
         return r;
       }
     } else if (flag == "--lab") {

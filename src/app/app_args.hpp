@@ -35,6 +35,7 @@ struct AppArgs {
   std::optional<std::string> seq2seq;  // --seq2seq [TASK]: open the Seq2seq workspace on TASK (default "reverse")
   int seq2seq_step = 0;            // --seq2seq-step K: the decoding step shown (1-based; 0 = the first)
   int seq2seq_beam = 0;            // --seq2seq-beam K: the beam width of the example's tree (0 = the default)
+  int text_position = 0;           // --text-position K (1-based): the connectivity view's character; 0: default
   double lab_rho = 0;              // --lab-rho R: the lab's spectral radius (0 = its default); implies --lab
   std::optional<Nonlinearity> lab_activation;  // --lab-activation tanh|relu; implies --lab
   // Session files: interactive runs restore the last session ($XDG_STATE_HOME/unrolled/last-session.json)

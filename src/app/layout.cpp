@@ -221,11 +221,15 @@ LabLayout compute_lab_layout(Rect area, const LabVisibility& v, float fs) {
 
 TextLayout compute_text_layout(Rect area, const TextVisibility& v, float fs) {
   TextLayout l;
-  const ColumnSplit c = split_settings_column(area, fs, v.panel, v.curves || v.samples || v.reading || v.units, 19.0f, 0.2f);
+  const ColumnSplit c = split_settings_column(area, fs, v.panel, v.curves || v.samples || v.reading || v.units || v.connectivity,
+                                              19.0f, 0.2f);
   if (!take_columns(c, l)) return l;
-  const Rect& main = c.main;
   const bool top = v.curves || v.samples;
   const bool bottom = v.reading || v.units;
+  // The connectivity rows take the bottom of the column: three lines of text and their headings.
+  const float conn_h = v.connectivity ? (top || bottom ? std::round(std::min(fs * 16.5f, c.main.h * 0.5f)) : c.main.h) : 0;
+  const Rect main = {c.main.x, c.main.y, c.main.w, c.main.h - conn_h};
+  l.connectivity = {main.x, main.y + main.h, main.w, conn_h};
   const std::vector<float> hs = split(main.h, {0.45f, 0.55f}, {top, bottom});
   const std::vector<float> ws = split(main.w, {0.42f, 0.58f}, {v.curves, v.samples});
   l.curves = {main.x, main.y, ws[0], v.curves ? hs[0] : 0};

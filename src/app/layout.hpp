@@ -144,16 +144,18 @@ LabLayout compute_lab_layout(Rect area, const LabVisibility& visible, float font
 //   │ sizes,   ├───────────────────────┴─────────────┬────────────┤
 //   │ Train,   │ reading view: a validation passage    │ find the   │
 //   │ sampling │ coloured by one unit, five guesses    │ units      │
+//   │          ├───────────────────────────────────────┴────────────┤
+//   │          │ connectivity (when shown): RNN, LSTM, GRU rows     │
 //   ├──────────┴──────────────────────────────────────────────────┤
 //   │ status line                                                 │
 //   └─────────────────────────────────────────────────────────────┘
 // Hidden tiles give their room to the others; under ~62 characters of width everything but the status
 // line shares one tabbed tile (compact: the presentation layout).
 struct TextVisibility {
-  bool panel = true, curves = true, samples = true, reading = true, units = true;
+  bool panel = true, curves = true, samples = true, reading = true, units = true, connectivity = true;
 };
 struct TextLayout {
-  Rect panel, curves, samples, reading, units, status;
+  Rect panel, curves, samples, reading, units, connectivity, status;
   Rect tabs;
   bool compact = false;
 };

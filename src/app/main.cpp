@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
     ui.workspace = Workspace::text;
     ui.text.edit.data = *args.text;
     ui.text.unit = args.text_unit;
+    if (args.text_position > 0) ui.text.conn_position = args.text_position - 1;
   }
   if (args.seq2seq) {
     ui.workspace = Workspace::seq2seq;

@@ -148,6 +148,9 @@ struct LabUi {
 // edited (taken from the run when it is rebuilt), and what the reading view colours by.
 struct TextUi {
   bool show_panel = true, show_curves = true, show_samples = true, show_reading = true, show_units = true;
+  bool show_connectivity = true;   // the third row (View menu, lessons)
+  int conn_position = -1;          // the connectivity position asked for (-1: the run's default)
+  int conn_sent = -1;              // the last one sent to the worker
   TextSettings edit;
   std::string edit_error;          // validate_text_settings(edit), shown under the settings
   TextSampling sampling;

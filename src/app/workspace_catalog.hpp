@@ -36,11 +36,11 @@ enum class Panel {
   training, curves, forecast, decay,                         // Train
   compare_cells, compare_curves, compare_forecast, compare_decay, compare_table,  // Compare
   lab_settings, lab_decay, lab_clipping,                     // Gradient lab
-  text_settings, text_curves, text_samples, text_reading, text_units,  // Text
+  text_settings, text_curves, text_samples, text_reading, text_units, text_connectivity,  // Text
   seq2seq_settings, seq2seq_curves, seq2seq_attention, seq2seq_steps, seq2seq_beam, seq2seq_bottleneck,  // Seq2seq
   lesson
 };
-inline constexpr int panel_count = 30;
+inline constexpr int panel_count = 31;
 
 struct PanelInfo {
   Panel id;
@@ -48,7 +48,7 @@ struct PanelInfo {
   const char* name;        // the name a lesson file uses
   const char* view_label;  // the View menu's entry
   const char* tab;         // its tab in the presentation layout, after its number key: short
-  bool lessons;            // lessons can show and highlight it (every workspace but Text and Seq2seq, which no lesson uses yet)
+  bool lessons;            // lessons can show and highlight it (every workspace but Seq2seq, which no lesson uses yet)
 };
 extern const std::array<PanelInfo, panel_count> panel_catalog;
 const PanelInfo& panel_info(Panel p);

@@ -37,6 +37,10 @@ template <class T> class CharLmTrainer {
   const Model<T>& model() const { return model_; }
   Model<T>& mutable_model() { return model_; }  // the app keeps the last good weights after a divergence; not mid-step
   std::int64_t steps() const { return optimizer_.steps(); }
+  // Adam's accumulated state, for saving a run that continues exactly; set_optimizer_state throws
+  // std::invalid_argument when it does not fit the model (check_optimizer_state's reason).
+  OptimizerState<T> optimizer_state() const { return optimizer_.state(); }
+  void set_optimizer_state(const OptimizerState<T>& s) { optimizer_.set_state(s, model_.params.size()); }
 
  private:
   TextTrainConfig config_;

@@ -53,6 +53,8 @@ const std::array<PanelRow, panel_count - 1> panel_table = {{
     {Panel::text_samples, "Samples as it learns", TextSamplesPanel, no_scroll, SHOWN(text.show_samples)},
     {Panel::text_reading, "Reading view: the text through one unit", TextReadingPanel, no_scroll, SHOWN(text.show_reading)},
     {Panel::text_units, "Find the units", TextUnitsPanel, no_scroll, SHOWN(text.show_units)},
+    {Panel::text_connectivity, "Connectivity: how far back the guess looks, RNN · LSTM · GRU", TextConnectivityPanel, no_scroll,
+     SHOWN(text.show_connectivity)},
     {Panel::seq2seq_settings, "Task and model", Seq2seqPanel, 0, SHOWN(seq2seq.show_panel)},
     {Panel::seq2seq_curves, "Loss and validation accuracy", Seq2seqCurvesPanel, no_scroll, SHOWN(seq2seq.show_curves)},
     {Panel::seq2seq_attention, "Attention: where each output looked", Seq2seqAttentionPanel, no_scroll, SHOWN(seq2seq.show_attention)},
@@ -201,19 +203,21 @@ WorkspaceTiles lab_tiles(const Snapshot&, const UiState& ui, Rect area, float fs
 }
 WorkspaceTiles text_tiles(const Snapshot&, const UiState& ui, Rect area, float fs) {
   const TextLayout l = compute_text_layout(
-      area, {ui.text.show_panel, ui.text.show_curves, ui.text.show_samples, ui.text.show_reading, ui.text.show_units}, fs);
+      area, {ui.text.show_panel, ui.text.show_curves, ui.text.show_samples, ui.text.show_reading, ui.text.show_units,
+             ui.text.show_connectivity}, fs);
   WorkspaceTiles t;
   set(t, Panel::text_settings, l.panel);
   set(t, Panel::text_curves, l.curves);
   set(t, Panel::text_samples, l.samples);
   set(t, Panel::text_reading, l.reading);
   set(t, Panel::text_units, l.units);
+  set(t, Panel::text_connectivity, l.connectivity);
   t.tabs = l.tabs;
   t.bar = l.status;
   // Presentation: the samples on stage (the model learning to write is what a class watches), the
   // curves first of the tabs.
   if (l.compact) present(t, ui, l.tabs, fs, {Panel::text_samples, Panel::text_curves, Panel::text_reading, Panel::text_units,
-                                              Panel::text_settings});
+                                              Panel::text_connectivity, Panel::text_settings});
   return t;
 }
 WorkspaceTiles seq2seq_tiles(const Snapshot&, const UiState& ui, Rect area, float fs) {

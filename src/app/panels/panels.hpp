@@ -54,6 +54,7 @@ void TextCurvesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TextSamplesPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList& out);
 void TextUnitsPanel(const Snapshot& snap, UiState& ui, CommandList& out);
+void TextConnectivityPanel(const Snapshot& snap, UiState& ui, CommandList& out);  // panels/text_connectivity.cpp
 // T: builds the run from the Text panel's settings the first time, then trains or pauses it.
 void StartTextRun(const Snapshot& snap, UiState& ui, CommandList& out);
 

@@ -359,6 +359,8 @@ void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
       }
     if (in_span.size() == static_cast<std::size_t>(N) && in_span[static_cast<std::size_t>(i)])  // the question's span
       dl->AddRectFilled(ImVec2(a.x, a.y + ch - std::max(2.0f, fs * 0.15f)), ImVec2(a.x + cw, a.y + ch), IM_COL32(240, 228, 66, 255));
+    if (ui.text.show_connectivity && v.connectivity && v.connectivity->position == i)  // the connectivity view's character
+      dl->AddRect(a, ImVec2(a.x + cw, a.y + ch), IM_COL32(255, 255, 255, 255), 0, 0, 2.0f);
     if (mouse.x >= a.x && mouse.x < a.x + cw && mouse.y >= a.y && mouse.y < a.y + line_h) hovered = i;
     ++col;
     if (c == U'\n') col = per_line;  // a newline ends the line
@@ -370,6 +372,7 @@ void TextReadingPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     ui.text.drag_from = ui.text.drag_to = hovered;
     ui.text.dragging = true;
     ui.text.span_kind = 3;
+    ui.text.conn_position = hovered;  // and the connectivity view's position
   }
   if (ui.text.dragging) {
     if (hovered >= 0) ui.text.drag_to = hovered;

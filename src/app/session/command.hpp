@@ -73,7 +73,9 @@ struct LabReset {};   // both runs back to step 0 from the same initial weights
 
 // The Text workspace (session/text.hpp).
 struct ConfigureText { TextSettings settings; bool train = false; };  // read the corpus, a new model at step 0
-struct TextTrain {};   // start or resume (the first one builds the default run)
+// Start or resume (the first one builds the default run); until_step > 0: pause when the model (and
+// its companions, when they train) reach that step (a lesson's train action).
+struct TextTrain { std::int64_t until_step = 0; };
 struct TextPause {};
 struct TextReset {};   // step 0 with the seed's weights again
 struct TextSample { TextSampling sampling; };  // new sampling settings, and a sample now
@@ -84,6 +86,10 @@ struct Seq2seqTrain {};   // start or resume (the first one builds the default r
 struct Seq2seqPause {};
 struct Seq2seqReset {};   // step 0 with the seed's weights again
 struct Seq2seqInspectExample { Seq2seqInspect inspect; };  // another validation example or beam width, decoded now
+// Connectivity: the reading passage's position whose output is differentiated, and whether the other
+// two cells (the companions: the same text and settings) train in the background for the three rows.
+struct TextConnect { int position = 0; };
+struct TextCompanions { bool on = false; };
 }  // namespace cmd
 
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepForward, cmd::StepBack,
@@ -95,6 +101,6 @@ using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepFo
                              cmd::OpenSession, cmd::ConfigureLab, cmd::LabTrain, cmd::LabPause, cmd::LabReset,
                              cmd::ConfigureText, cmd::TextTrain, cmd::TextPause, cmd::TextReset, cmd::TextSample,
                              cmd::ConfigureSeq2seq, cmd::Seq2seqTrain, cmd::Seq2seqPause, cmd::Seq2seqReset,
-                             cmd::Seq2seqInspectExample>;
+                             cmd::Seq2seqInspectExample, cmd::TextConnect, cmd::TextCompanions>;
 
 }  // namespace unrolled::app

@@ -7,6 +7,7 @@
 
 #include "core/objective.hpp"
 #include "core/sampling.hpp"
+#include "core/text_analysis.hpp"
 #include "io/char_corpus.hpp"
 #include "io/text.hpp"
 
@@ -99,6 +100,13 @@ void TextRun::configure(const TextSettings& s) {
   m.objective = Objective::cross_entropy;
   if (std::string why = validate_config(m); !why.empty()) throw std::runtime_error(why);
   auto trainer = std::make_unique<CharLmTrainer<float>>(train_config(s, m), corpus.train_ids);  // throws on a short text
+  std::vector<Companion> others;
+  for (CellKind cell : {CellKind::rnn, CellKind::lstm, CellKind::gru}) {
+    if (cell == s.cell) continue;
+    ModelConfig mc = m;
+    mc.cell = cell;
+    others.push_back({std::make_unique<CharLmTrainer<float>>(train_config(s, mc), corpus.train_ids), {}, false, NAN});
+  }
 
   settings_ = s;
   vocab_ = std::move(corpus.vocab);
@@ -124,12 +132,25 @@ void TextRun::configure(const TextSettings& s) {
   unigram_bpc_ = unigram_entropy(val_ids_) / ln2;
   if (!validate_text_sampling(sampling_, vocab_).empty()) sampling_.prime.clear();  // a prime from another text
   trainer_ = std::move(trainer);
+  others_ = std::move(others);
+  until_ = 0;
   restart();
 }
 
+std::unique_ptr<CharLmTrainer<float>> TextRun::make_trainer(CellKind cell) const {
+  ModelConfig m = trainer_->model().config;
+  m.cell = cell;
+  return std::make_unique<CharLmTrainer<float>>(train_config(settings_, m), train_ids_);
+}
+
 void TextRun::restart() {
-  if (trainer_->steps() > 0) {  // the same settings and seed: the same initial weights and windows
-    trainer_ = std::make_unique<CharLmTrainer<float>>(train_config(settings_, trainer_->model().config), train_ids_);
+  // The same settings and seed: the same initial weights and windows.
+  if (trainer_->steps() > 0) trainer_ = make_trainer(settings_.cell);
+  for (Companion& c : others_) {
+    if (c.trainer->steps() > 0) c.trainer = make_trainer(c.trainer->model().config.cell);
+    c.last_good = c.trainer->model().params;
+    c.diverged = false;
+    c.val_bpc = static_cast<double>(c.trainer->evaluate(val_ids_) / ln2);
   }
   state_ = TrainState::paused;
   message_.clear();
@@ -148,6 +169,7 @@ void TextRun::restart() {
 std::string TextRun::train() {
   if (!built()) return "the Text workspace has no text yet";
   if (state_ == TrainState::finished || state_ == TrainState::diverged) restart();
+  if (trainer_->steps() >= goal()) return "the character model is at step " + std::to_string(trainer_->steps()) + " already";
   if (state_ != TrainState::running) started_ = std::chrono::steady_clock::now();
   state_ = TrainState::running;
   view_.reset();
@@ -243,51 +265,209 @@ void TextRun::evaluate() {
   }
   r->bpc = N > 1 ? bits / (N - 1) : 0.0;
   reading_ = std::move(r);
+  compute_connectivity();
+}
+
+std::int64_t TextRun::goal() const { return until_ > 0 ? std::min<std::int64_t>(until_, settings_.max_steps) : settings_.max_steps; }
+
+bool TextRun::active() const {
+  if (state_ == TrainState::running) return true;
+  if (!companions_on_ || !built()) return false;
+  return std::any_of(others_.begin(), others_.end(), [&](const Companion& c) { return !c.diverged && c.trainer->steps() < goal(); });
+}
+
+bool TextRun::step_main(std::string& note, bool& note_is_error) {
+  const float loss = trainer_->step();
+  const std::int64_t step = trainer_->steps();
+  if (!std::isfinite(loss)) {
+    trainer_->mutable_model().params = last_good_;  // the last good weights stay
+    wall_before_ = wall_seconds();
+    state_ = TrainState::diverged;
+    message_ = "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " + std::to_string(step) +
+               ": the weights of step " + std::to_string(step - 1) + " are kept. Try a lower learning rate or clipping.";
+    note = "character model diverged at step " + std::to_string(step);
+    note_is_error = true;
+    return false;
+  }
+  last_good_ = trainer_->model().params;
+  train_bpc_.push_back(static_cast<float>(loss / ln2));
+  const bool at_end = step >= settings_.max_steps, at_goal = step >= goal();
+  if (step % settings_.sample_every == 0 || at_end || at_goal) {
+    evaluate();
+    add_sample();
+  }
+  if (at_end) {
+    wall_before_ = wall_seconds();
+    state_ = TrainState::finished;
+    note = "character model finished: " + std::to_string(step) + " steps";
+    note_is_error = false;
+    return false;
+  }
+  if (at_goal) {
+    wall_before_ = wall_seconds();
+    state_ = TrainState::paused;
+    note = "character model paused at step " + std::to_string(step);
+    note_is_error = false;
+    return false;
+  }
+  return true;
+}
+
+void TextRun::step_companion(Companion& c) {
+  const float loss = c.trainer->step();
+  if (!std::isfinite(loss)) {  // it keeps its last good weights and stops; the workspace's model goes on
+    c.trainer->mutable_model().params = c.last_good;
+    c.diverged = true;
+    compute_connectivity();
+    return;
+  }
+  c.last_good = c.trainer->model().params;
+  const std::int64_t step = c.trainer->steps();
+  if (step % settings_.sample_every == 0 || step >= goal()) {
+    c.val_bpc = c.trainer->evaluate(val_ids_) / ln2;
+    compute_connectivity();
+  }
 }
 
 bool TextRun::slice(double budget, std::string& note, bool& note_is_error) {
-  if (state_ != TrainState::running) return false;
+  if (!active()) return false;
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   int done = 0;
-  while (state_ == TrainState::running) {
-    const float loss = trainer_->step();
-    ++done;
-    const std::int64_t step = trainer_->steps();
-    if (!std::isfinite(loss)) {
-      trainer_->mutable_model().params = last_good_;  // the last good weights stay
-      wall_before_ = wall_seconds();
-      state_ = TrainState::diverged;
-      message_ = "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " + std::to_string(step) +
-                 ": the weights of step " + std::to_string(step - 1) + " are kept. Try a lower learning rate or clipping.";
-      note = "character model diverged at step " + std::to_string(step);
-      note_is_error = true;
-      break;
-    }
-    last_good_ = trainer_->model().params;
-    train_bpc_.push_back(static_cast<float>(loss / ln2));
-    if (step % settings_.sample_every == 0) {
-      evaluate();
-      add_sample();
-    }
-    if (step >= settings_.max_steps) {
-      if (step % settings_.sample_every != 0) {
-        evaluate();
-        add_sample();
-      }
-      wall_before_ = wall_seconds();
-      state_ = TrainState::finished;
-      note = "character model finished: " + std::to_string(step) + " steps";
-      note_is_error = false;
-      break;
+  while (active()) {
+    // The model furthest behind takes the next step, so the three rows compare weights of about the
+    // same age (the workspace's model only while it runs).
+    Companion* behind = nullptr;
+    std::int64_t fewest = state_ == TrainState::running ? trainer_->steps() : INT64_MAX;
+    if (companions_on_)
+      for (Companion& c : others_)
+        if (!c.diverged && c.trainer->steps() < goal() && c.trainer->steps() < fewest) {
+          behind = &c;
+          fewest = c.trainer->steps();
+        }
+    if (behind) {
+      step_companion(*behind);
+    } else {
+      ++done;
+      if (!step_main(note, note_is_error)) break;
     }
     if (std::chrono::duration<double>(clock::now() - t0).count() >= budget) break;
   }
   const double took = std::chrono::duration<double>(clock::now() - t0).count();
   seconds_ += took;
-  if (took > 0) steps_per_second_ = done / took;
+  if (took > 0 && done > 0) steps_per_second_ = done / took;
   view_.reset();
   return true;
+}
+
+std::string TextRun::connect(int position) {
+  if (!built()) return "the Text workspace has no text yet";
+  conn_position_ = std::clamp(position, 0, static_cast<int>(reading_ids_.size()) - 1);
+  compute_connectivity();
+  view_.reset();
+  return "connectivity of character " + std::to_string(conn_position_ + 1);
+}
+
+std::string TextRun::companions(bool on) {
+  if (!built()) return "the Text workspace has no text yet";
+  companions_on_ = on;
+  view_.reset();
+  if (!on) return "only the " + std::string(cell_name(settings_.cell)) + " trains now";
+  std::string names;
+  for (const Companion& c : others_) names += (names.empty() ? "" : " and ") + std::string(cell_name(c.trainer->model().config.cell));
+  return names + " train on the same text in the background, up to step " + std::to_string(goal());
+}
+
+void TextRun::compute_connectivity() {
+  if (!built() || reading_ids_.empty()) return;
+  const int N = static_cast<int>(reading_ids_.size());
+  const int pos = conn_position_ < 0 ? std::min(N - 1, reading_chars / 4) : std::min(conn_position_, N - 1);
+  auto out = std::make_shared<TextConnectivity>();
+  out->position = pos;
+  out->next = pos + 1 < N ? reading_ids_[static_cast<std::size_t>(pos) + 1] : -1;
+  // A unidirectional model's output at pos depends on the characters up to it only.
+  const std::vector<int> prefix(reading_ids_.begin(), reading_ids_.begin() + pos + 1);
+  Trace<float> trace;
+  Connectivity<float> conn;
+  for (CellKind cell : {CellKind::rnn, CellKind::lstm, CellKind::gru}) {
+    const CharLmTrainer<float>* t = nullptr;
+    TextConnectivityRow row;
+    row.cell = cell;
+    if (cell == settings_.cell) {
+      t = trainer_.get();
+      row.main = true;
+      row.state = state_;
+      row.val_bpc = val_bpc_.empty() ? NAN : val_bpc_.back();
+    } else {
+      for (const Companion& c : others_)
+        if (c.trainer->model().config.cell == cell) {
+          t = c.trainer.get();
+          row.state = c.diverged ? TrainState::diverged : c.trainer->steps() >= goal() ? TrainState::finished
+                      : companions_on_ ? TrainState::running : TrainState::paused;
+          row.val_bpc = c.val_bpc;
+        }
+    }
+    if (!t) continue;
+    row.step = t->steps();
+    forward_tokens(t->model(), prefix, 1, trace);
+    connectivity(t->model(), trace, pos, out->next, conn);
+    row.value = conn.value;
+    row.norm.assign(static_cast<std::size_t>(N), 0.0f);
+    for (int k = 0; k <= pos; ++k) {
+      row.norm[static_cast<std::size_t>(k)] = conn.norm[static_cast<std::size_t>(k)];
+      row.max_norm = std::max(row.max_norm, conn.norm[static_cast<std::size_t>(k)]);
+    }
+    out->rows.push_back(std::move(row));
+  }
+  connectivity_ = std::move(out);
+}
+
+std::vector<TextRun::Weights> TextRun::weights() const {
+  std::vector<Weights> out;
+  if (!built()) return out;
+  out.push_back({settings_.cell, trainer_->model().params, trainer_->optimizer_state()});
+  for (const Companion& c : others_) out.push_back({c.trainer->model().config.cell, c.trainer->model().params, c.trainer->optimizer_state()});
+  return out;
+}
+
+void TextRun::restore(const std::vector<Weights>& weights) {
+  if (!built()) throw std::runtime_error("the Text workspace has no model to restore weights into");
+  const auto find = [&](CellKind cell) -> CharLmTrainer<float>* {
+    if (cell == settings_.cell) return trainer_.get();
+    for (Companion& c : others_)
+      if (c.trainer->model().config.cell == cell) return c.trainer.get();
+    return nullptr;
+  };
+  // Check everything first: a bad entry changes nothing.
+  for (const Weights& w : weights) {
+    const CharLmTrainer<float>* t = find(w.cell);
+    if (!t) throw std::runtime_error(std::string("weights of a second ") + cell_name(w.cell) + " model");
+    if (w.params.size() != t->model().params.size())
+      throw std::runtime_error(std::string("the ") + cell_name(w.cell) + " model has " + std::to_string(t->model().params.size()) +
+                               " parameters, the weights hold " + std::to_string(w.params.size()));
+    for (float x : w.params)
+      if (!std::isfinite(x)) throw std::runtime_error(std::string("the ") + cell_name(w.cell) + " weights are not all finite");
+    if (std::string why = check_optimizer_state(OptimizerConfig{OptimizerKind::adam, settings_.lr}, w.optimizer, w.params.size());
+        !why.empty())
+      throw std::runtime_error(std::string("the ") + cell_name(w.cell) + " model's optimizer: " + why);
+  }
+  for (const Weights& w : weights) {
+    CharLmTrainer<float>* t = find(w.cell);
+    t->mutable_model().params = w.params;
+    t->set_optimizer_state(w.optimizer);
+  }
+  state_ = trainer_->steps() >= settings_.max_steps ? TrainState::finished : TrainState::paused;
+  last_good_ = trainer_->model().params;
+  for (Companion& c : others_) {
+    c.last_good = c.trainer->model().params;
+    c.val_bpc = c.trainer->evaluate(val_ids_) / ln2;
+  }
+  val_step_.clear();
+  val_bpc_.clear();
+  evaluate();
+  add_sample();
+  ++version_;
+  view_.reset();
 }
 
 double TextRun::wall_seconds() const {
@@ -318,6 +498,9 @@ std::shared_ptr<const TextView> TextRun::view() {
   v->val_bpc = val_bpc_;
   v->samples = samples_;
   v->reading = reading_;
+  v->companions = companions_on_;
+  v->until_step = until_;
+  v->connectivity = connectivity_;
   view_ = v;
   return view_;
 }

@@ -10,6 +10,7 @@
 #pragma once
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -78,6 +79,28 @@ struct TextReading {
   double bpc = 0;                // mean −log₂ p over the passage
 };
 
+// The connectivity view: for the reading passage's character at `position`, the output
+//   out = y_t[next]  (the logit of the character that really came next; ‖y_t‖ at the passage's end)
+// differentiated by the exact backward pass (core/text_analysis.hpp connectivity()) with respect to
+// every input x_k (the embedded row of character k), for each of the three cells trained on the same
+// text with the same settings: the workspace's model and its two companions. A unidirectional model
+// gives exactly 0 for k > position, so only the characters up to it are traced.
+struct TextConnectivityRow {
+  CellKind cell = CellKind::lstm;
+  bool main = false;              // the workspace's own model (else a companion)
+  std::int64_t step = 0;          // the steps its weights have trained
+  TrainState state = TrainState::paused;
+  float value = 0;                // out
+  std::vector<float> norm;        // [N] ‖∂out/∂x_k‖₂ (0 after the position)
+  float max_norm = 0;
+  double val_bpc = NAN;           // its latest validation bits per character
+};
+struct TextConnectivity {
+  int position = 0;               // 0-based, in the reading passage
+  int next = -1;                  // the vocabulary id whose logit is `out`; -1: ‖y_t‖
+  std::vector<TextConnectivityRow> rows;  // rnn, lstm, gru
+};
+
 struct TextView {
   TextSettings settings;             // as applied
   std::uint64_t version = 0;         // changes with every configure or reset
@@ -95,6 +118,9 @@ struct TextView {
   std::vector<TextSample> samples;   // the ladder, oldest first
   TextSampling sampling;
   std::shared_ptr<const TextReading> reading;
+  bool companions = false;           // the other two cells train too (for the connectivity rows)
+  std::int64_t until_step = 0;       // a lesson's goal: everything pauses there (0: settings.max_steps)
+  std::shared_ptr<const TextConnectivity> connectivity;
   std::string message;               // why it stopped (a divergence), else empty
   bool running() const { return state == TrainState::running; }
 };
@@ -125,7 +151,39 @@ class TextRun {
   bool slice(double budget_seconds, std::string& note, bool& note_is_error);
   std::shared_ptr<const TextView> view();  // rebuilt only after a change
 
+  // Connectivity (TextConnectivity): the position (clamped to the passage) and the companions.
+  // Turning them on builds nothing new (they exist from configure on, at step 0) but lets them train
+  // whenever they are behind their goal, also while the workspace's model is paused.
+  std::string connect(int position);
+  std::string companions(bool on);
+  bool companions_on() const { return companions_on_; }
+  // Something to train: the model runs, or a companion is on and below its goal.
+  bool active() const;
+  // A lesson's goal (TextTrain::until_step): the model and its companions pause there; 0: none.
+  void set_until(std::int64_t until_step) { until_ = until_step; }
+  // The weights, for session files: the model's and each companion's parameters with Adam's state
+  // (so training continues exactly). restore() puts them back into a run configured with the same
+  // settings, paused, and evaluates again (std::runtime_error on a cell or size mismatch, naming it).
+  struct Weights {
+    CellKind cell = CellKind::lstm;
+    Buffer<float> params;
+    OptimizerState<float> optimizer;
+  };
+  std::vector<Weights> weights() const;
+  void restore(const std::vector<Weights>& weights);
+
  private:
+  struct Companion {
+    std::unique_ptr<CharLmTrainer<float>> trainer;
+    Buffer<float> last_good;
+    bool diverged = false;
+    double val_bpc = NAN;
+  };
+  std::int64_t goal() const;        // until_ or the settings' max_steps
+  bool step_main(std::string& note, bool& note_is_error);   // one step; false: it stopped
+  void step_companion(Companion& c);
+  void compute_connectivity();
+  std::unique_ptr<CharLmTrainer<float>> make_trainer(CellKind cell) const;
   void restart();
   void evaluate();            // validation bpc and the reading, at the current step
   void add_sample();          // a ladder sample with the current sampling settings
@@ -148,6 +206,11 @@ class TextRun {
   std::vector<float> val_bpc_;
   std::vector<TextSample> samples_;
   std::shared_ptr<const TextReading> reading_;
+  std::vector<Companion> others_;   // the two cells the settings do not name, in rnn, lstm, gru order
+  bool companions_on_ = false;
+  std::int64_t until_ = 0;
+  int conn_position_ = -1;          // -1: the default (reading_chars / 4)
+  std::shared_ptr<const TextConnectivity> connectivity_;
   std::uint64_t version_ = 0;
   std::shared_ptr<const TextView> view_;  // null after a change
 };

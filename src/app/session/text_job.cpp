@@ -15,11 +15,12 @@ void TextJob::on(const cmd::ConfigureText& c) {
   }
 }
 
-void TextJob::on(const cmd::TextTrain&) {
+void TextJob::on(const cmd::TextTrain& c) {
   if (!run_.built()) {  // the first T in the workspace builds the default run
-    on(cmd::ConfigureText{TextSettings{}, true});
-    return;
+    on(cmd::ConfigureText{TextSettings{}, false});
+    if (!run_.built()) return;
   }
+  run_.set_until(c.until_step);
   status_.say(run_.train(), false);
 }
 

@@ -21,12 +21,16 @@ class TextJob {
   void on(const cmd::TextPause&) { status_.say(run_.pause(), false); }
   void on(const cmd::TextReset&) { status_.say(run_.reset(), false); }
   void on(const cmd::TextSample& c);
+  void on(const cmd::TextConnect& c) { status_.say(run_.connect(c.position), false); }
+  void on(const cmd::TextCompanions& c) { status_.say(run_.companions(c.on), false); }
 
-  bool training() const { return run_.running(); }
+  // The model or its companions train.
+  bool training() const { return run_.active(); }
   // One slice of training (about 15 ms, at least one step); true when there is something new to publish.
   bool slice(Clock::time_point now);
   Clock::time_point next_wake(Clock::time_point now) const { return training() ? now : Clock::time_point::max(); }
   std::shared_ptr<const TextView> view() { return run_.view(); }
+  TextRun& run() { return run_; }  // session files save and restore it
 
  private:
   Status& status_;
