@@ -12,6 +12,7 @@
 #include "app/session/job.hpp"
 #include "app/session/session_file.hpp"
 #include "app/session/snapshot.hpp"
+#include "app/session/token_scene.hpp"
 #include "core/model.hpp"
 
 namespace unrolled::app {
@@ -38,6 +39,7 @@ class Explorer {
   // makes it the explorer's, the cursor at 0.
   struct Loaded {
     Model<float> model;
+    TokenVocab vocab;  // a token model's ids (empty otherwise)
     std::shared_ptr<const Scene> scene;
   };
   Loaded load(const std::string& path);
@@ -76,6 +78,7 @@ class Explorer {
   Status& status_;
   SceneSettings settings_;
   std::optional<Model<float>> file_model_;  // weights from a model file, while the settings use them
+  TokenVocab file_vocab_;                    // what file_model_'s ids mean (token models)
   std::shared_ptr<const Scene> scene_;
   std::uint64_t next_scene_id_ = 1;
   int position_ = 0;

@@ -140,7 +140,7 @@ void TrainingJob::start_throttle_clock() {
 
 void TrainingJob::adopt_weights(const Model<float>& m, const std::string& path) {
   const int inputs = settings_.task ? memory_task_inputs(settings_.task->task) : 1;
-  if (m.config.input_size != inputs || m.config.output_size != 1 || m.config.hidden_size > max_train_hidden ||
+  if (m.config.uses_version2() || m.config.input_size != inputs || m.config.output_size != 1 || m.config.hidden_size > max_train_hidden ||
       m.config.num_layers > max_train_layers)
     return;
   TrainSettings next = settings_;
