@@ -59,3 +59,10 @@ endif()
 if(TARGET unrolled AND XVFB_RUN)
   unrolled_add_gui_suite(text_gui_tests app/test_text_gui.cpp nlohmann_json::nlohmann_json)
 endif()
+
+# The Step workspace on token models in the real app under Xvfb (label gui): character and classifier
+# model files from unrolled-cli train; tokens on the inputs, softmax bars, two chains when bidirectional.
+if(TARGET unrolled AND XVFB_RUN)
+  unrolled_add_gui_suite(token_step_gui_tests app/test_token_step_gui.cpp nlohmann_json::nlohmann_json)
+  add_dependencies(token_step_gui_tests unrolled-cli)
+endif()
