@@ -8,7 +8,7 @@ if(NOT TARGET unrolled_plot_math)
 endif()
 
 unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.cpp app/test_compare.cpp app/test_lab.cpp
-                   app/test_memory_training.cpp app/test_session_file.cpp app/test_text_run.cpp LIBS unrolled_session LABELS threaded)
+                   app/test_memory_training.cpp app/test_session_file.cpp app/test_text_run.cpp app/test_token_scene.cpp LIBS unrolled_session LABELS threaded)
 add_dependencies(session_tests unrolled-cli)  # the memory-task parity test runs unrolled-cli train
 unrolled_add_suite(plot_tests SOURCES app/test_plot.cpp LIBS unrolled_plot_math LABELS sanitize)
 if(TARGET unrolled_app_logic)
