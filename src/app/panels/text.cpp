@@ -165,6 +165,14 @@ void TextPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (ImGui::Button("Reset (R)", ImVec2(-1, fs * 1.8f))) out.push_back(cmd::TextReset{});
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to step 0 with the seed's weights: the same run again");
+  ImGui::BeginDisabled(v.state == TrainState::idle);
+  if (ImGui::Button("Step through this model", ImVec2(-1, 0))) {
+    out.push_back(cmd::StepTextModel{});
+    ui.workspace = Workspace::step;
+  }
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Open a copy of the model as it is now in the Step workspace: each character it reads, its guesses, its gates");
 
   // Readouts, large in projector mode.
   ImGui::PushFont(readout_font(ui));

@@ -76,6 +76,7 @@ struct TextTrain {};   // start or resume (the first one builds the default run)
 struct TextPause {};
 struct TextReset {};   // step 0 with the seed's weights again
 struct TextSample { TextSampling sampling; };  // new sampling settings, and a sample now
+struct StepTextModel {};  // the Step workspace steps through the Text workspace's current model (a copy)
 }  // namespace cmd
 
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepForward, cmd::StepBack,
@@ -85,6 +86,7 @@ using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepFo
                              cmd::SetForecast, cmd::SetWindow, cmd::Follow, cmd::SaveModel, cmd::ExportCurves,
                              cmd::ExportForecast, cmd::StartCompare, cmd::StopCompare, cmd::SaveSession,
                              cmd::OpenSession, cmd::ConfigureLab, cmd::LabTrain, cmd::LabPause, cmd::LabReset,
-                             cmd::ConfigureText, cmd::TextTrain, cmd::TextPause, cmd::TextReset, cmd::TextSample>;
+                             cmd::ConfigureText, cmd::TextTrain, cmd::TextPause, cmd::TextReset, cmd::TextSample,
+                             cmd::StepTextModel>;
 
 }  // namespace unrolled::app

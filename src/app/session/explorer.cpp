@@ -69,6 +69,17 @@ void Explorer::show_loaded(Loaded loaded) {
   seek(0);
 }
 
+void Explorer::show_model(const Model<float>& model, TokenVocab vocab, const std::string& source) {
+  SceneSettings next = settings_;
+  next.model = model.config;
+  next.model_path = source;
+  next.text.clear();
+  next.target_class = -1;
+  auto built = build_token_scene(next, next_scene_id_, model, vocab, source);
+  ++next_scene_id_;
+  show_loaded({model, std::move(vocab), std::move(built)});
+}
+
 void Explorer::rebuild(SceneSettings next) {
   const std::string clamped = clamp_settings(next);
   const bool use_file = !next.model_path.empty() && file_model_;

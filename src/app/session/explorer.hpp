@@ -44,6 +44,9 @@ class Explorer {
   };
   Loaded load(const std::string& path);
   void show_loaded(Loaded loaded);
+  // A token model from elsewhere (the Text workspace's), its scene built at once; `source` labels it.
+  // Throws std::runtime_error (nothing changes) when the scene cannot be built.
+  void show_model(const Model<float>& model, TokenVocab vocab, const std::string& source);
 
   // Builds the scene of `next` (clamped, with a message when it was); throws on data errors and keeps
   // the scene then.

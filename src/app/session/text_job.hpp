@@ -27,6 +27,7 @@ class TextJob {
   bool slice(Clock::time_point now);
   Clock::time_point next_wake(Clock::time_point now) const { return training() ? now : Clock::time_point::max(); }
   std::shared_ptr<const TextView> view() { return run_.view(); }
+  const TextRun& run() const { return run_; }
 
  private:
   Status& status_;
