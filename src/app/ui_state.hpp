@@ -83,6 +83,7 @@ struct StepUi {
   bool show_controls = true, show_unrolled = true, show_inspector = true;
   bool show_states = true, show_gates = true, show_traces = true;
   int layer = 0;               // which layer the inspector and heatmaps show
+  int direction = 0;           // bidirectional: 0 the → chain, 1 the ← chain (selected_t is then its own step r)
   int selected_t = -1;         // the cell clicked in the unrolled view; -1 follows the cursor
   int unit = 0;                // the unit whose numbers the inspector plugs into the equations
   std::array<bool, max_hidden> traced{true, true, true, true};  // units drawn in the unit traces panel
@@ -90,6 +91,8 @@ struct StepUi {
   int last_scrolled_t = -1;    // the view scrolls to keep the current cell visible when it moves
   SceneSettings edit;          // the Controls' settings being edited, re-synced when a new scene arrives
   std::uint64_t edit_scene_id = 0;
+  std::string text_edit;       // a token model's text being typed (Controls), re-synced with each new scene
+  std::uint64_t text_edit_scene_id = 0;
   void Reset() { *this = StepUi{}; }
 };
 

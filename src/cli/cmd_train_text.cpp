@@ -4,8 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +15,7 @@
 #include "core/text_trainer.hpp"
 #include "io/atomic_write.hpp"
 #include "io/char_corpus.hpp"
+#include "io/labelled_data.hpp"
 #include "io/model_file.hpp"
 #include "io/text.hpp"
 
@@ -159,23 +158,6 @@ int run_charlm(const Settings& s) {
   return exit_ok;
 }
 
-std::vector<std::string> split_tokens(const std::string& text, bool words, const std::string& where) {
-  std::vector<std::string> out;
-  if (words) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-      const std::size_t j = text.find(' ', i);
-      const std::string w = text.substr(i, j == std::string::npos ? std::string::npos : j - i);
-      if (!w.empty()) out.push_back(w);
-      if (j == std::string::npos) break;
-      i = j + 1;
-    }
-  } else {
-    for (char32_t ch : io::decode_utf8(text, where)) out.push_back(io::encode_utf8(ch));
-  }
-  return out;
-}
-
 int run_classify(const Settings& s) {
   Common c = common_settings(s);
   if (s.given("seq")) throw UsageError("--seq applies to --task charlm only (classify reads whole lines)");
@@ -193,45 +175,11 @@ int run_classify(const Settings& s) {
     check_input_path("--data", c.data);
     lines = io::load_labelled_text(c.data);
   }
-  const std::size_t val_n = static_cast<std::size_t>(std::floor(static_cast<double>(lines.size()) * c.val_fraction));
-  if (val_n < 1 || lines.size() - val_n < 1)
-    throw io::FormatError(source + ": " + std::to_string(lines.size()) + " labelled lines, too few to split into training and validation");
-  const std::size_t train_n = lines.size() - val_n;
-  // Labels and vocabulary from the training lines; "<unk>" (id 0) stands for a word never seen there.
-  std::map<std::string, int> label_id, token_id;
-  std::vector<std::string> labels, vocab;
-  std::set<std::string> label_set, token_set;
-  std::vector<std::vector<std::string>> toks(lines.size());
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string where = source + ": line " + std::to_string(lines[i].line);
-    toks[i] = split_tokens(lines[i].text, words, where);
-    if (toks[i].empty()) throw io::FormatError(where + ": the text after the tab is empty");
-    if (i < train_n) {
-      label_set.insert(lines[i].label);
-      for (const std::string& t : toks[i]) token_set.insert(t);
-    } else if (!words) {
-      for (const std::string& t : toks[i]) token_set.insert(t);  // characters: the whole file's set
-    }
-  }
-  for (const std::string& l : label_set) label_id[l] = static_cast<int>(labels.size()), labels.push_back(l);
-  if (labels.size() < 2) throw io::FormatError(source + ": the training lines have only one label (" + labels[0] + ")");
-  if (words) vocab.push_back("<unk>");
-  for (const std::string& t : token_set) token_id[t] = static_cast<int>(vocab.size()), vocab.push_back(t);
-  std::vector<std::vector<int>> train_x, val_x;
-  std::vector<int> train_y, val_y;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    auto it = label_id.find(lines[i].label);
-    if (it == label_id.end())
-      throw io::FormatError(source + ": line " + std::to_string(lines[i].line) + ": label " +
-                            io::quoted_for_message(lines[i].label) + " never seen in the training lines");
-    std::vector<int> x;
-    for (const std::string& t : toks[i]) {
-      auto ti = token_id.find(t);
-      x.push_back(ti == token_id.end() ? 0 : ti->second);
-    }
-    (i < train_n ? train_x : val_x).push_back(std::move(x));
-    (i < train_n ? train_y : val_y).push_back(it->second);
-  }
+  const io::ClassifyData d = io::prepare_classify_data(lines, words, c.val_fraction, source);
+  const std::vector<std::string>& labels = d.labels;
+  const std::vector<std::string>& vocab = d.vocab;
+  const auto &train_x = d.train_x, &val_x = d.val_x;
+  const auto &train_y = d.train_y, &val_y = d.val_y;
   c.model.vocab_size = static_cast<int>(vocab.size());
   c.model.output_size = static_cast<int>(labels.size());
   if (std::string why = validate_config(c.model); !why.empty()) throw UsageError(why);

@@ -9,7 +9,7 @@ endif()
 
 unrolled_add_suite(session_tests SOURCES app/test_session.cpp app/test_training.cpp app/test_compare.cpp app/test_lab.cpp
                    app/test_memory_training.cpp app/test_session_file.cpp app/test_text_run.cpp app/test_seq2seq_run.cpp
-                   app/test_real_series.cpp LIBS unrolled_session LABELS threaded)
+                   app/test_real_series.cpp app/test_token_scene.cpp LIBS unrolled_session LABELS threaded)
 add_dependencies(session_tests unrolled-cli)  # the memory-task parity test runs unrolled-cli train
 unrolled_add_suite(plot_tests SOURCES app/test_plot.cpp LIBS unrolled_plot_math LABELS sanitize)
 if(TARGET unrolled_app_logic)
@@ -69,4 +69,11 @@ endif()
 # step control moves the highlighted decoder step, a wider beam draws more branches.
 if(TARGET unrolled AND XVFB_RUN)
   unrolled_add_gui_suite(seq2seq_gui_tests app/test_seq2seq_gui.cpp nlohmann_json::nlohmann_json)
+endif()
+
+# The Step workspace on token models in the real app under Xvfb (label gui): character and classifier
+# model files from unrolled-cli train; tokens on the inputs, softmax bars, two chains when bidirectional.
+if(TARGET unrolled AND XVFB_RUN)
+  unrolled_add_gui_suite(token_step_gui_tests app/test_token_step_gui.cpp nlohmann_json::nlohmann_json)
+  add_dependencies(token_step_gui_tests unrolled-cli)
 endif()

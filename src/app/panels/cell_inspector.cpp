@@ -13,6 +13,7 @@
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
 #include "app/look/theme.hpp"
+#include "app/session/token_scene.hpp"
 
 namespace unrolled::app {
 
@@ -242,7 +243,12 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   ui.step.layer = std::clamp(ui.step.layer, 0, L - 1);
   ui.step.unit = std::clamp(ui.step.unit, 0, H - 1);
   const int t = inspected_t(snap, ui);
-  const LayerView& lv = sc.layers[ui.step.layer];
+  const bool bi = !sc.reverse.empty();
+  if (!bi) ui.step.direction = 0;
+  const bool rev = ui.step.direction == 1;
+  const LayerView& lv = rev ? sc.reverse[ui.step.layer] : sc.layers[ui.step.layer];
+  const int T = sc.steps;
+  const int t_in = rev ? T + 1 - t : t;  // the input step this cell reads (the ← chain's step t reads x_{T+1−t})
   const float fs = ImGui::GetFontSize();
   const int col = t - 1;
   const bool computed = snap.pass == Pass::backward || t <= snap.t;
@@ -263,6 +269,14 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
     ImGui::SetNextItemWidth(fs * 6);
     int layer = ui.step.layer + 1;
     if (ImGui::SliderInt("##layer", &layer, 1, L, "layer %d")) ui.step.layer = layer - 1;
+  }
+  if (bi) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton("→", !rev)) ui.step.direction = 0;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The → chain (reads x₁ … x_T)");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("←", rev)) ui.step.direction = 1;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The ← chain (reads x_T … x₁): its step t reads x_(T+1−t)");
   }
   if (RemainingOnLine() > fs * 7) ImGui::SameLine();
   ImGui::SetNextItemWidth(std::max(fs * 6, ImGui::GetContentRegionAvail().x));
@@ -289,6 +303,27 @@ void CellInspectorPanel(const Snapshot& snap, UiState& ui, CommandList&) {
   // left in view, so the whole cell is on screen and the equations scroll under it.
   const float diagram_h = std::min(std::clamp(avail_h * 0.33f, fs * 7.5f, fs * 12.0f), std::max(avail_h - ImGui::GetStyle().WindowPadding.y - ImGui::GetStyle().ItemSpacing.y, fs * 4.5f));
   Diagram(sc, lv, t, ui.step.unit, ImVec2(ImGui::GetContentRegionAvail().x, diagram_h));
+
+  // A token model's input: the embedding row looked up for the token read.
+  if (sc.tokens && ui.step.layer == 0) {
+    const TokenScene& tk = *sc.tokens;
+    const int id = tk.ids[static_cast<std::size_t>(t_in - 1)];
+    std::string row;
+    char num[24];
+    for (int e = 0; e < sc.input.rows; ++e) {
+      std::snprintf(num, sizeof num, "%s%+.2f", e ? " " : "", sc.input.at(e, t_in - 1));
+      row += num;
+    }
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%sxₜ = embed.weight[%d], the row of '%s' (x_%d):", rev ? "← step: " : "", id,
+                        token_label(tk.vocab[static_cast<std::size_t>(id)]).c_str(), t_in);
+    ImGui::PushFont(mono_font());
+    ImGui::TextWrapped("[%s]", row.c_str());
+    ImGui::PopFont();
+    ImGui::PopTextWrapPos();
+  } else if (rev) {
+    ImGui::TextDisabled("← chain, its step %d: reads x_%d; its previous state is h←_%d", t, t_in, t_in + 1);
+  }
 
   // Equations with numbers.
   const int u = ui.step.unit;

@@ -10,6 +10,7 @@
 #include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/session/token_scene.hpp"
 #include "app/session/training.hpp"
 
 namespace unrolled::app {
@@ -38,6 +39,67 @@ void FollowTrainingSection(const Snapshot& snap, UiState&, CommandList& out) {
   if (ImGui::Button("Back to the explorer", ImVec2(-1, 0))) out.push_back(cmd::Follow{false});
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the explorer's own network and signal again (changing a setting below does too)");
 }
+
+namespace {
+// A token model reads text: what it reads (typed, or the default), and a classifier's target class.
+bool TokenTextSection(const Scene& sc, SceneSettings& e, UiState& ui) {
+  const TokenScene& tk = *sc.tokens;
+  bool changed = false;
+  SectionHeader(tk.classify ? "Sentence" : "Text");
+  std::string shown;
+  for (std::size_t i = 0; i < tk.ids.size(); ++i)
+    shown += (tk.words && i ? " " : "") + tk.vocab[static_cast<std::size_t>(tk.ids[i])];
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("%s reads%s:", tk.classify ? "The classifier" : "The model", tk.default_text ? " (its default)" : "");
+  ImGui::TextWrapped("%s", shown.c_str());
+  ImGui::PopTextWrapPos();
+  if (ui.step.text_edit_scene_id != sc.id) {
+    ui.step.text_edit.clear();
+    ui.step.text_edit_scene_id = sc.id;
+  }
+  ImGui::SetNextItemWidth(-1);
+  const bool enter = ImGui::InputTextWithHint("##tokens_text", tk.classify ? "type a sentence, Enter" : "type text, Enter",
+                                              &ui.step.text_edit, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(tk.words ? "Words split at spaces; a word the model never saw reads as <unk>. Enter reads it."
+                               : "Every character must be in the model's vocabulary. Enter reads it.");
+  if (enter && !ui.step.text_edit.empty()) {
+    e.text = ui.step.text_edit;
+    changed = true;
+  }
+  if (ImGui::Button(tk.classify ? "A generated sentence" : "Its own sample")) {
+    e.text.clear();
+    e.seed += tk.default_text ? 1 : 0;
+    changed = true;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(tk.classify ? "A sentence of the negation task (seeded), with its label as the target"
+                                  : "Text the model writes itself (seeded), as it reads it");
+  if (tk.classify) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Target");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-1);
+    const int current = tk.targets.empty() ? 0 : tk.targets[0];
+    if (ImGui::BeginCombo("##target_class", tk.classes[static_cast<std::size_t>(current)].c_str())) {
+      for (std::size_t c = 0; c < tk.classes.size(); ++c)
+        if (ImGui::Selectable(tk.classes[c].c_str(), static_cast<int>(c) == current)) {
+          e.target_class = static_cast<int>(c);
+          e.text = tk.default_text ? "" : shown;
+          changed = true;
+        }
+      ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The class the loss (and so the backward pass) compares the answer with");
+  }
+  if (!tk.note.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", tk.note.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  return changed;
+}
+}  // namespace
 
 void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   FollowTrainingSection(snap, ui, out);
@@ -89,6 +151,9 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sequence length (2–256)");
   }
 
+  if (sc.tokens) {
+    changed |= TokenTextSection(sc, e, ui);
+  } else {
   SectionHeader("Input signal");
   {
     label("Signal");
@@ -119,6 +184,7 @@ void ControlsPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Each yₜ predicts the next value xₜ₊₁. 'all' averages the error over every step;\n"
                         "'last' scores y_T only, so every gradient must travel back through time.");
+  }
   }
 
   SectionHeader("Weights");

@@ -136,6 +136,14 @@ void TextPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
   if (pressed.apply) out.push_back(cmd::ConfigureText{e});
   if (pressed.train_or_pause) StartTextRun(snap, ui, out);
   if (pressed.reset) out.push_back(cmd::TextReset{});
+  ImGui::BeginDisabled(v.state == TrainState::idle);
+  if (ImGui::Button("Step through this model", ImVec2(-1, 0))) {
+    out.push_back(cmd::StepTextModel{});
+    ui.workspace = Workspace::step;
+  }
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Open a copy of the model as it is now in the Step workspace: each character it reads, its guesses, its gates");
 
   // Readouts, large in projector mode.
   ImGui::PushFont(readout_font(ui));

@@ -5,13 +5,49 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "app/look/marks.hpp"
 #include "app/look/theme.hpp"
 #include "app/panels/common.hpp"
 #include "app/panels/panels.hpp"
+#include "app/session/token_scene.hpp"
 
 namespace unrolled::app {
+
+namespace {
+// The forward pass's status line on a token model: what step t read and what the model says.
+void TokenStatus(const Scene& sc, int t, char* out, std::size_t n) {
+  const TokenScene& tk = *sc.tokens;
+  const int T = sc.steps;
+  const std::string read = token_label(tk.vocab[static_cast<std::size_t>(tk.ids[static_cast<std::size_t>(t - 1)])]);
+  auto best = [&](const std::vector<float>& p) { return static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin()); };
+  std::vector<float> p(static_cast<std::size_t>(tk.probs.rows));
+  for (int r = 0; r < tk.probs.rows; ++r) p[static_cast<std::size_t>(r)] = tk.probs.at(r, t - 1);
+  if (!tk.classify) {
+    const int next = tk.targets[static_cast<std::size_t>(t - 1)], guess = best(p);
+    double so_far = 0;
+    for (int s = 0; s < t; ++s) so_far += tk.step_loss[static_cast<std::size_t>(s)];
+    std::snprintf(out, n, "Forward pass, t = %d of %d: read '%s' → guesses '%s' (p %.2f); the next is '%s' (p %.2f).  Mean −log p so far %.3g",
+                  t, T, read.c_str(), token_label(tk.classes[static_cast<std::size_t>(guess)]).c_str(), p[static_cast<std::size_t>(guess)],
+                  token_label(tk.classes[static_cast<std::size_t>(next)]).c_str(), p[static_cast<std::size_t>(next)], so_far / t);
+  } else if (sc.reverse.empty()) {
+    const int guess = best(p);
+    std::snprintf(out, n, "Forward pass, t = %d of %d: read '%s' → after %d token%s it says %s (p %.2f)%s", t, T, read.c_str(), t,
+                  t > 1 ? "s" : "", tk.classes[static_cast<std::size_t>(guess)].c_str(), p[static_cast<std::size_t>(guess)],
+                  t < T ? "; only the answer at t = T is scored" : "");
+  } else if (t < T) {
+    std::snprintf(out, n, "Forward pass, step %d of %d: → has read x₁…x%d, ← has read x%d…x%d; the head answers once both have read everything",
+                  t, T, t, T, T + 1 - t);
+  } else {
+    const int guess = best(tk.final_probs);
+    std::snprintf(out, n, "Forward pass done: head([h→_%d ; h←_1]) says %s (p %.2f), target %s.  Cross-entropy %.4g", T,
+                  tk.classes[static_cast<std::size_t>(guess)].c_str(), tk.final_probs[static_cast<std::size_t>(guess)],
+                  tk.classes[static_cast<std::size_t>(tk.targets[0])].c_str(), sc.loss);
+  }
+}
+}  // namespace
 
 void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
   const Scene& sc = *snap.scene;
@@ -71,7 +107,9 @@ void TransportBar(const Snapshot& snap, UiState& ui, CommandList& out) {
 
   // Status line: where we are and what it means, then the message or the hint.
   char status[256];
-  if (fwd) {
+  if (fwd && sc.tokens && snap.t > 0) {
+    TokenStatus(sc, snap.t, status, sizeof status);
+  } else if (fwd) {
     double so_far = 0;
     for (int s = 0; s < snap.t; ++s) so_far += sc.step_loss[static_cast<std::size_t>(s)];
     if (snap.t == 0)

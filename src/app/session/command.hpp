@@ -90,6 +90,7 @@ struct Seq2seqInspectExample { Seq2seqInspect inspect; };  // another validation
 // two cells (the companions: the same text and settings) train in the background for the three rows.
 struct TextConnect { int position = 0; };
 struct TextCompanions { bool on = false; };
+struct StepTextModel {};  // the Step workspace steps through the Text workspace's current model (a copy)
 }  // namespace cmd
 
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepForward, cmd::StepBack,
@@ -101,6 +102,6 @@ using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::StepFo
                              cmd::OpenSession, cmd::ConfigureLab, cmd::LabTrain, cmd::LabPause, cmd::LabReset,
                              cmd::ConfigureText, cmd::TextTrain, cmd::TextPause, cmd::TextReset, cmd::TextSample,
                              cmd::ConfigureSeq2seq, cmd::Seq2seqTrain, cmd::Seq2seqPause, cmd::Seq2seqReset,
-                             cmd::Seq2seqInspectExample, cmd::TextConnect, cmd::TextCompanions>;
+                             cmd::Seq2seqInspectExample, cmd::TextConnect, cmd::TextCompanions, cmd::StepTextModel>;
 
 }  // namespace unrolled::app

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "io/json_util.hpp"
+#include "io/text.hpp"
 
 namespace unrolled::app {
 
@@ -84,6 +85,23 @@ void Dispatcher::route(const cmd::LoadModel& c) {
     training_.unfollow();
     const std::string& note = training_.message();
     status_.say("loaded " + c.path + (note.empty() ? "" : "; " + note), false);
+  } catch (const std::exception& e) {
+    status_.say(e.what(), true);
+  }
+}
+
+void Dispatcher::route(const cmd::StepTextModel&) {
+  const TextRun& run = text_.run();
+  if (!run.model()) {
+    status_.say("the Text workspace has no model yet: build or train one first", true);
+    return;
+  }
+  TokenVocab vocab;
+  for (char32_t ch : run.vocab()) vocab.vocab.push_back(io::encode_utf8(ch));
+  try {
+    explorer_.show_model(*run.model(), std::move(vocab), "the Text workspace's model at step " + std::to_string(run.steps()));
+    training_.unfollow();
+    status_.say("the Step workspace steps through the Text workspace's model (a copy at step " + std::to_string(run.steps()) + ")", false);
   } catch (const std::exception& e) {
     status_.say(e.what(), true);
   }

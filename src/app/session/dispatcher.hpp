@@ -45,6 +45,7 @@ class Dispatcher {
   void route(const cmd::Configure& c);
   void route(const cmd::Reseed& c);
   void route(const cmd::LoadModel& c);
+  void route(const cmd::StepTextModel& c);
   void route(const cmd::ConfigureTraining& c);
   void route(const cmd::Train& c) { set_or_run(c); }
   void route(const cmd::PauseTraining& c) { set_or_run(c); }

@@ -46,7 +46,8 @@ void Explorer::on(const cmd::Reseed& c) {
 
 Explorer::Loaded Explorer::load(const std::string& path) {
   nlohmann::json extra;
-  Model<float> m = load_model_weights(path, &extra);
+  TokenVocab vocab;
+  Model<float> m = load_model_weights(path, &extra, &vocab);
   if (m.config.num_layers > max_app_layers || m.config.hidden_size > max_hidden)
     throw std::runtime_error(path + ": the app shows up to " + std::to_string(max_app_layers) + " layers of up to " +
                              std::to_string(max_hidden) + " units; this model has " +
@@ -54,22 +55,36 @@ Explorer::Loaded Explorer::load(const std::string& path) {
   SceneSettings next = settings_;
   next.model = m.config;
   next.model_path = path;
-  auto built = build_scene(next, next_scene_id_, &m);
+  next.text.clear();  // a new model reads its own default text
+  next.target_class = -1;
+  auto built = build_scene(next, next_scene_id_, &m, &vocab);
   ++next_scene_id_;
-  return {std::move(m), std::move(built), std::move(extra)};
+  return {std::move(m), std::move(vocab), std::move(built), std::move(extra)};
 }
 
 void Explorer::show_loaded(Loaded loaded) {
   file_model_ = std::move(loaded.model);
+  file_vocab_ = std::move(loaded.vocab);
   settings_ = loaded.scene->settings;
   scene_ = std::move(loaded.scene);
   seek(0);
 }
 
+void Explorer::show_model(const Model<float>& model, TokenVocab vocab, const std::string& source) {
+  SceneSettings next = settings_;
+  next.model = model.config;
+  next.model_path = source;
+  next.text.clear();
+  next.target_class = -1;
+  auto built = build_token_scene(next, next_scene_id_, model, vocab, source);
+  ++next_scene_id_;
+  show_loaded({model, std::move(vocab), std::move(built)});
+}
+
 void Explorer::rebuild(SceneSettings next) {
   const std::string clamped = clamp_settings(next);
   const bool use_file = !next.model_path.empty() && file_model_;
-  auto built = build_scene(next, next_scene_id_, use_file ? &*file_model_ : nullptr);
+  auto built = build_scene(next, next_scene_id_, use_file ? &*file_model_ : nullptr, use_file ? &file_vocab_ : nullptr);
   ++next_scene_id_;
   settings_ = built->settings;
   show(std::move(built));
@@ -127,7 +142,7 @@ std::string Explorer::restore(const SessionExplorer& e) {
   file_model_.reset();
   if (!next.model_path.empty()) {
     try {
-      file_model_ = load_model_weights(next.model_path);
+      file_model_ = load_model_weights(next.model_path, &file_vocab_);
     } catch (const std::exception& ex) {
       note = std::string("; the explorer's model file did not load (") + ex.what() + "), it shows seeded weights";
       next.model_path.clear();

@@ -12,6 +12,7 @@
 #include "app/session/job.hpp"
 #include "app/session/session_file.hpp"
 #include "app/session/snapshot.hpp"
+#include "app/session/token_scene.hpp"
 #include <nlohmann/json.hpp>
 
 #include "core/model.hpp"
@@ -40,11 +41,15 @@ class Explorer {
   // makes it the explorer's, the cursor at 0.
   struct Loaded {
     Model<float> model;
+    TokenVocab vocab;  // a token model's ids (empty otherwise)
     std::shared_ptr<const Scene> scene;
     nlohmann::json extra;  // the file's other keys: normalisation, training record
   };
   Loaded load(const std::string& path);
   void show_loaded(Loaded loaded);
+  // A token model from elsewhere (the Text workspace's), its scene built at once; `source` labels it.
+  // Throws std::runtime_error (nothing changes) when the scene cannot be built.
+  void show_model(const Model<float>& model, TokenVocab vocab, const std::string& source);
 
   // Builds the scene of `next` (clamped, with a message when it was); throws on data errors and keeps
   // the scene then.
@@ -79,6 +84,7 @@ class Explorer {
   Status& status_;
   SceneSettings settings_;
   std::optional<Model<float>> file_model_;  // weights from a model file, while the settings use them
+  TokenVocab file_vocab_;                    // what file_model_'s ids mean (token models)
   std::shared_ptr<const Scene> scene_;
   std::uint64_t next_scene_id_ = 1;
   int position_ = 0;

@@ -9,6 +9,8 @@
 #include <stdexcept>
 
 #include "core/enum_names.hpp"
+#include "app/session/token_scene.hpp"
+#include "core/objective.hpp"
 #include "io/csv.hpp"
 #include "io/model_file.hpp"
 
@@ -75,9 +77,10 @@ std::vector<double> read_csv_column(const std::string& path) {
   }
 }
 
-Model<float> load_model_weights(const std::string& path, nlohmann::json* extra) {
+Model<float> load_model_weights(const std::string& path, nlohmann::json* extra, TokenVocab* vocab) {
   try {
     io::ModelFile file = io::load_model_file(path);
+    if (vocab) *vocab = token_vocab(file);
     if (extra) *extra = std::move(file.extra);
     return io::model_from_file<float>(file);
   } catch (const io::IoError& e) {
@@ -113,26 +116,131 @@ float absmax(const Grid& g) {
   return m;
 }
 
-// One forward pass and one BPTT of `m` over one sequence, flattened into the scene's grids.
-// input [I × T], target_all [O × T] (the loss `last` uses its last column).
-void fill_scene(Scene& s, const Model<float>& m, const Mat<float>& input, const Mat<float>& target_all,
-                LossMode loss) {
+// The views of one direction of layer k. rev: the ← direction, mapped to its own order (snapshot.hpp):
+// processing step r = 1…T reads 0-based column T − r. x_k: the layer's input [I_k × T]; local: the part
+// of dL/dh from this step (head or layer above) in input order [H × T].
+void fill_direction(LayerView& lv, const Model<float>& m, const LayerTrace<float>& lt, const Mat<float>& x_k,
+                    const Mat<float>& grad_h, const Mat<float>& local, int k, bool rev) {
+  const ModelConfig& cfg = m.config;
+  const int H = cfg.hidden_size, G = gate_count(cfg.cell);
+  const int T = static_cast<int>(x_k.cols());
+  // Input-order column of processing step r (1…T), and of the state after r steps (0…T).
+  auto step_col = [&](int r) { return rev ? T - r : r - 1; };
+  auto state_col = [&](int r) { return rev ? T - r : r; };
+  Mat<float> h(H, T + 1), c(H, T + 1), gates(G * H, T), xs(x_k.rows(), T), gh(H, T), lo(H, T);
+  for (int r = 0; r <= T; ++r) {
+    h.col(r) = lt.h.col(state_col(r));
+    if (cfg.cell == CellKind::lstm) c.col(r) = lt.c.col(state_col(r));
+  }
+  for (int r = 1; r <= T; ++r) {
+    gates.col(r - 1) = lt.gates.col(step_col(r));
+    xs.col(r - 1) = x_k.col(step_col(r));
+    gh.col(r - 1) = grad_h.col(step_col(r));
+    lo.col(r - 1) = local.col(step_col(r));
+  }
+  lv.h = to_grid(h, 0, T + 1);
+  if (cfg.cell == CellKind::lstm) lv.c = to_grid(c, 0, T + 1);
+  for (int gi = 0; gi < G; ++gi) lv.gates.push_back(rows_of(gates, gi * H, H));
+
+  // Pre-activations, recomputed from the weights: u = W_ih x + b_ih, v = W_hh h_{t−1} + b_hh.
+  const LayerWeights<float> w = rev ? m.reverse_layer(k) : m.layer(k);
+  Mat<float> u = w.w_ih * xs;
+  u.colwise() += w.b_ih;
+  Mat<float> v = w.w_hh * h.leftCols(T);
+  v.colwise() += w.b_hh;
+  Mat<float> pre = u + v;
+  if (cfg.cell == CellKind::gru)
+    pre.bottomRows(H).array() = u.bottomRows(H).array() + gates.topRows(H).array() * v.bottomRows(H).array();
+  for (int gi = 0; gi < G; ++gi) lv.preacts.push_back(rows_of(pre, gi * H, H));
+
+  lv.grad_h = to_grid(gh, 0, T);
+  lv.grad_h_local = to_grid(lo, 0, T);
+  if (cfg.cell == CellKind::lstm) {
+    // dL/dc along the highway in the direction's own order, (L5) and (L10) of lstm_cell.hpp.
+    lv.grad_c = Grid(H, T);
+    Vec<float> dc_next = Vec<float>::Zero(H);
+    for (int r = T - 1; r >= 0; --r) {
+      for (int j = 0; j < H; ++j) {
+        const float o = gates(3 * H + j, r), f = gates(H + j, r), tc = lt.tanh_c(j, step_col(r + 1));
+        const float dc = dc_next(j) + gh(j, r) * o * (1 - tc * tc);
+        lv.grad_c.at(j, r) = dc;
+        dc_next(j) = dc * f;
+      }
+    }
+    lv.c_norm = column_norms(lv.c);
+    lv.grad_c_norm = column_norms(lv.grad_c);
+  }
+  lv.h_norm = column_norms(lv.h);
+  lv.grad_norm = column_norms(lv.grad_h);
+}
+}  // namespace
+
+void fill_layer_views(Scene& s, const Model<float>& m, const Trace<float>& tr, const Mat<float>& dy,
+                      const Mat<float>* dy_final) {
   const ModelConfig& cfg = m.config;
   s.config = cfg;
   s.parameter_count = parameter_count(cfg);
   const int H = cfg.hidden_size, L = cfg.num_layers, G = gate_count(cfg.cell);
-  const int O = cfg.output_size;
-  const int T = static_cast<int>(input.cols());
+  const int T = tr.steps;
+  const bool bi = cfg.bidirectional;
   s.steps = T;
+  Gradients<float> g;
+  backward(m, tr, dy, g, 0, dy_final);
+
+  s.gate_names.clear();
+  for (int gi = 0; gi < G; ++gi)
+    s.gate_names.push_back(cfg.cell == CellKind::rnn ? "h" : gate_name(cfg.cell, gi));
+
+  s.layers.assign(static_cast<std::size_t>(L), LayerView{});
+  s.reverse.assign(bi ? static_cast<std::size_t>(L) : 0, LayerView{});
+  float h_max = 0, c_max = 0, g_max = 0;
+  for (int k = 0; k < L; ++k) {
+    const std::size_t ks = static_cast<std::size_t>(k);
+    const Mat<float> x_k = k == 0 ? tr.input
+                                  : (bi ? tr.joined[ks - 1] : Mat<float>(tr.layers[ks - 1].h.middleCols(1, T)));
+    // The part of dL/d[h→ ; h←] from this step: the head (top layer) or both directions of the layer above.
+    Mat<float> local;
+    if (k == L - 1) {
+      local = m.head_weight().transpose() * dy;
+      if (bi && dy_final) {  // (B2): head([h→_T ; h←_1]) reads the last → state and the first ← one
+        const Mat<float> df = m.head_weight().transpose() * *dy_final;
+        local.col(T - 1).topRows(H) += df.topRows(H);
+        local.col(0).bottomRows(H) += df.bottomRows(H);
+      }
+    } else {
+      local = m.layer(k + 1).w_ih.transpose() * g.da[ks + 1];
+      if (bi) local += m.reverse_layer(k + 1).w_ih.transpose() * g.da_reverse[ks + 1];
+    }
+    for (int d = 0; d < (bi ? 2 : 1); ++d) {
+      LayerView& lv = d == 0 ? s.layers[ks] : s.reverse[ks];
+      const LayerTrace<float>& lt = d == 0 ? tr.layers[ks] : tr.reverse[ks];
+      const Mat<float>& gh = d == 0 ? g.grad_h[ks] : g.grad_h_reverse[ks];
+      fill_direction(lv, m, lt, x_k, gh, Mat<float>(local.middleRows(d * H, H)), k, d == 1);
+      if (cfg.cell == CellKind::lstm) c_max = std::max(c_max, absmax(lv.c));
+      h_max = std::max(h_max, absmax(lv.h));
+      g_max = std::max(g_max, absmax(lv.grad_h));
+    }
+  }
+  s.h_absmax = std::max(h_max, 1e-6f);
+  s.c_absmax = std::max(c_max, 1e-6f);
+  s.grad_absmax = std::max(g_max, 1e-12f);
+}
+
+namespace {
+// One forward pass and one BPTT of `m` over one sequence, flattened into the scene's grids.
+// input [I × T], target_all [O × T] (the loss `last` uses its last column).
+void fill_scene(Scene& s, const Model<float>& m, const Mat<float>& input, const Mat<float>& target_all,
+                LossMode loss) {
+  const int O = m.config.output_size;
+  const int T = static_cast<int>(input.cols());
   const Mat<float> target_last = target_all.rightCols(1);
 
   Trace<float> tr;
   forward(m, input, 1, tr);
-  Mat<float> dy;
-  s.loss = loss == LossMode::all ? mse_loss(tr, target_all, LossMode::all, &dy)
-                                    : mse_loss(tr, target_last, LossMode::last, &dy);
-  Gradients<float> g;
-  backward(m, tr, dy, g);
+  Mat<float> dy, dy_final;
+  s.loss = loss == LossMode::all ? mse_objective(tr, target_all, LossMode::all, &dy, &dy_final)
+                                    : mse_objective(tr, target_last, LossMode::last, &dy, &dy_final);
+  fill_layer_views(s, m, tr, dy, m.config.bidirectional && loss == LossMode::last ? &dy_final : nullptr);
 
   s.input = to_grid(input, 0, T);
   s.target = to_grid(target_all, 0, T);
@@ -141,66 +249,19 @@ void fill_scene(Scene& s, const Model<float>& m, const Mat<float>& input, const 
   for (int t = 0; t < T; ++t)
     s.step_loss[static_cast<std::size_t>(t)] = (tr.output.col(t) - target_all.col(t)).squaredNorm() / O;
   s.input_absmax = std::max({absmax(s.input), absmax(s.target), absmax(s.output), 1e-6f});
-
-  for (int gi = 0; gi < G; ++gi)
-    s.gate_names.push_back(cfg.cell == CellKind::rnn ? "h" : gate_name(cfg.cell, gi));
-
-  s.layers.resize(static_cast<std::size_t>(L));
-  float h_max = 0, c_max = 0, g_max = 0;
-  for (int k = 0; k < L; ++k) {
-    const LayerTrace<float>& lt = tr.layers[static_cast<std::size_t>(k)];
-    LayerView& lv = s.layers[static_cast<std::size_t>(k)];
-    lv.h = to_grid(lt.h, 0, T + 1);
-    if (cfg.cell == CellKind::lstm) lv.c = to_grid(lt.c, 0, T + 1);
-    for (int gi = 0; gi < G; ++gi) lv.gates.push_back(rows_of(lt.gates, gi * H, H));
-
-    // Pre-activations, recomputed from the weights: u = W_ih x + b_ih, v = W_hh h_{t−1} + b_hh.
-    const LayerWeights<float> w = m.layer(k);
-    const Mat<float> x_k = k == 0 ? input : Mat<float>(tr.layers[static_cast<std::size_t>(k) - 1].h.middleCols(1, T));
-    Mat<float> u = w.w_ih * x_k;
-    u.colwise() += w.b_ih;
-    Mat<float> v = w.w_hh * lt.h.leftCols(T);
-    v.colwise() += w.b_hh;
-    Mat<float> pre = u + v;
-    if (cfg.cell == CellKind::gru)
-      pre.bottomRows(H).array() = u.bottomRows(H).array() + lt.gates.topRows(H).array() * v.bottomRows(H).array();
-    for (int gi = 0; gi < G; ++gi) lv.preacts.push_back(rows_of(pre, gi * H, H));
-
-    lv.grad_h = to_grid(g.grad_h[static_cast<std::size_t>(k)], 0, T);
-    Mat<float> local;
-    if (k == L - 1) local = m.head_weight().transpose() * dy;
-    else local = m.layer(k + 1).w_ih.transpose() * g.da[static_cast<std::size_t>(k) + 1];
-    lv.grad_h_local = to_grid(local, 0, T);
-
-    if (cfg.cell == CellKind::lstm) {
-      // dL/dc_t along the highway, (L5) and (L10) of lstm_cell.hpp.
-      lv.grad_c = Grid(H, T);
-      Vec<float> dc_next = Vec<float>::Zero(H);
-      for (int t = T - 1; t >= 0; --t) {
-        for (int j = 0; j < H; ++j) {
-          const float o = lt.gates(3 * H + j, t), f = lt.gates(H + j, t), tc = lt.tanh_c(j, t);
-          const float dc = dc_next(j) + g.grad_h[static_cast<std::size_t>(k)](j, t) * o * (1 - tc * tc);
-          lv.grad_c.at(j, t) = dc;
-          dc_next(j) = dc * f;
-        }
-      }
-      lv.c_norm = column_norms(lv.c);
-      lv.grad_c_norm = column_norms(lv.grad_c);
-      c_max = std::max(c_max, absmax(lv.c));
-    }
-    lv.h_norm = column_norms(lv.h);
-    lv.grad_norm = column_norms(lv.grad_h);
-    h_max = std::max(h_max, absmax(lv.h));
-    g_max = std::max(g_max, absmax(lv.grad_h));
-  }
-  s.h_absmax = std::max(h_max, 1e-6f);
-  s.c_absmax = std::max(c_max, 1e-6f);
-  s.grad_absmax = std::max(g_max, 1e-12f);
 }
 }  // namespace
 
 std::shared_ptr<const Scene> build_scene(const SceneSettings& settings_in, std::uint64_t id,
-                                         const Model<float>* file_model) {
+                                         const Model<float>* file_model, const TokenVocab* vocab) {
+  if (file_model && file_model->config.vocab_size > 0) {
+    const std::string& p = settings_in.model_path;
+    std::string name = p.substr(p.find_last_of('/') == std::string::npos ? 0 : p.find_last_of('/') + 1);
+    if (vocab) return build_token_scene(settings_in, id, *file_model, *vocab, std::move(name));
+    io::ModelFile bare;  // no vocabulary known: the ids show as numbers
+    bare.config = file_model->config;
+    return build_token_scene(settings_in, id, *file_model, token_vocab(bare), std::move(name));
+  }
   auto scene = std::make_shared<Scene>();
   Scene& s = *scene;
   s.id = id;

@@ -23,14 +23,24 @@ std::vector<double> make_signal(SignalKind kind, int n, std::uint64_t seed);
 // columns to choose from.
 std::vector<double> read_csv_column(const std::string& path);
 
+struct TokenVocab;  // session/token_scene.hpp
+
 // Weights from a model file; `extra`, when given, gets the file's other keys (normalisation, training
-// record). Throws std::runtime_error with the loader's message.
-Model<float> load_model_weights(const std::string& path, nlohmann::json* extra = nullptr);
+// record), and `vocab` what a token model's ids mean. Throws std::runtime_error with the loader's message.
+Model<float> load_model_weights(const std::string& path, nlohmann::json* extra = nullptr, TokenVocab* vocab = nullptr);
 
 // The whole scene. `model` given: use its weights (settings.model is ignored); else seeded init.
-// Throws std::runtime_error on data errors (bad CSV); the caller keeps the previous scene.
+// A token model (vocab_size > 0) reads text instead of the signal (build_token_scene, with `vocab`).
+// Throws std::runtime_error on data errors (bad CSV, a text the model cannot read); the caller keeps
+// the previous scene.
 std::shared_ptr<const Scene> build_scene(const SceneSettings& settings, std::uint64_t id,
-                                         const Model<float>* model = nullptr);
+                                         const Model<float>* model = nullptr, const TokenVocab* vocab = nullptr);
+
+// The layer views of a forward trace of batch one (both directions when bidirectional) with one BPTT of
+// the loss whose gradient is dy (and dy_final, a bidirectional model's `last`): layers, reverse,
+// gate names, the absolute maxima, config, parameter count and T. The rest of the scene is the caller's.
+void fill_layer_views(Scene& s, const Model<float>& m, const Trace<float>& tr, const Mat<float>& dy,
+                      const Mat<float>* dy_final);
 
 // The stepping views of a training run: `model` over validation window `window` of `data` (clamped),
 // with the run's loss. A series shows the next sample as every step's target; a memory task scored on

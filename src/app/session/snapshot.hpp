@@ -44,6 +44,10 @@ struct SceneSettings {
   std::uint64_t seed = 1;
   LossMode loss = LossMode::all;      // every step predicts the next value (see docs/app.md)
   std::string model_path;             // non-empty: weights come from this model file
+  // Token models (a character model or a classifier): the text the model reads; "" = the default
+  // (a sample the model writes itself, or a generated negation sentence). Tokens as the model's own.
+  std::string text;
+  int target_class = -1;              // a classifier's target for the loss; −1 = the default (see token_scene.hpp)
 };
 
 // Row-major rows × cols floats. Time runs along columns everywhere in the app.
@@ -73,6 +77,21 @@ struct LayerView {
   std::vector<float> grad_c_norm;  // [T]  ‖dL/dc_t‖ (LSTM)
 };
 
+// What a token model's scene reads and predicts (version-2 model files with a vocabulary).
+struct TokenScene {
+  std::vector<std::string> vocab;    // V: what each id shows as (a character or a word)
+  std::vector<std::string> classes;  // O: what each output means (a character model: its vocabulary)
+  bool words = false;                // tokens are words (joined by spaces when shown as text)
+  bool classify = false;             // many-to-one: one class for the sequence (loss `last`)
+  std::vector<int> ids;              // [T] the token read at t = 1…T
+  std::vector<int> targets;          // character model: [T] the next id; classifier: [1] the target class
+  Grid probs;                        // [O × T] softmax(y_t): the next-token guess, or the class after t tokens
+  std::vector<float> final_probs;    // classifier: [O] softmax of what the loss reads (y_T, or head([h→_T ; h←_1]))
+  std::vector<float> step_loss;      // character model: [T] −log p(next token); classifier: [1]
+  bool default_text = true;          // the text was the default one, not the learner's
+  std::string note;                  // what the scene changed in the text (unknown words, length), or ""
+};
+
 // One configuration, fully computed: the forward trace and BPTT of one sequence (batch of one).
 struct Scene {
   std::uint64_t id = 0;          // new id for every rebuilt scene
@@ -88,6 +107,10 @@ struct Scene {
   std::vector<float> step_loss;  // [T]  mean over outputs of (y_t − target_t)²
   double loss = 0.0;             // the MSE of settings.loss (all: mean over t; last: y_T only)
   std::vector<LayerView> layers;
+  // Bidirectional: the ← direction of each layer in its own order, r = 1…T reading x_{T+1−r}: column r of
+  // h and c is h←_{T+1−r} (column 0 its zero start), gates and grads column r − 1. Empty otherwise.
+  std::vector<LayerView> reverse;
+  std::shared_ptr<const TokenScene> tokens;  // token models only, else null
   std::vector<std::string> gate_names;  // LSTM i f g o, GRU r z n, RNN h
   float h_absmax = 1, c_absmax = 1, grad_absmax = 1, input_absmax = 1;
 };

@@ -145,6 +145,10 @@ class TextRun {
   // sample drawn now with them, added to the ladder.
   std::string sample(const TextSampling& sampling);
   bool running() const { return state_ == TrainState::running; }
+  // The current model and its vocabulary (null before it is built), for the Step workspace.
+  const Model<float>* model() const { return trainer_ ? &trainer_->model() : nullptr; }
+  const std::vector<char32_t>& vocab() const { return vocab_; }
+  std::int64_t steps() const { return trainer_ ? trainer_->steps() : 0; }
 
   // About `budget` seconds of training (at least one step). Returns true when something changed;
   // `note` gets a message when the run ended (error: a divergence, the last good weights kept).

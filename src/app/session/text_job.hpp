@@ -31,6 +31,7 @@ class TextJob {
   Clock::time_point next_wake(Clock::time_point now) const { return training() ? now : Clock::time_point::max(); }
   std::shared_ptr<const TextView> view() { return run_.view(); }
   TextRun& run() { return run_; }  // session files save and restore it
+  const TextRun& run() const { return run_; }
 
  private:
   Status& status_;

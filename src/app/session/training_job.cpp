@@ -142,6 +142,7 @@ void TrainingJob::start_throttle_clock() {
 }
 
 void TrainingJob::adopt_weights(const Model<float>& m, const nlohmann::json& extra, const std::string& path) {
+  if (m.config.uses_version2()) return;  // a token model is the Step workspace's only
   std::string note;
   TrainSettings next = settings_;
   try {  // the data, its column, T, … and the normalisation the file was trained with
