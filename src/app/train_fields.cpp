@@ -20,7 +20,8 @@ TrainField train_error_field(const std::string& message) {
       {F::clip, "clip"},               {F::schedule, "schedule"},         {F::schedule, "minimum learning rate"},
       {F::batch, "batch"},             {F::epochs, "epochs"},             {F::patience, "early-stopping"},
       {F::cell, "nonlinearity"},       {F::windows, "training windows"},  {F::val_windows, "validation windows"},
-      {F::windows, "windows of"},      {F::loss, "loss:"},                {F::source, "memory task, not"}};
+      {F::windows, "windows of"},      {F::loss, "loss:"},                {F::source, "memory task, not"},
+      {F::forget_bias, "forget-gate bias"}};
   std::string low = message;
   for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   TrainField best = TrainField::none;

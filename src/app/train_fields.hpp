@@ -9,7 +9,7 @@ namespace unrolled::app {
 
 enum class TrainField { none, cell, hidden, layers, steps, loss, val, source, length, waves, frequency, amplitude,
                         noise, more_signal, csv, windows, val_windows, optimizer, lr, momentum, weight_decay, clip,
-                        schedule, batch, epochs, seed, patience };
+                        schedule, batch, epochs, seed, patience, forget_bias };
 
 TrainField train_error_field(const std::string& message);
 

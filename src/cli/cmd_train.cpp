@@ -29,6 +29,9 @@ std::vector<OptionSpec> train_options() {
   std::vector<OptionSpec> v;
   const char* m = "model";
   v.push_back({"cell", OptionKind::text, "lstm", 0, 0, m, "rnn, lstm or gru"});
+  v.push_back({"forget-bias", OptionKind::number, "", -10, 10, m,
+               "lstm: set the forget gate's bias to B after the seed's initialisation (bias_ih = B, bias_hh = 0 "
+               "in the forget slice; default: PyTorch's initialisation)"});
   v.push_back({"hidden", OptionKind::integer, "32", 1, max_hidden_size, m, "hidden size H"});
   v.push_back({"layers", OptionKind::integer, "1", 1, max_layers, m, "stacked layers L"});
   v.push_back({"nonlinearity", OptionKind::text, "tanh", 0, 0, m, "tanh or relu (rnn only)"});
@@ -271,6 +274,10 @@ int run(const std::vector<std::string>& argv) {
     throw UsageError(s.origin("nesterov") + " needs --momentum above 0");
   if (std::string why = validate_optimizer(tc.optimizer); !why.empty()) throw UsageError(why);
   tc.clip = s.number("clip");
+  if (s.given("forget-bias")) {
+    if (tc.model.cell != CellKind::lstm) throw UsageError(s.origin("forget-bias") + " applies to --cell lstm only");
+    tc.forget_bias = s.number("forget-bias");
+  }
   if (!parse_schedule(s.text("schedule"), tc.schedule.kind))
     throw UsageError(s.origin("schedule") + " must be constant, step or plateau, got '" + s.text("schedule") + "'");
   tc.schedule.step_epochs = static_cast<int>(s.integer("lr-step"));

@@ -13,6 +13,23 @@
 
 namespace unrolled {
 
+template <class T> void set_forget_bias(Model<T>& model, T value) {
+  if (model.config.cell != CellKind::lstm) return;
+  const std::size_t H = static_cast<std::size_t>(model.config.hidden_size);
+  auto set = [&](const std::vector<LayerSlots>& layers) {
+    for (const LayerSlots& l : layers) {
+      const std::size_t ih = model.layout.tensors[static_cast<std::size_t>(l.bias_ih)].offset;
+      const std::size_t hh = model.layout.tensors[static_cast<std::size_t>(l.bias_hh)].offset;
+      for (std::size_t j = H; j < 2 * H; ++j) {
+        model.params[ih + j] = value;
+        model.params[hh + j] = T(0);
+      }
+    }
+  };
+  set(model.layout.layers);
+  set(model.layout.reverse_layers);
+}
+
 template <class T> void init_uniform(Model<T>& model, std::uint64_t seed) {
   std::mt19937_64 rng(seed);  // its output sequence is fixed by the C++ standard
   const ModelConfig& cfg = model.config;
@@ -479,6 +496,7 @@ void backward(const Model<T>& m, const Trace<T>& tr, const Mat<T>& dy, Gradients
 
 #define UNROLLED_INSTANTIATE(T)                                                                    \
   template void init_uniform<T>(Model<T>&, std::uint64_t);                                         \
+  template void set_forget_bias<T>(Model<T>&, T);                                         \
   template void forward<T>(const Model<T>&, const Mat<T>&, int, Trace<T>&, const State<T>*,        \
                            const DropoutMasks<T>*);                                                \
   template void forward_tokens<T>(const Model<T>&, const std::vector<int>&, int, Trace<T>&,        \

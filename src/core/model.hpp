@@ -45,6 +45,12 @@ template <class T> struct Model {
 // the others. Seeded, reproducible across platforms (our own generator, not std::uniform_real_distribution).
 template <class T> void init_uniform(Model<T>& model, std::uint64_t seed);
 
+// An LSTM's forget-gate bias set to `value` (the advice to start an LSTM remembering, f ≈ σ(value)):
+// in every layer and direction, bias_ih[H:2H] = value and bias_hh[H:2H] = 0, so b_if + b_hf = value.
+// In PyTorch: `with torch.no_grad(): lstm.bias_ih_l0[H:2*H].fill_(value); lstm.bias_hh_l0[H:2*H].zero_()`.
+// Other cells have no forget gate: nothing changes.
+template <class T> void set_forget_bias(Model<T>& model, T value);
+
 // Per-layer activations of a forward pass over T steps; sized on first use, reused afterwards.
 template <class T> struct LayerTrace {
   Mat<T> h;       // [H × (T+1)·B]  h_0 … h_T (block 0 is the initial state)

@@ -37,6 +37,11 @@ std::string validate_trainer(const TrainerConfig& c) {
   if (c.early_stop_patience < 0) return "early-stopping patience must be 0 (off) or more";
   if (c.truncate < 0) return "truncation must be 0 (full BPTT) or more";
   if (!std::isfinite(c.max_loss) || c.max_loss < 0) return "max loss must be 0 (off) or positive";
+  if (c.forget_bias) {
+    if (c.model.cell != CellKind::lstm) return "forget-gate bias applies to an LSTM only (the cell is not an LSTM)";
+    if (!std::isfinite(*c.forget_bias) || std::abs(*c.forget_bias) > 10)
+      return "forget-gate bias must be between -10 and 10";
+  }
   if (std::string why = validate_optimizer(c.optimizer); !why.empty()) return why;
   if (std::string why = validate_schedule(c.schedule); !why.empty()) return why;
   return {};
@@ -54,6 +59,7 @@ Trainer::Trainer(std::shared_ptr<const Dataset> data, const TrainerConfig& confi
 
   model_ = Model<float>(config_.model);
   init_uniform(model_, config_.seed);
+  if (config_.forget_bias) set_forget_bias(model_, static_cast<float>(*config_.forget_bias));
   optimizer_ = Optimizer<float>(config_.optimizer);
   schedule_ = LrSchedule(config_.schedule, config_.optimizer.lr);
   rng_.seed(config_.seed ^ shuffle_stream);

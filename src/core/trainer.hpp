@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ struct TrainerConfig {
   // above max_loss (the data are normalised to variance 1, so 1e6 means predictions a thousand
   // standard deviations off: an explosion, not learning). 0 = only NaN and Inf.
   double max_loss = 1e6;
+  // LSTM only: the forget-gate bias after the seed's initialisation (set_forget_bias, core/model.hpp);
+  // unset keeps PyTorch's default initialisation.
+  std::optional<double> forget_bias;
   bool operator==(const TrainerConfig&) const = default;
 };
 

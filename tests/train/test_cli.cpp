@@ -251,6 +251,7 @@ TEST_CASE("every bad flag is refused with exit 2 and names the flag") {
       {"--bogus 1", "--bogus"},
       {"--hidden 4 --hidden 5", "--hidden"}, {"stray", "stray"},
       {"--config ''", "--config"},
+      {"--cell gru --forget-bias 1", "--forget-bias"}, {"--forget-bias 11", "--forget-bias"},
   };
   check_train_refuses(d, cases);
   Result r = d.run("train --out m.json --hidden");

@@ -265,3 +265,38 @@ TEST_CASE("bad trainer settings are refused") {
   CHECK(t.batch() == data->count(Split::train));
   CHECK(t.steps_per_epoch() == 1);
 }
+
+TEST_CASE("an LSTM's forget-gate bias: bias_ih[H:2H] = b, bias_hh[H:2H] = 0 in every layer, the rest as the seed's") {
+  auto data = sine_data();
+  TrainerConfig tc = small_config();
+  tc.model.num_layers = 2;
+  const Trainer plain(data, tc);
+  tc.forget_bias = 2.0;
+  const Trainer biased(data, tc);
+  const Model<float>& a = plain.model();
+  const Model<float>& b = biased.model();
+  REQUIRE(a.params.size() == b.params.size());
+  const std::size_t H = 8;
+  std::vector<char> in_forget(a.params.size(), 0);
+  for (const LayerSlots& l : b.layout.layers) {
+    const std::size_t ih = b.layout.tensors[static_cast<std::size_t>(l.bias_ih)].offset;
+    const std::size_t hh = b.layout.tensors[static_cast<std::size_t>(l.bias_hh)].offset;
+    for (std::size_t j = H; j < 2 * H; ++j) {
+      CHECK(b.params[ih + j] == 2.0f);
+      CHECK(b.params[hh + j] == 0.0f);
+      in_forget[ih + j] = in_forget[hh + j] = 1;
+    }
+  }
+  std::size_t same = 0, others = 0;
+  for (std::size_t k = 0; k < a.params.size(); ++k)
+    if (!in_forget[k]) ++others, same += a.params[k] == b.params[k];
+  CHECK(same == others);
+  CHECK(others == a.params.size() - 2 * 2 * H);
+
+  tc = small_config(CellKind::gru);
+  tc.forget_bias = 1.0;
+  CHECK_THROWS_WITH_AS(Trainer(data, tc), doctest::Contains("forget-gate bias applies to an LSTM"), std::invalid_argument);
+  tc = small_config();
+  tc.forget_bias = 11.0;
+  CHECK_THROWS_WITH_AS(Trainer(data, tc), doctest::Contains("between -10 and 10"), std::invalid_argument);
+}

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <ctime>
 #include <iterator>
+#include <optional>
 #include <string>
 
 #include "app/look/marks.hpp"
@@ -466,9 +467,26 @@ void TrainingPanel(const Snapshot& snap, UiState& ui, CommandList& out) {
     if (form.combo("Cell", "##t_cell", cell, cells, 4, TrainField::cell)) {
       t.model.cell = cell <= 1 ? CellKind::rnn : (cell == 2 ? CellKind::lstm : CellKind::gru);
       t.model.nonlinearity = cell == 1 ? Nonlinearity::relu : Nonlinearity::tanh;
+      if (t.model.cell != CellKind::lstm) t.forget_bias.reset();  // only an LSTM has a forget gate
     }
     form.int_field("Hidden H", "##t_hidden", t.model.hidden_size, TrainField::hidden, "units per layer, 1–256");
     form.int_field("Layers", "##t_layers", t.model.num_layers, TrainField::layers, "1–3");
+    if (t.model.cell == CellKind::lstm) {
+      // Lesson 6's advice: a forget-gate bias of about 2 makes a fresh LSTM keep its cell state (f ≈ 0.88).
+      bool set = t.forget_bias.has_value();
+      ImGui::AlignTextToFramePadding();
+      if (ImGui::Checkbox("Forget bias", &set)) t.forget_bias = set ? std::optional<double>(2.0) : std::nullopt;
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Start the forget gate's bias b_f at this value (bias_ih = b_f, bias_hh = 0) instead of\n"
+                          "PyTorch's random initialisation: at 2, f = σ(2) ≈ 0.88, so a new LSTM remembers");
+      if (t.forget_bias) {
+        ImGui::SameLine(form.label_w);
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputDouble("##t_fbias", &*t.forget_bias, 0, 0, "%.3g");
+        FlashLessonSlider(ui, "forget-bias");
+      }
+      form.error_for(TrainField::forget_bias);
+    }
   }
 
   SectionHeader("Data");

@@ -196,6 +196,12 @@ const std::vector<Key<TrainSettings>>& train_table() {
       {"patience", [](S& s, const V& v) { return want_int(v, s.trainer.early_stop_patience); }},
       {"tbptt", [](S& s, const V& v) { return want_int(v, s.trainer.truncate); }},
       {"max-loss", [](S& s, const V& v) { return want_number(v, s.trainer.max_loss); }},
+      {"forget-bias", [](S& s, const V& v) {
+         double b = 0;
+         std::string e = want_number(v, b);
+         if (e.empty()) s.trainer.forget_bias = b;
+         return e;
+       }},
       {"shape", [](S& s, const V& v) { return want_choice(v, s.signal.shape, parse_wave_shape, "sine, square, sawtooth"); }},
       {"length", [](S& s, const V& v) { return want_int(v, s.signal.length); }},
       {"waves", [](S& s, const V& v) {
@@ -336,6 +342,7 @@ SettingList train_setting_values(const TrainSettings& s) {
     v.emplace_back(names[k][2], w.phase);
   }
   v.emplace_back("waves", whole(g.waves));  // after the wave keys, which raise it
+  if (t.forget_bias) v.emplace_back("forget-bias", *t.forget_bias);
   v.emplace_back("offset", g.offset);
   v.emplace_back("trend", g.trend);
   v.emplace_back("damping", g.damping);
