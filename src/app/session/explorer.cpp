@@ -78,7 +78,7 @@ void Explorer::show_model(const Model<float>& model, TokenVocab vocab, const std
   next.target_class = -1;
   auto built = build_token_scene(next, next_scene_id_, model, vocab, source);
   ++next_scene_id_;
-  show_loaded({model, std::move(vocab), std::move(built)});
+  show_loaded({model, std::move(vocab), std::move(built), {}});
 }
 
 void Explorer::rebuild(SceneSettings next) {
@@ -142,7 +142,7 @@ std::string Explorer::restore(const SessionExplorer& e) {
   file_model_.reset();
   if (!next.model_path.empty()) {
     try {
-      file_model_ = load_model_weights(next.model_path, &file_vocab_);
+      file_model_ = load_model_weights(next.model_path, nullptr, &file_vocab_);
     } catch (const std::exception& ex) {
       note = std::string("; the explorer's model file did not load (") + ex.what() + "), it shows seeded weights";
       next.model_path.clear();
